@@ -1,0 +1,201 @@
+#include "core/engine.hpp"
+
+#include "admin/admin_server.hpp"
+#include "core/worker.hpp"
+
+#include <future>
+#include <set>
+
+namespace proxflow {
+namespace {
+
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+std::shared_ptr<tcp::acceptor> bind_acceptor(asio::io_context& io, const ListenAddress& addr) {
+    auto acceptor = std::make_shared<tcp::acceptor>(io);
+    const bool any = addr.host.empty();
+    const auto ip = any ? asio::ip::address(asio::ip::address_v6::any()) : asio::ip::make_address(addr.host);
+    const tcp::endpoint endpoint(ip, addr.port);
+    acceptor->open(endpoint.protocol());
+    if (any) acceptor->set_option(asio::ip::v6_only(false));
+    acceptor->set_option(asio::socket_base::reuse_address(true));
+    // One acceptor per worker on the same port: the kernel spreads connections across them.
+    acceptor->set_option(reuse_port(true));
+    acceptor->bind(endpoint);
+    acceptor->listen(asio::socket_base::max_listen_connections);
+    return acceptor;
+}
+
+std::set<std::string> listener_keys(const Runtime* runtime) {
+    std::set<std::string> keys;
+    if (runtime)
+        for (const auto& [key, server] : runtime->by_listener) keys.insert(key);
+    return keys;
+}
+
+} // namespace
+
+Engine::Engine(EngineOptions options) : options_(options) {
+    unsigned threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
+    for (auto& worker : workers_) {
+        worker->thread = std::thread([w = worker.get()] {
+            auto guard = asio::make_work_guard(w->io);
+            w->io.run();
+        });
+    }
+    background_thread_ = std::thread([this] {
+        auto guard = asio::make_work_guard(background_);
+        background_.run();
+    });
+    admin_ = std::make_unique<AdminServer>(*this, background_);
+}
+
+Engine::~Engine() {
+    stop();
+    wait();
+}
+
+void Engine::load(const json& config) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) throw ConfigError("", "the engine is stopping");
+    std::shared_ptr<Runtime> runtime = Runtime::build(config, hosts_, background_);
+
+    // Bind every new address on every worker before anything changes, so a bind error rejects the
+    // config with the running one untouched.
+    const auto old_keys = listener_keys(current_.get());
+    const auto new_keys = listener_keys(runtime.get());
+    std::map<std::string, std::vector<std::shared_ptr<tcp::acceptor>>> fresh;
+    for (const auto& server : runtime->servers) {
+        for (const auto& addr : server->listen) {
+            const auto key = addr.key();
+            if (old_keys.contains(key) || fresh.contains(key)) continue;
+            auto& list = fresh[key];
+            for (auto& worker : workers_) {
+                try {
+                    list.push_back(bind_acceptor(worker->io, addr));
+                } catch (const boost::system::system_error& e) {
+                    throw ConfigError("apps.http.servers." + server->name + ".listen",
+                                      "cannot listen on " + key + ": " + e.code().message());
+                }
+            }
+        }
+    }
+    admin_->configure(runtime->admin, current_ ? &current_->admin : nullptr);
+
+    std::vector<std::future<void>> applied;
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+        auto done = std::make_shared<std::promise<void>>();
+        applied.push_back(done->get_future());
+        Worker& worker = *workers_[i];
+        std::vector<std::pair<std::string, std::shared_ptr<tcp::acceptor>>> mine;
+        for (auto& [key, list] : fresh) mine.emplace_back(key, list[i]);
+        asio::post(worker.io, [&worker, runtime, mine = std::move(mine), new_keys, done] {
+            worker.runtime = runtime;
+            for (const auto& [key, acceptor] : mine) worker.start_accepting(key, acceptor);
+            for (auto it = worker.acceptors.begin(); it != worker.acceptors.end();) {
+                if (new_keys.contains(it->first)) {
+                    ++it;
+                    continue;
+                }
+                error_code ignored;
+                it->second->close(ignored);
+                it = worker.acceptors.erase(it);
+            }
+            done->set_value();
+        });
+    }
+    for (auto& f : applied) f.wait();
+
+    if (current_)
+        for (auto& task : current_->tasks) task->stop();
+    for (auto& task : runtime->tasks) task->start();
+    current_ = std::move(runtime);
+}
+
+json Engine::config() const {
+    std::lock_guard lock(mutex_);
+    return current_ ? current_->config : json();
+}
+
+json Engine::upstreams_status() const {
+    json out = json::array();
+    for (const auto& host : const_cast<UpstreamHostRegistry&>(hosts_).all()) {
+        out.push_back({{"address", host->dial},
+                       {"num_requests", host->active_requests.load()},
+                       {"fails", host->fails.load()},
+                       {"healthy", !host->active_unhealthy.load()}});
+    }
+    return out;
+}
+
+void Engine::stop() {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    // Shutting down waits for in-flight requests, so it runs on its own thread: stop() may be
+    // called from the admin API or a signal handler thread.
+    std::thread([this] { shutdown_workers(); }).detach();
+}
+
+void Engine::shutdown_workers() {
+    std::chrono::nanoseconds grace;
+    std::vector<std::shared_ptr<BackgroundTask>> tasks;
+    {
+        std::lock_guard lock(mutex_);
+        grace = current_ ? current_->grace_period : std::chrono::seconds(10);
+        if (current_) tasks = current_->tasks;
+    }
+    for (auto& task : tasks) task->stop();
+    admin_->stop();
+    for (auto& worker : workers_) {
+        asio::post(worker->io, [w = worker.get()] {
+            w->draining = true;
+            for (auto& [key, acceptor] : w->acceptors) {
+                error_code ignored;
+                acceptor->close(ignored);
+            }
+            w->acceptors.clear();
+            w->close_idle_connections();
+        });
+    }
+    // Wait for in-flight requests to finish, up to the grace period.
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    for (auto& worker : workers_) {
+        for (;;) {
+            std::promise<std::size_t> count;
+            auto f = count.get_future();
+            asio::post(worker->io, [w = worker.get(), &count] {
+                w->close_idle_connections();
+                count.set_value(w->connections.size());
+            });
+            if (f.get() == 0 || std::chrono::steady_clock::now() >= deadline) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    for (auto& worker : workers_) {
+        asio::post(worker->io, [w = worker.get()] { w->pool.clear(); });
+        worker->io.stop();
+    }
+    for (auto& worker : workers_)
+        if (worker->thread.joinable()) worker->thread.join();
+    background_.stop();
+    if (background_thread_.joinable()) background_thread_.join();
+    {
+        std::lock_guard lock(mutex_);
+        stopped_ = true;
+    }
+    stopped_cv_.notify_all();
+}
+
+void Engine::wait() {
+    std::unique_lock lock(mutex_);
+    stopped_cv_.wait(lock, [this] { return stopped_; });
+}
+
+bool Engine::stopped() const {
+    std::lock_guard lock(mutex_);
+    return stopped_;
+}
+
+} // namespace proxflow

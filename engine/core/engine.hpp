@@ -1,0 +1,61 @@
+#pragma once
+#include "config/object_reader.hpp"
+#include "core/runtime.hpp"
+#include "proxy/upstream.hpp"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace proxflow {
+
+class Worker;
+class AdminServer;
+
+struct EngineOptions {
+    unsigned threads = 0; // 0: one event loop per core
+};
+
+// The proxy engine: a group of worker threads serving the current config. load() validates a new
+// config, binds any new listeners, and swaps it in without dropping a request; a rejected config
+// leaves the running one untouched. Thread-safe: the console, the admin API and signals call it.
+class Engine {
+public:
+    explicit Engine(EngineOptions options = {});
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Throws ConfigError (with a JSON path) when the config is invalid or a listener cannot bind.
+    void load(const json& config);
+    json config() const;
+
+    // Graceful stop: no new connections, idle ones closed, in-flight requests finish (up to the
+    // grace period). Returns at once; wait() blocks until done.
+    void stop();
+    void wait();
+    bool stopped() const;
+
+    // Live state of every upstream host known to the running config (admin /reverse_proxy/upstreams).
+    json upstreams_status() const;
+
+private:
+    void apply_listeners(const std::shared_ptr<Runtime>& runtime);
+    void shutdown_workers();
+
+    EngineOptions options_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+    asio::io_context background_{1};
+    std::thread background_thread_;
+    std::unique_ptr<AdminServer> admin_;
+    UpstreamHostRegistry hosts_;
+
+    mutable std::mutex mutex_; // serialises load/stop; never taken on the request path
+    std::shared_ptr<Runtime> current_;
+    bool stopping_ = false;
+    bool stopped_ = false;
+    std::condition_variable stopped_cv_;
+};
+
+} // namespace proxflow

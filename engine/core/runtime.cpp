@@ -1,0 +1,120 @@
+#include "core/runtime.hpp"
+
+#include "logging/access_log.hpp"
+
+#include <unistd.h>
+
+namespace proxflow {
+namespace {
+
+AdminSettings read_admin(const json* value, const std::string& path) {
+    AdminSettings admin;
+    if (!value) return admin;
+    ObjectReader r(*value, path);
+    admin.disabled = r.boolean("disabled");
+    admin.listen = r.string("listen", admin.listen);
+    admin.enforce_origin = r.boolean("enforce_origin");
+    admin.origins = r.strings("origins");
+    if (const json* cfg = r.take("config")) {
+        ObjectReader c(*cfg, r.path_of("config"));
+        if (c.boolean("persist")) throw ConfigError(c.path_of("persist"), "persisting the config is not supported by ProxFlow yet");
+        if (c.has("load")) throw ConfigError(c.path_of("load"), "config loaders are not supported by ProxFlow yet");
+        c.finish();
+    }
+    r.finish();
+    return admin;
+}
+
+std::string local_hostname() {
+    char name[256] = {};
+    ::gethostname(name, sizeof(name) - 1);
+    return name;
+}
+
+std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& value, const std::string& path,
+                                           const json* logging, BuildContext& build, unsigned https_port) {
+    ObjectReader r(value, path);
+    auto server = std::make_shared<ServerRuntime>();
+    server->name = name;
+    server->hostname = local_hostname();
+    const auto listen = r.strings("listen");
+    if (listen.empty()) throw ConfigError(r.path_of("listen"), "a server needs at least one listen address");
+    for (std::size_t i = 0; i < listen.size(); ++i)
+        for (auto& addr : ListenAddress::parse(listen[i], index_path(r.path_of("listen"), i))) server->listen.push_back(addr);
+    if (const json* routes = r.take("routes")) server->routes = RouteList::from_json(*routes, r.path_of("routes"), build);
+    if (r.has("errors")) throw ConfigError(r.path_of("errors"), "error routes are not supported by ProxFlow yet");
+    if (r.has("tls_connection_policies"))
+        throw ConfigError(r.path_of("tls_connection_policies"), "TLS is not supported by ProxFlow yet");
+    bool auto_https_off = false;
+    if (const json* ah = r.take("automatic_https")) {
+        ObjectReader a(*ah, r.path_of("automatic_https"));
+        auto_https_off = a.boolean("disable");
+        a.boolean("disable_redirects");
+        a.boolean("disable_certificates");
+        a.boolean("ignore_loaded_certificates");
+        a.strings("skip");
+        a.strings("skip_certificates");
+        a.finish();
+    }
+    if (!auto_https_off)
+        for (std::size_t i = 0; i < server->listen.size(); ++i)
+            if (server->listen[i].port == https_port)
+                throw ConfigError(index_path(r.path_of("listen"), i),
+                                  "port " + std::to_string(https_port) +
+                                      " means automatic HTTPS, and TLS is not supported by ProxFlow yet; "
+                                      "serve plain HTTP (http:// site addresses) or another port");
+    server->timeouts.read_header = r.duration("read_header_timeout", server->timeouts.read_header);
+    server->timeouts.read_body = r.duration("read_timeout");
+    server->timeouts.write = r.duration("write_timeout");
+    server->timeouts.idle = r.duration("idle_timeout", server->timeouts.idle);
+    server->max_header_bytes = static_cast<std::size_t>(r.integer("max_header_bytes", static_cast<std::int64_t>(server->max_header_bytes)));
+    if (const json* logs = r.take("logs")) server->access_log = AccessLog::from_json(*logs, r.path_of("logs"), logging);
+    r.take("protocols"); // HTTP/1.1 is what ProxFlow serves; h2/h3 are listed in docs as not yet supported
+    r.finish();
+    return server;
+}
+
+} // namespace
+
+std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background) {
+    auto runtime = std::make_shared<Runtime>();
+    runtime->config = config;
+    if (config.is_null()) return runtime;
+    ObjectReader top(config, "");
+    runtime->admin = read_admin(top.take("admin"), "admin");
+    const json* logging = top.take("logging");
+    if (logging) AccessLog::validate_logging(*logging, "logging");
+    BuildContext build(hosts, background);
+    if (const json* apps = top.take("apps")) {
+        ObjectReader a(*apps, "apps");
+        if (const json* http_app = a.take("http")) {
+            ObjectReader h(*http_app, "apps.http");
+            const unsigned https_port = static_cast<unsigned>(h.integer("https_port", 443));
+            h.integer("http_port", 80);
+            runtime->grace_period = h.duration("grace_period", runtime->grace_period);
+            h.duration("shutdown_delay");
+            if (const json* servers = h.take("servers")) {
+                ObjectReader s(*servers, "apps.http.servers");
+                for (auto it = servers->begin(); it != servers->end(); ++it) {
+                    const std::string spath = s.path_of(it.key());
+                    s.skip(it.key());
+                    auto server = read_server(it.key(), it.value(), spath, logging, build, https_port);
+                    for (std::size_t i = 0; i < server->listen.size(); ++i) {
+                        const auto key = server->listen[i].key();
+                        if (runtime->by_listener.contains(key))
+                            throw ConfigError(join_path(spath, "listen"), "address " + key + " is used by two servers");
+                        runtime->by_listener[key] = server.get();
+                    }
+                    runtime->servers.push_back(std::move(server));
+                }
+            }
+            h.finish();
+        }
+        a.finish();
+    }
+    top.finish();
+    runtime->tasks = std::move(build.tasks);
+    return runtime;
+}
+
+} // namespace proxflow

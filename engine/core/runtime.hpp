@@ -1,0 +1,41 @@
+#pragma once
+#include "config/object_reader.hpp"
+#include "core/build_context.hpp"
+#include "http/server_runtime.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace proxflow {
+
+class UpstreamHostRegistry;
+
+struct AdminSettings {
+    bool disabled = false;
+    std::string listen = "localhost:2019";
+    std::vector<std::string> origins;  // extra allowed Host/Origin values
+    bool enforce_origin = false;
+};
+
+// A whole validated config, built into runtime objects. Immutable once built; each engine thread
+// holds a shared_ptr to the current one, and a request keeps the one it started with.
+struct Runtime {
+    json config;
+    AdminSettings admin;
+    std::vector<std::shared_ptr<ServerRuntime>> servers;
+    std::map<std::string, const ServerRuntime*> by_listener; // ListenAddress::key() -> server
+    std::vector<std::shared_ptr<BackgroundTask>> tasks;
+    std::chrono::nanoseconds grace_period{std::chrono::seconds(10)};
+
+    const ServerRuntime* server_for(const std::string& listener_key) const {
+        auto it = by_listener.find(listener_key);
+        return it == by_listener.end() ? nullptr : it->second;
+    }
+
+    // Validates and builds; throws ConfigError naming the JSON path of the first problem.
+    static std::shared_ptr<Runtime> build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background);
+};
+
+} // namespace proxflow

@@ -1,0 +1,39 @@
+#pragma once
+#include "core/runtime.hpp"
+#include "proxy/connection_pool.hpp"
+
+#include <map>
+#include <memory>
+#include <thread>
+#include <unordered_set>
+
+namespace proxflow {
+
+// A client connection as its worker sees it, so shutdown can close the idle ones.
+struct ClientConnection {
+    beast::tcp_stream* stream;
+    bool idle = true;
+};
+
+// One engine thread: its event loop, its upstream connection pool, its view of the current config
+// and its acceptors. Everything here is touched only from this worker's thread.
+class Worker {
+public:
+    Worker() = default;
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    // Declared before io: coroutine frames destroyed with io still unregister themselves here.
+    std::unordered_set<ClientConnection*> connections;
+    asio::io_context io{1};
+    ConnectionPool pool;
+    std::shared_ptr<const Runtime> runtime;
+    std::map<std::string, std::shared_ptr<tcp::acceptor>> acceptors;
+    bool draining = false;
+    std::thread thread;
+
+    void start_accepting(const std::string& key, std::shared_ptr<tcp::acceptor> acceptor);
+    void close_idle_connections();
+};
+
+} // namespace proxflow

@@ -1,0 +1,133 @@
+#include "http/client_connection.hpp"
+
+#include "core/worker.hpp"
+#include "http/request_context.hpp"
+#include "http/response_writer.hpp"
+#include "logging/access_log.hpp"
+
+namespace proxflow {
+namespace {
+
+// What to answer when a request header cannot be parsed; 0 means just close.
+http::status status_for_parse_error(const error_code& ec) {
+    if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+        return http::status::unknown;
+    return http::status::bad_request;
+}
+
+awaitable<void> reply_and_close(beast::tcp_stream& stream, http::status status) {
+    http::response<http::string_body> res{status, 11};
+    res.set(http::field::server, "ProxFlow");
+    res.set(http::field::connection, "close");
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.body() = std::string(http::obsolete_reason(status)) + "\n";
+    res.prepare_payload();
+    stream.expires_after(std::chrono::seconds(5));
+    co_await http::async_write(stream, res, use_nothrow);
+}
+
+// Only chunked may frame a request body (RFC 9112 §6.1); anything else cannot be read safely.
+bool has_unsupported_transfer_encoding(const Request& req) {
+    const auto te = req[http::field::transfer_encoding];
+    return !te.empty() && !req.chunked();
+}
+
+// Reads and drops what a handler left of the request body, so the next request starts in sync.
+awaitable<bool> discard_body(RequestContext& ctx) {
+    constexpr std::uint64_t limit = 1 << 20;
+    std::uint64_t discarded = 0;
+    char sink[8192];
+    auto& body = ctx.parser.get().body();
+    ctx.client.expires_after(std::chrono::seconds(10));
+    while (!ctx.parser.is_done() && discarded <= limit) {
+        body.data = sink;
+        body.size = sizeof(sink);
+        auto [ec, n] = co_await http::async_read_some(ctx.client, ctx.client_buffer, ctx.parser, use_nothrow);
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return false;
+        discarded += sizeof(sink) - body.size;
+    }
+    co_return ctx.parser.is_done();
+}
+
+struct Tracked {
+    Tracked(Worker& worker, ClientConnection& conn) : worker(worker), conn(conn) { worker.connections.insert(&conn); }
+    ~Tracked() { worker.connections.erase(&conn); }
+    Worker& worker;
+    ClientConnection& conn;
+};
+
+} // namespace
+
+awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string listener_key) {
+    error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    const tcp::endpoint remote = socket.remote_endpoint(ec);
+    const tcp::endpoint local = socket.local_endpoint(ec);
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    ClientConnection conn{&stream};
+    Tracked tracked(worker, conn);
+    bool first = true;
+
+    for (;;) {
+        std::shared_ptr<const Runtime> runtime = worker.runtime;
+        const ServerRuntime* server = runtime ? runtime->server_for(listener_key) : nullptr;
+        if (!server || worker.draining) break;
+
+        // Wait for the first byte under the idle timeout, then give the whole header read_header_timeout.
+        conn.idle = true;
+        if (buffer.size() == 0) {
+            stream.expires_after(first ? server->timeouts.read_header : server->timeouts.idle);
+            auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), use_nothrow);
+            if (rec) break;
+            buffer.commit(n);
+        }
+        conn.idle = false;
+        first = false;
+        if (worker.draining) break;
+
+        RequestParser parser;
+        parser.header_limit(static_cast<std::uint32_t>(server->max_header_bytes));
+        parser.body_limit(boost::none);
+        stream.expires_after(server->timeouts.read_header);
+        auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
+        if (hec) {
+            const auto status = status_for_parse_error(hec);
+            if (status != http::status::unknown) co_await reply_and_close(stream, status);
+            break;
+        }
+        if (has_unsupported_transfer_encoding(parser.get())) {
+            co_await reply_and_close(stream, http::status::not_implemented);
+            break;
+        }
+        if (server->timeouts.read_body.count() > 0) stream.expires_after(server->timeouts.read_body);
+        else stream.expires_never();
+
+        RequestContext ctx{parser, stream, buffer, worker.pool, *server, remote, local};
+        auto& req = ctx.request();
+        ctx.client_version = req.version();
+        ctx.client_keep_alive = req.keep_alive() && !worker.draining;
+        ctx.original_uri = std::string(req.target());
+        const bool expects_continue = beast::iequals(req[http::field::expect], "100-continue");
+
+        co_await server->routes.run(ctx);
+        if (!ctx.responded) {
+            // Caddy's answer when no handler wrote anything: an empty 200.
+            http::response<http::string_body> res{http::status::ok, 11};
+            co_await write_response(ctx, res);
+        }
+        if (server->access_log) server->access_log->write(ctx);
+        if (ctx.close_connection) break;
+        if (!parser.is_done()) {
+            // A client still waiting for 100 Continue will not send the body: do not wait for it.
+            if (expects_continue || !co_await discard_body(ctx)) break;
+        }
+    }
+    stream.expires_after(std::chrono::seconds(1));
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+} // namespace proxflow

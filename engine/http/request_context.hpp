@@ -1,0 +1,70 @@
+#pragma once
+#include "http/beast.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace proxflow {
+
+class HeaderOps;
+class ConnectionPool;
+struct ServerRuntime;
+
+// Everything one request carries through the route chain. Lives on the session's stack frame for
+// one request; handlers read and modify it, the terminal handler writes the response.
+struct RequestContext {
+    RequestContext(RequestParser& parser, beast::tcp_stream& client, beast::flat_buffer& client_buffer, ConnectionPool& pool,
+                   const ServerRuntime& server, tcp::endpoint remote, tcp::endpoint local)
+        : parser(parser), client(client), client_buffer(client_buffer), pool(pool), server(server), remote(remote), local(local) {}
+
+    RequestParser& parser;
+    beast::tcp_stream& client;
+    beast::flat_buffer& client_buffer;
+    ConnectionPool& pool;
+    const ServerRuntime& server;
+    tcp::endpoint remote;
+    tcp::endpoint local;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+    std::string original_uri;
+    std::vector<std::pair<std::string, std::string>> vars;
+    // `headers` handlers with response operations register them here; every response path applies them.
+    std::vector<const HeaderOps*> response_header_ops;
+    // Headers a handler adds to whatever response is written (e.g. a sticky-session cookie).
+    std::vector<std::pair<std::string, std::string>> response_headers_to_add;
+    // Set by reverse_proxy for {http.reverse_proxy.upstream.*} placeholders.
+    std::string upstream_hostport;
+
+    // The client's own framing, read before handlers rewrite the request for an upstream.
+    unsigned client_version = 11;
+    bool client_keep_alive = true;
+
+    // Response bookkeeping for access logs and keep-alive decisions.
+    bool responded = false;
+    bool close_connection = false;
+    unsigned status = 0;
+    std::uint64_t bytes_written = 0;
+
+    Request& request() { return parser.get(); }
+    const Request& request() const { return parser.get(); }
+    std::string_view scheme() const { return "http"; }
+
+    const std::string* var(std::string_view name) const {
+        for (const auto& [k, v] : vars)
+            if (k == name) return &v;
+        return nullptr;
+    }
+    void set_var(std::string name, std::string value) {
+        for (auto& [k, v] : vars)
+            if (k == name) {
+                v = std::move(value);
+                return;
+            }
+        vars.emplace_back(std::move(name), std::move(value));
+    }
+};
+
+} // namespace proxflow

@@ -1,0 +1,39 @@
+#pragma once
+#include "routing/route_list.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace proxflow {
+
+class AccessLog;
+
+// One listen address of a server, normalised: "127.0.0.1:8080", "[::1]:8080", ":8080" (every interface).
+struct ListenAddress {
+    std::string host;
+    unsigned short port = 0;
+    std::string key() const;
+    static std::vector<ListenAddress> parse(const std::string& text, const std::string& path);
+};
+
+struct ServerTimeouts {
+    std::chrono::nanoseconds read_header{std::chrono::seconds(30)};
+    std::chrono::nanoseconds read_body{};   // 0: none
+    std::chrono::nanoseconds write{};       // 0: none
+    std::chrono::nanoseconds idle{std::chrono::minutes(5)};
+};
+
+// A validated `apps.http.servers.<name>`, built once per config and shared by every engine thread.
+struct ServerRuntime {
+    std::string name;
+    std::string hostname; // {system.hostname}
+    std::vector<ListenAddress> listen;
+    RouteList routes;
+    ServerTimeouts timeouts;
+    std::size_t max_header_bytes = 1 << 20;
+    std::shared_ptr<AccessLog> access_log; // null: access logs off
+};
+
+} // namespace proxflow

@@ -1,0 +1,33 @@
+#pragma once
+#include "http/beast.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace proxflow {
+
+// A kept-alive connection to an upstream with the buffer its responses are parsed from.
+struct UpstreamConnection {
+    explicit UpstreamConnection(const asio::any_io_executor& ex) : stream(ex) {}
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+    std::chrono::steady_clock::time_point idle_since;
+    bool reused = false;
+};
+
+// Idle upstream connections of one engine thread, keyed by dial address. Only that thread touches
+// it, so there are no locks on the request path.
+class ConnectionPool {
+public:
+    std::unique_ptr<UpstreamConnection> take(const std::string& dial, std::chrono::nanoseconds idle_timeout);
+    void put(const std::string& dial, std::unique_ptr<UpstreamConnection> conn, std::size_t max_idle);
+    void clear() { idle_.clear(); }
+
+private:
+    std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+};
+
+} // namespace proxflow

@@ -1,0 +1,284 @@
+// Caddy's load-balancing selection policies, one small class each.
+#include "proxy/lb_policies.hpp"
+
+#include "http/request_context.hpp"
+
+#include <openssl/hmac.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <random>
+
+namespace proxflow {
+namespace {
+
+std::uint64_t random_below(std::uint64_t n) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return n ? rng() % n : 0;
+}
+
+std::uint64_t hash64(std::string_view a, std::string_view b) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (char c : a) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    for (char c : b) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+const Upstream* random_available(const std::vector<Upstream>& pool) {
+    // Reservoir sampling over the available ones, so one pass and no allocation.
+    const Upstream* chosen = nullptr;
+    std::uint64_t seen = 0;
+    for (const auto& up : pool) {
+        if (!up.available()) continue;
+        if (random_below(++seen) == 0) chosen = &up;
+    }
+    return chosen;
+}
+
+// Rendezvous hashing: the same key keeps its upstream while the others come and go.
+const Upstream* by_hash(const std::vector<Upstream>& pool, std::string_view key) {
+    const Upstream* chosen = nullptr;
+    std::uint64_t best = 0;
+    for (const auto& up : pool) {
+        if (!up.available()) continue;
+        const auto h = hash64(up.dial, key);
+        if (!chosen || h > best) {
+            best = h;
+            chosen = &up;
+        }
+    }
+    return chosen;
+}
+
+class RandomPolicy final : public SelectionPolicy {
+public:
+    const Upstream* select(const std::vector<Upstream>& pool, RequestContext&) const override { return random_available(pool); }
+};
+
+class RandomChoosePolicy final : public SelectionPolicy {
+public:
+    explicit RandomChoosePolicy(int choose) : choose_(choose) {}
+    const Upstream* select(const std::vector<Upstream>& pool, RequestContext&) const override {
+        // Choose N distinct available upstreams at random, then the least loaded of them.
+        std::vector<const Upstream*> sample;
+        std::uint64_t seen = 0;
+        for (const auto& up : pool) {
+            if (!up.available()) continue;
+            ++seen;
+            if (sample.size() < static_cast<std::size_t>(choose_)) sample.push_back(&up);
+            else if (auto j = random_below(seen); j < static_cast<std::uint64_t>(choose_)) sample[j] = &up;
+        }
+        const Upstream* best = nullptr;
+        for (const auto* up : sample)
+            if (!best || up->host->active_requests < best->host->active_requests) best = up;
+        return best;
+    }
+
+private:
+    int choose_;
+};
+
+class FirstPolicy final : public SelectionPolicy {
+public:
+    const Upstream* select(const std::vector<Upstream>& pool, RequestContext&) const override {
+        for (const auto& up : pool)
+            if (up.available()) return &up;
+        return nullptr;
+    }
+};
+
+class RoundRobinPolicy final : public SelectionPolicy {
+public:
+    const Upstream* select(const std::vector<Upstream>& pool, RequestContext&) const override {
+        const std::size_t n = pool.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& up = pool[next_.fetch_add(1, std::memory_order_relaxed) % n];
+            if (up.available()) return &up;
+        }
+        return nullptr;
+    }
+
+private:
+    mutable std::atomic<std::size_t> next_{0};
+};
+
+// Smooth weighted round robin spread over a fixed cycle: weight w gets w slots out of the sum.
+class WeightedRoundRobinPolicy final : public SelectionPolicy {
+public:
+    WeightedRoundRobinPolicy(std::vector<int> weights, const std::string& path, std::size_t upstreams) {
+        for (std::size_t i = 0; i < weights.size(); ++i)
+            if (weights[i] < 0) throw ConfigError(index_path(path, i), "weight must not be negative");
+        weights.resize(upstreams, weights.empty() ? 1 : 0);
+        // Interleave the slots (1,2,1,2,1 rather than 1,1,1,2,2) with the smooth WRR walk.
+        std::vector<int> current(weights.size(), 0);
+        int total = 0;
+        for (int w : weights) total += w;
+        for (int step = 0; step < total; ++step) {
+            std::size_t best = 0;
+            for (std::size_t i = 0; i < weights.size(); ++i) {
+                current[i] += weights[i];
+                if (current[i] > current[best]) best = i;
+            }
+            current[best] -= total;
+            cycle_.push_back(best);
+        }
+    }
+    const Upstream* select(const std::vector<Upstream>& pool, RequestContext&) const override {
+        if (cycle_.empty()) return nullptr;
+        for (std::size_t i = 0; i < cycle_.size(); ++i) {
+            const std::size_t index = cycle_[next_.fetch_add(1, std::memory_order_relaxed) % cycle_.size()];
+            if (index < pool.size() && pool[index].available()) return &pool[index];
+        }
+        return nullptr;
+    }
+
+private:
+    std::vector<std::size_t> cycle_;
+    mutable std::atomic<std::size_t> next_{0};
+};
+
+class LeastConnPolicy final : public SelectionPolicy {
+public:
+    const Upstream* select(const std::vector<Upstream>& pool, RequestContext&) const override {
+        const Upstream* best = nullptr;
+        int best_count = 0;
+        std::uint64_t ties = 0;
+        for (const auto& up : pool) {
+            if (!up.available()) continue;
+            const int count = up.host->active_requests.load(std::memory_order_relaxed);
+            if (!best || count < best_count) {
+                best = &up;
+                best_count = count;
+                ties = 1;
+            } else if (count == best_count && random_below(++ties) == 0) {
+                best = &up;
+            }
+        }
+        return best;
+    }
+};
+
+class KeyHashPolicy final : public SelectionPolicy {
+public:
+    using KeyOf = std::function<bool(const RequestContext&, std::string&)>;
+    explicit KeyHashPolicy(KeyOf key_of) : key_of_(std::move(key_of)) {}
+    const Upstream* select(const std::vector<Upstream>& pool, RequestContext& ctx) const override {
+        std::string key;
+        if (!key_of_(ctx, key)) return random_available(pool); // no key: fall back to random, as Caddy
+        return by_hash(pool, key);
+    }
+
+private:
+    KeyOf key_of_;
+};
+
+// Sticky sessions: the cookie holds an HMAC of the chosen upstream's address.
+class CookiePolicy final : public SelectionPolicy {
+public:
+    CookiePolicy(std::string name, std::string secret) : name_(std::move(name)), secret_(std::move(secret)) {}
+    const Upstream* select(const std::vector<Upstream>& pool, RequestContext& ctx) const override {
+        std::string wanted;
+        for (const auto& field : ctx.request()) {
+            if (field.name() != http::field::cookie) continue;
+            for (const auto& cookie : http::param_list(";" + std::string(field.value())))
+                if (cookie.first == name_) wanted = std::string(cookie.second);
+        }
+        if (!wanted.empty())
+            for (const auto& up : pool)
+                if (up.available() && sign(up.dial) == wanted) return &up;
+        const Upstream* chosen = random_available(pool);
+        if (chosen) ctx.response_headers_to_add.emplace_back("Set-Cookie", name_ + "=" + sign(chosen->dial) + "; Path=/");
+        return chosen;
+    }
+
+private:
+    std::string sign(const std::string& dial) const {
+        if (secret_.empty()) return dial;
+        unsigned char mac[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+             reinterpret_cast<const unsigned char*>(dial.data()), dial.size(), mac, &len);
+        static const char* hex = "0123456789abcdef";
+        std::string out;
+        for (unsigned i = 0; i < len; ++i) {
+            out += hex[mac[i] >> 4];
+            out += hex[mac[i] & 15];
+        }
+        return out;
+    }
+    std::string name_, secret_;
+};
+
+} // namespace
+
+std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const std::string& path,
+                                                       std::size_t upstream_count) {
+    if (!value) return std::make_unique<RandomPolicy>();
+    ObjectReader r(*value, path);
+    const std::string name = r.string("policy");
+    std::unique_ptr<SelectionPolicy> policy;
+    if (name == "random" || name.empty()) policy = std::make_unique<RandomPolicy>();
+    else if (name == "random_choose") {
+        const auto choose = r.integer("choose", 2);
+        if (choose < 2) throw ConfigError(r.path_of("choose"), "choose must be at least 2");
+        policy = std::make_unique<RandomChoosePolicy>(static_cast<int>(choose));
+    } else if (name == "first") policy = std::make_unique<FirstPolicy>();
+    else if (name == "round_robin") policy = std::make_unique<RoundRobinPolicy>();
+    else if (name == "weighted_round_robin")
+        policy = std::make_unique<WeightedRoundRobinPolicy>(r.integers("weights"), r.path_of("weights"), upstream_count);
+    else if (name == "least_conn") policy = std::make_unique<LeastConnPolicy>();
+    else if (name == "ip_hash" || name == "client_ip_hash") {
+        // Without trusted proxies in front of the engine, the client IP is the peer's address.
+        policy = std::make_unique<KeyHashPolicy>([](const RequestContext& ctx, std::string& key) {
+            key = ctx.remote.address().to_string();
+            return true;
+        });
+    } else if (name == "uri_hash") {
+        policy = std::make_unique<KeyHashPolicy>([](const RequestContext& ctx, std::string& key) {
+            key = std::string(ctx.request().target());
+            return true;
+        });
+    } else if (name == "query") {
+        const std::string key_name = r.string("key");
+        if (key_name.empty()) throw ConfigError(r.path_of("key"), "query policy needs a key");
+        policy = std::make_unique<KeyHashPolicy>([key_name](const RequestContext& ctx, std::string& key) {
+            const std::string_view target = ctx.request().target();
+            const auto q = target.find('?');
+            if (q == std::string_view::npos) return false;
+            const std::string_view query = target.substr(q + 1);
+            std::size_t pos = 0;
+            while (pos < query.size()) {
+                auto amp = query.find('&', pos);
+                if (amp == std::string_view::npos) amp = query.size();
+                const auto pair = query.substr(pos, amp - pos);
+                const auto eq = pair.find('=');
+                if (pair.substr(0, eq) == key_name && eq != std::string_view::npos) {
+                    key = std::string(pair.substr(eq + 1));
+                    return !key.empty();
+                }
+                pos = amp + 1;
+            }
+            return false;
+        });
+    } else if (name == "header") {
+        const std::string field = r.string("field");
+        if (field.empty()) throw ConfigError(r.path_of("field"), "header policy needs a field");
+        policy = std::make_unique<KeyHashPolicy>([field](const RequestContext& ctx, std::string& key) {
+            key = std::string(ctx.request()[field]);
+            return !key.empty();
+        });
+    } else if (name == "cookie") {
+        policy = std::make_unique<CookiePolicy>(r.string("name", "lb"), r.string("secret"));
+    } else {
+        throw ConfigError(r.path_of("policy"), "unknown load-balancing policy \"" + name + "\"");
+    }
+    r.take("fallback"); // Caddy 2.7's fallback policy: ProxFlow always falls back to random.
+    r.finish();
+    return policy;
+}
+
+} // namespace proxflow

@@ -1,0 +1,356 @@
+// `reverse_proxy`: picks an upstream, streams the request to it over a kept-alive connection and
+// streams the response back, with retries, passive and active health checks, and header rewriting.
+#include "core/build_context.hpp"
+#include "handlers/handler_registry.hpp"
+#include "handlers/header_ops.hpp"
+#include "http/request_context.hpp"
+#include "http/response_writer.hpp"
+#include "proxy/connection_pool.hpp"
+#include "proxy/health_checks.hpp"
+#include "proxy/hop_by_hop.hpp"
+#include "proxy/lb_policies.hpp"
+#include "proxy/relay.hpp"
+#include "proxy/scratch_buffer.hpp"
+#include "proxy/transport.hpp"
+#include "http/server_runtime.hpp"
+#include "routing/ip_range.hpp"
+
+#include <sys/socket.h>
+
+namespace proxflow {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+enum class Outcome { done, dial_failed, failed_before_response, timed_out, failed_after_request_sent };
+
+void set_expiry(beast::tcp_stream& stream, std::chrono::nanoseconds timeout) {
+    if (timeout.count() > 0) stream.expires_after(timeout);
+    else stream.expires_never();
+}
+
+// A pooled connection the upstream has closed reads as EOF without blocking.
+bool looks_open(UpstreamConnection& conn) {
+    char byte;
+    const auto n = ::recv(conn.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+struct ActiveRequest {
+    explicit ActiveRequest(UpstreamHost& host) : host(host) { host.active_requests.fetch_add(1, std::memory_order_relaxed); }
+    ~ActiveRequest() { host.active_requests.fetch_sub(1, std::memory_order_relaxed); }
+    UpstreamHost& host;
+};
+
+class ReverseProxy final : public Handler {
+public:
+    ReverseProxy(ObjectReader& r, BuildContext& build) {
+        if (const json* transport = r.take("transport")) transport_ = HttpTransportConfig::from_json(*transport, r.path_of("transport"));
+        read_health_checks(r);
+        const json* upstreams = r.take("upstreams");
+        if (!upstreams || upstreams->empty())
+            throw ConfigError(r.path_of("upstreams"), "reverse_proxy needs at least one upstream");
+        const std::string upath = r.path_of("upstreams");
+        expect_array(*upstreams, upath);
+        for (std::size_t i = 0; i < upstreams->size(); ++i) {
+            ObjectReader u((*upstreams)[i], index_path(upath, i));
+            const std::string dial = u.string("dial");
+            if (dial.empty()) throw ConfigError(u.path_of("dial"), "missing dial address");
+            Upstream up = Upstream::from_dial(dial, u.path_of("dial"), build.hosts);
+            up.max_requests = static_cast<int>(u.integer("max_requests"));
+            if (passive_.enabled()) up.max_fails = passive_.max_fails;
+            up.unhealthy_request_count = passive_.unhealthy_request_count;
+            u.finish();
+            upstreams_.push_back(std::move(up));
+        }
+        read_load_balancing(r);
+        if (const json* proxies = r.take("trusted_proxies")) {
+            const std::string tpath = r.path_of("trusted_proxies");
+            expect_array(*proxies, tpath);
+            for (std::size_t i = 0; i < proxies->size(); ++i) {
+                const std::string text = (*proxies)[i].get<std::string>();
+                if (text == "private_ranges") {
+                    for (const auto& range : private_ranges()) trusted_proxies_.push_back(IpRange::parse(range, index_path(tpath, i)));
+                } else {
+                    trusted_proxies_.push_back(IpRange::parse(text, index_path(tpath, i)));
+                }
+            }
+        }
+        if (const json* headers = r.take("headers")) {
+            ObjectReader h(*headers, r.path_of("headers"));
+            if (const json* up = h.take("request")) header_up_ = HeaderOps::from_json(*up, h.path_of("request"));
+            if (const json* down = h.take("response")) {
+                json ops = *down;
+                std::vector<int> require_status;
+                if (ops.contains("require")) {
+                    ObjectReader req(ops["require"], join_path(h.path_of("response"), "require"));
+                    require_status = req.integers("status_code");
+                    req.finish();
+                    ops.erase("require");
+                }
+                ops.erase("deferred");
+                header_down_ = HeaderOps::from_json(ops, h.path_of("response"));
+                header_down_.require_status = std::move(require_status);
+            }
+            h.finish();
+        }
+        // Responses are streamed and flushed piece by piece already, which is what flush_interval -1 asks.
+        r.take("flush_interval");
+        for (const char* unsupported : {"handle_response", "dynamic_upstreams", "circuit_breaker", "buffer_requests",
+                                        "buffer_responses", "request_buffers", "response_buffers", "rewrite", "max_buffer_size"})
+            if (r.has(unsupported))
+                throw ConfigError(r.path_of(unsupported), std::string("reverse_proxy option \"") + unsupported +
+                                                              "\" is not supported by ProxFlow yet");
+        if (active_.enabled() && active_configured_)
+            build.tasks.push_back(make_active_health_checker(active_, upstreams_, build.background));
+    }
+
+    awaitable<bool> handle(RequestContext& ctx) const override {
+        prepare_upstream_request(ctx);
+        const auto start = Clock::now();
+        for (int attempt = 0;; ++attempt) {
+            const Upstream* up = policy_->select(upstreams_, ctx);
+            Outcome outcome = Outcome::dial_failed;
+            if (up) {
+                ctx.upstream_hostport = up->dial;
+                outcome = co_await proxy_to(*up, ctx);
+                if (outcome == Outcome::done) co_return true;
+                passive_.count_failure(up->host, ctx.client.get_executor());
+            }
+            const bool retryable = outcome == Outcome::dial_failed || outcome == Outcome::failed_before_response;
+            if (retryable && try_again(start, attempt)) {
+                if (try_interval_.count() > 0) {
+                    asio::steady_timer timer(ctx.client.get_executor(), try_interval_);
+                    co_await timer.async_wait(use_nothrow);
+                }
+                continue;
+            }
+            ctx.upstream_hostport.clear();
+            if (!up) co_await write_error(ctx, http::status::service_unavailable);
+            else if (outcome == Outcome::timed_out) co_await write_error(ctx, http::status::gateway_timeout);
+            else co_await write_error(ctx, http::status::bad_gateway);
+            co_return true;
+        }
+    }
+
+private:
+    void read_health_checks(ObjectReader& r) {
+        const json* checks = r.take("health_checks");
+        if (!checks) return;
+        ObjectReader h(*checks, r.path_of("health_checks"));
+        if (const json* passive = h.take("passive")) passive_ = PassiveHealthConfig::from_json(*passive, h.path_of("passive"));
+        if (const json* active = h.take("active")) {
+            active_ = ActiveHealthConfig::from_json(*active, h.path_of("active"));
+            active_configured_ = true;
+        }
+        h.finish();
+    }
+
+    void read_load_balancing(ObjectReader& r) {
+        const json* lb = r.take("load_balancing");
+        if (!lb) {
+            policy_ = make_selection_policy(nullptr, {}, upstreams_.size());
+            return;
+        }
+        ObjectReader l(*lb, r.path_of("load_balancing"));
+        policy_ = make_selection_policy(l.take("selection_policy"), l.path_of("selection_policy"), upstreams_.size());
+        retries_ = static_cast<int>(l.integer("retries"));
+        try_duration_ = l.duration("try_duration");
+        try_interval_ = l.duration("try_interval");
+        if (try_duration_.count() > 0 && try_interval_.count() == 0) try_interval_ = std::chrono::milliseconds(250);
+        if (l.has("retry_match"))
+            throw ConfigError(l.path_of("retry_match"), "retry_match is not supported by ProxFlow yet");
+        l.finish();
+    }
+
+    bool try_again(Clock::time_point start, int attempts_done) const {
+        if (attempts_done < retries_) return true;
+        return try_duration_.count() > 0 && Clock::now() - start < try_duration_;
+    }
+
+    // Rewrites the client's request in place into what the upstream gets: hop-by-hop headers out,
+    // X-Forwarded-* in, header_up applied. Done once, so retries send the same request.
+    void prepare_upstream_request(RequestContext& ctx) const {
+        auto& req = ctx.request();
+        const bool upgrade = is_upgrade_request(req);
+        const std::string upgrade_protocol = upgrade ? std::string(req[http::field::upgrade]) : std::string{};
+        remove_hop_by_hop(req.base());
+        if (upgrade) {
+            req.set(http::field::connection, "Upgrade");
+            req.set(http::field::upgrade, upgrade_protocol);
+        }
+        const std::string client_ip = ctx.remote.address().to_string();
+        const bool trusted = std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),
+                                         [&](const IpRange& r) { return r.contains(ctx.remote.address()); });
+        const std::string_view prior_xff = req["X-Forwarded-For"];
+        if (trusted && !prior_xff.empty()) req.set("X-Forwarded-For", std::string(prior_xff) + ", " + client_ip);
+        else req.set("X-Forwarded-For", client_ip);
+        if (!trusted || req["X-Forwarded-Proto"].empty()) req.set("X-Forwarded-Proto", ctx.scheme());
+        if (!trusted || req["X-Forwarded-Host"].empty()) req.set("X-Forwarded-Host", req[http::field::host]);
+        if (!header_up_.empty()) header_up_.apply(req.base(), ctx);
+        req.version(11);
+    }
+
+    awaitable<std::unique_ptr<UpstreamConnection>> dial(const Upstream& up, const asio::any_io_executor& ex) const {
+        auto conn = std::make_unique<UpstreamConnection>(ex);
+        conn->stream.expires_after(transport_.dial_timeout);
+        if (up.endpoint) {
+            auto [ec] = co_await conn->stream.async_connect(*up.endpoint, use_nothrow);
+            if (ec) co_return nullptr;
+        } else {
+            tcp::resolver resolver(ex);
+            auto [rec, results] = co_await resolver.async_resolve(up.hostname, up.port, use_nothrow);
+            if (rec) co_return nullptr;
+            auto [ec, endpoint] = co_await conn->stream.async_connect(results, use_nothrow);
+            if (ec) co_return nullptr;
+        }
+        error_code ignored;
+        conn->stream.socket().set_option(tcp::no_delay(true), ignored);
+        co_return conn;
+    }
+
+    awaitable<Outcome> proxy_to(const Upstream& up, RequestContext& ctx) const {
+        auto& req = ctx.request();
+        const bool has_body = !ctx.parser.is_done();
+        const auto sent_at = Clock::now();
+        ScratchBuffer scratch;
+        ActiveRequest active(*up.host);
+        if (req[http::field::host].empty()) req.set(http::field::host, up.dial);
+
+        std::unique_ptr<UpstreamConnection> conn;
+        std::optional<ResponseParser> response;
+        // A reused connection the upstream closed while idle fails without a response byte;
+        // such a request goes again once on a fresh connection (when its body is still unread).
+        for (int round = 0; round < 2 && !response; ++round) {
+            if (round == 0) conn = ctx.pool.take(up.dial, transport_.keep_alive_idle_timeout);
+            if (conn && has_body && !looks_open(*conn)) conn.reset();
+            if (!conn) conn = co_await dial(up, ctx.client.get_executor());
+            if (!conn) co_return Outcome::dial_failed;
+            const bool reused = conn->reused;
+
+            if (has_body) co_await send_continue_if_expected(ctx);
+            set_expiry(conn->stream, transport_.write_timeout);
+            std::uint64_t sent = 0;
+            const RelayResult sent_result =
+                co_await relay_message(ctx.client, ctx.client_buffer, ctx.parser, conn->stream, scratch.data(), scratch.size(), sent);
+            if (sent_result == RelayResult::read_failed) {
+                // The client went away mid-body: nothing left to answer.
+                ctx.close_connection = true;
+                ctx.responded = true;
+                co_return Outcome::done;
+            }
+            if (sent_result == RelayResult::write_failed) {
+                if (reused && !has_body) {
+                    conn.reset();
+                    continue;
+                }
+                co_return has_body ? Outcome::failed_after_request_sent : Outcome::failed_before_response;
+            }
+
+            response.emplace();
+            response->body_limit(boost::none);
+            response->header_limit(static_cast<std::uint32_t>(transport_.max_response_header_size));
+            if (req.method() == http::verb::head) response->skip(true);
+            set_expiry(conn->stream, transport_.response_header_timeout.count() ? transport_.response_header_timeout
+                                                                                 : transport_.read_timeout);
+            auto [ec, n] = co_await http::async_read_header(conn->stream, conn->buffer, *response, use_nothrow);
+            // Informational answers (other than 101) are not forwarded; the final one follows.
+            while (!ec && response->get().result_int() / 100 == 1 && response->get().result_int() != 101) {
+                response.emplace();
+                response->body_limit(boost::none);
+                if (req.method() == http::verb::head) response->skip(true);
+                std::tie(ec, n) = co_await http::async_read_header(conn->stream, conn->buffer, *response, use_nothrow);
+            }
+            if (ec) {
+                response.reset();
+                if (ec == beast::error::timeout) co_return Outcome::timed_out;
+                if (reused && !has_body && conn->buffer.size() == 0) {
+                    conn.reset();
+                    continue;
+                }
+                co_return has_body ? Outcome::failed_after_request_sent : Outcome::failed_before_response;
+            }
+        }
+        if (!response) co_return Outcome::failed_before_response;
+
+        auto& res = response->get();
+        const unsigned status = res.result_int();
+        if (passive_.status_is_failure(status) ||
+            (passive_.unhealthy_latency.count() > 0 && Clock::now() - sent_at > passive_.unhealthy_latency))
+            passive_.count_failure(up.host, ctx.client.get_executor());
+
+        if (status == 101) {
+            remove_hop_by_hop(res.base());
+            res.set(http::field::connection, "Upgrade");
+            res.set(http::field::upgrade, req[http::field::upgrade]);
+            ctx.close_connection = true;
+            finalize_response_header(ctx, res.base());
+            res.set(http::field::connection, "Upgrade");
+            http::response_serializer<http::buffer_body> sr{res};
+            auto [ec, n] = co_await http::async_write_header(ctx.client, sr, use_nothrow);
+            ctx.bytes_written += n;
+            if (!ec) co_await tunnel(ctx.client, ctx.client_buffer, conn->stream, conn->buffer);
+            co_return Outcome::done;
+        }
+
+        prepare_client_response(ctx, *response);
+        set_expiry(conn->stream, transport_.read_timeout);
+        set_expiry(ctx.client, ctx.server.timeouts.write);
+        const RelayResult result =
+            co_await relay_message(conn->stream, conn->buffer, *response, ctx.client, scratch.data(), scratch.size(), ctx.bytes_written);
+        ctx.client.expires_never();
+        if (result != RelayResult::done) {
+            // The response has started: the only honest signal left is closing the connection.
+            ctx.close_connection = true;
+            if (result == RelayResult::read_failed) passive_.count_failure(up.host, ctx.client.get_executor());
+            co_return Outcome::done;
+        }
+        if (transport_.keep_alive && response->is_done() && res.keep_alive() && !response->need_eof()) {
+            conn->stream.expires_never();
+            ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host);
+        }
+        co_return Outcome::done;
+    }
+
+    void prepare_client_response(RequestContext& ctx, ResponseParser& parser) const {
+        auto& res = parser.get();
+        const bool upstream_chunked = res.chunked();
+        remove_hop_by_hop(res.base());
+        if (!header_down_.empty() && header_down_.applies_to_status(res.result_int())) header_down_.apply(res.base(), ctx);
+        const bool bodiless = ctx.request().method() == http::verb::head || res.result_int() == 204 || res.result_int() == 304;
+        if (!bodiless && (upstream_chunked || parser.need_eof())) {
+            // Unknown length: chunk it for HTTP/1.1 clients; HTTP/1.0 clients read to the close.
+            if (ctx.client_version >= 11) res.chunked(true);
+            else ctx.close_connection = true;
+        }
+        finalize_response_header(ctx, res.base());
+    }
+
+    awaitable<void> send_continue_if_expected(RequestContext& ctx) const {
+        auto& req = ctx.request();
+        if (!beast::iequals(req[http::field::expect], "100-continue")) co_return;
+        // Like nginx, the proxy answers the expectation itself and streams the body on.
+        req.erase(http::field::expect);
+        static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await asio::async_write(ctx.client, asio::buffer(continue_line), use_nothrow);
+    }
+
+    HttpTransportConfig transport_;
+    PassiveHealthConfig passive_;
+    ActiveHealthConfig active_;
+    bool active_configured_ = false;
+    std::vector<Upstream> upstreams_;
+    std::unique_ptr<SelectionPolicy> policy_;
+    int retries_ = 0;
+    std::chrono::nanoseconds try_duration_{};
+    std::chrono::nanoseconds try_interval_{};
+    std::vector<IpRange> trusted_proxies_;
+    HeaderOps header_up_;
+    HeaderOps header_down_;
+};
+
+} // namespace
+
+HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build) { return std::make_shared<ReverseProxy>(r, build); }
+
+} // namespace proxflow

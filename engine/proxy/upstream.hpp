@@ -1,0 +1,59 @@
+#pragma once
+#include "http/beast.hpp"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace proxflow {
+
+// The live state of one backend address, shared by every handler and config that dials it, so
+// counts and health survive config reloads (as Caddy's global upstream pool).
+struct UpstreamHost {
+    explicit UpstreamHost(std::string dial) : dial(std::move(dial)) {}
+    const std::string dial;
+    std::atomic<int> active_requests{0};
+    std::atomic<int> fails{0};
+    std::atomic<bool> active_unhealthy{false};
+};
+
+class UpstreamHostRegistry {
+public:
+    std::shared_ptr<UpstreamHost> get(const std::string& dial);
+    std::vector<std::shared_ptr<UpstreamHost>> all();
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, std::weak_ptr<UpstreamHost>> hosts_;
+};
+
+// One entry of a reverse_proxy's `upstreams`, with the limits its handler's health policy sets.
+struct Upstream {
+    std::shared_ptr<UpstreamHost> host;
+    std::string dial;
+    std::string hostname;  // dial without the port
+    std::string port;
+    std::optional<tcp::endpoint> endpoint; // set when the dial host is a literal IP
+    int max_requests = 0;
+    int max_fails = 0;                // 0: passive checks off
+    int unhealthy_request_count = 0;  // 0: off
+
+    bool healthy() const {
+        if (host->active_unhealthy.load(std::memory_order_relaxed)) return false;
+        if (max_fails > 0 && host->fails.load(std::memory_order_relaxed) >= max_fails) return false;
+        if (unhealthy_request_count > 0 && host->active_requests.load(std::memory_order_relaxed) >= unhealthy_request_count)
+            return false;
+        return true;
+    }
+    bool full() const { return max_requests > 0 && host->active_requests.load(std::memory_order_relaxed) >= max_requests; }
+    bool available() const { return healthy() && !full(); }
+
+    // Parses "host:port" as Caddy's dial field; throws ConfigError naming path.
+    static Upstream from_dial(const std::string& dial, const std::string& path, UpstreamHostRegistry& hosts);
+};
+
+} // namespace proxflow

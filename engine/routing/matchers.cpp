@@ -1,0 +1,398 @@
+// The request matchers of Caddy's http app: host, path, path_regexp, method, header, header_regexp,
+// query, remote_ip, protocol, vars and not.
+#include "routing/matcher.hpp"
+
+#include "http/request_context.hpp"
+#include "routing/ip_range.hpp"
+#include "routing/placeholder.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <regex>
+
+namespace proxflow {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+std::string_view request_host(const RequestContext& ctx) {
+    std::string_view host = ctx.request()[http::field::host];
+    if (!host.empty() && host.front() == '[') return host.substr(1, host.find(']') - 1);
+    const auto colon = host.rfind(':');
+    if (colon != std::string_view::npos && host.find(':') == colon) host = host.substr(0, colon);
+    return host;
+}
+
+// Caddy's glob for paths and header values: '*' matches any run of characters.
+bool glob_match(std::string_view pattern, std::string_view text) {
+    std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            mark = t;
+        } else if (p < pattern.size() && pattern[p] == text[t]) {
+            ++p;
+            ++t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+class HostMatcher final : public Matcher {
+public:
+    explicit HostMatcher(std::vector<std::string> hosts) {
+        for (auto& h : hosts) hosts_.push_back(lower(h));
+    }
+    bool match(const RequestContext& ctx) const override {
+        const std::string host = lower(request_host(ctx));
+        for (const auto& pattern : hosts_) {
+            if (pattern == host) return true;
+            if (pattern.find('*') == std::string::npos) continue;
+            // A wildcard stands for exactly one label: *.example.com matches a.example.com only.
+            std::size_t hp = 0, pp = 0;
+            bool ok = true;
+            while (pp < pattern.size() && ok) {
+                auto pdot = pattern.find('.', pp);
+                auto hdot = host.find('.', hp);
+                const std::string_view plabel = std::string_view(pattern).substr(pp, pdot - pp);
+                if (hp > host.size()) { ok = false; break; }
+                const std::string_view hlabel = std::string_view(host).substr(hp, hdot - hp);
+                if (plabel != "*" && plabel != hlabel) ok = false;
+                if (plabel == "*" && hlabel.empty()) ok = false;
+                if ((pdot == std::string::npos) != (hdot == std::string::npos)) ok = false;
+                pp = pdot == std::string::npos ? pattern.size() : pdot + 1;
+                hp = hdot == std::string::npos ? host.size() + 1 : hdot + 1;
+            }
+            if (ok) return true;
+        }
+        return false;
+    }
+
+private:
+    std::vector<std::string> hosts_;
+};
+
+class PathMatcher final : public Matcher {
+public:
+    explicit PathMatcher(std::vector<std::string> paths) {
+        for (auto& p : paths) paths_.push_back(lower(p));
+    }
+    bool match(const RequestContext& ctx) const override {
+        const std::string_view target = ctx.request().target();
+        const std::string path = lower(target.substr(0, target.find('?')));
+        for (const auto& pattern : paths_)
+            if (glob_match(pattern, path)) return true;
+        return false;
+    }
+
+private:
+    std::vector<std::string> paths_;
+};
+
+class PathRegexpMatcher final : public Matcher {
+public:
+    PathRegexpMatcher(std::string name, const std::string& pattern, const std::string& path) : name_(std::move(name)) {
+        try {
+            regex_ = std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
+        } catch (const std::regex_error& e) {
+            throw ConfigError(path, std::string("invalid regular expression: ") + e.what());
+        }
+    }
+    bool match(const RequestContext& ctx) const override {
+        const std::string_view target = ctx.request().target();
+        const std::string path(target.substr(0, target.find('?')));
+        return std::regex_search(path, regex_);
+    }
+
+private:
+    std::string name_;
+    std::regex regex_;
+};
+
+class MethodMatcher final : public Matcher {
+public:
+    explicit MethodMatcher(std::vector<std::string> methods) : methods_(std::move(methods)) {}
+    bool match(const RequestContext& ctx) const override {
+        const std::string_view method = ctx.request().method_string();
+        return std::find(methods_.begin(), methods_.end(), method) != methods_.end();
+    }
+
+private:
+    std::vector<std::string> methods_;
+};
+
+// header: {"Name": ["v1", "v*"]}; an empty list (or null) means the header must be present,
+// null alone in Caddy means "must be absent".
+class HeaderMatcher final : public Matcher {
+public:
+    HeaderMatcher(const json& value, const std::string& path) {
+        expect_object(value, path);
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            Rule rule{it.key(), {}, it.value().is_null()};
+            if (!it.value().is_null()) {
+                const std::string p = join_path(path, it.key());
+                expect_array(it.value(), p);
+                for (std::size_t i = 0; i < it.value().size(); ++i) {
+                    if (!it.value()[i].is_string()) throw ConfigError(index_path(p, i), "expected a string");
+                    rule.values.emplace_back(it.value()[i].get<std::string>());
+                }
+            }
+            rules_.push_back(std::move(rule));
+        }
+    }
+    bool match(const RequestContext& ctx) const override {
+        const auto& req = ctx.request();
+        for (const auto& rule : rules_) {
+            auto range = req.equal_range(rule.name);
+            const bool present = range.first != range.second;
+            if (rule.must_be_absent) {
+                if (present) return false;
+                continue;
+            }
+            if (!present) return false;
+            if (rule.values.empty()) continue;
+            bool any = false;
+            for (auto it = range.first; it != range.second && !any; ++it)
+                for (const auto& v : rule.values)
+                    if (v.text() == "*" || glob_match(v.render(ctx), it->value())) any = true;
+            if (!any) return false;
+        }
+        return true;
+    }
+
+private:
+    struct Rule {
+        std::string name;
+        std::vector<Template> values;
+        bool must_be_absent;
+    };
+    std::vector<Rule> rules_;
+};
+
+class HeaderRegexpMatcher final : public Matcher {
+public:
+    HeaderRegexpMatcher(const json& value, const std::string& path) {
+        expect_object(value, path);
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            ObjectReader r(it.value(), join_path(path, it.key()));
+            r.string("name");
+            try {
+                rules_.push_back({it.key(), std::regex(r.string("pattern"))});
+            } catch (const std::regex_error& e) {
+                throw ConfigError(r.path_of("pattern"), std::string("invalid regular expression: ") + e.what());
+            }
+            r.finish();
+        }
+    }
+    bool match(const RequestContext& ctx) const override {
+        for (const auto& rule : rules_) {
+            const std::string value(ctx.request()[rule.first]);
+            if (!std::regex_search(value, rule.second)) return false;
+        }
+        return true;
+    }
+
+private:
+    std::vector<std::pair<std::string, std::regex>> rules_;
+};
+
+// query: {"key": ["value", "*"]}
+class QueryMatcher final : public Matcher {
+public:
+    QueryMatcher(const json& value, const std::string& path) {
+        expect_object(value, path);
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            const std::string p = join_path(path, it.key());
+            expect_array(it.value(), p);
+            std::vector<std::string> values;
+            for (std::size_t i = 0; i < it.value().size(); ++i) {
+                if (!it.value()[i].is_string()) throw ConfigError(index_path(p, i), "expected a string");
+                values.push_back(it.value()[i].get<std::string>());
+            }
+            rules_.emplace_back(it.key(), std::move(values));
+        }
+    }
+    bool match(const RequestContext& ctx) const override {
+        const std::string_view target = ctx.request().target();
+        const auto q = target.find('?');
+        const std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+        for (const auto& [key, values] : rules_) {
+            bool any = false;
+            std::size_t pos = 0;
+            while (pos < query.size() && !any) {
+                auto amp = query.find('&', pos);
+                if (amp == std::string_view::npos) amp = query.size();
+                const std::string_view pair = query.substr(pos, amp - pos);
+                const auto eq = pair.find('=');
+                if (pair.substr(0, eq) == key) {
+                    const std::string_view v = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+                    for (const auto& want : values)
+                        if (want == "*" || want == v) any = true;
+                }
+                pos = amp + 1;
+            }
+            if (!any) return false;
+        }
+        return true;
+    }
+
+private:
+    std::vector<std::pair<std::string, std::vector<std::string>>> rules_;
+};
+
+class RemoteIpMatcher final : public Matcher {
+public:
+    RemoteIpMatcher(const json& value, const std::string& path) {
+        ObjectReader r(value, path);
+        const auto ranges = r.strings("ranges");
+        for (std::size_t i = 0; i < ranges.size(); ++i)
+            ranges_.push_back(IpRange::parse(ranges[i], index_path(r.path_of("ranges"), i)));
+        r.boolean("forwarded");
+        r.finish();
+    }
+    bool match(const RequestContext& ctx) const override {
+        const auto addr = ctx.remote.address();
+        return std::any_of(ranges_.begin(), ranges_.end(), [&](const IpRange& r) { return r.contains(addr); });
+    }
+
+private:
+    std::vector<IpRange> ranges_;
+};
+
+class ProtocolMatcher final : public Matcher {
+public:
+    explicit ProtocolMatcher(std::string protocol) : protocol_(std::move(protocol)) {}
+    bool match(const RequestContext& ctx) const override {
+        if (protocol_ == "http") return true;
+        if (protocol_ == "http/1.1") return ctx.request().version() == 11;
+        if (protocol_ == "http/1.0") return ctx.request().version() == 10;
+        return false;
+    }
+
+private:
+    std::string protocol_;
+};
+
+class VarsMatcher final : public Matcher {
+public:
+    VarsMatcher(const json& value, const std::string& path) {
+        expect_object(value, path);
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            const std::string p = join_path(path, it.key());
+            expect_array(it.value(), p);
+            std::vector<std::string> values;
+            for (const auto& v : it.value()) values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+            rules_.emplace_back(Template(it.key()), std::move(values));
+        }
+    }
+    bool match(const RequestContext& ctx) const override {
+        for (const auto& [key, values] : rules_) {
+            std::string actual;
+            const std::string& name = key.text();
+            if (key.has_placeholders() && name.front() == '{' && name.back() == '}') actual = key.render(ctx);
+            else if (const auto* v = ctx.var(name)) actual = *v;
+            if (std::find(values.begin(), values.end(), actual) == values.end()) return false;
+        }
+        return true;
+    }
+
+private:
+    std::vector<std::pair<Template, std::vector<std::string>>> rules_;
+};
+
+class NotMatcher final : public Matcher {
+public:
+    NotMatcher(const json& value, const std::string& path) : sets_(MatcherSets::from_json(value, path)) {}
+    bool match(const RequestContext& ctx) const override { return !sets_.match(ctx); }
+
+private:
+    MatcherSets sets_;
+};
+
+std::vector<std::string> string_list(const json& value, const std::string& path) {
+    expect_array(value, path);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        if (!value[i].is_string()) throw ConfigError(index_path(path, i), "expected a string");
+        out.push_back(value[i].get<std::string>());
+    }
+    return out;
+}
+
+using MatcherFactory = std::function<std::unique_ptr<Matcher>(const json&, const std::string&)>;
+
+const std::map<std::string, MatcherFactory, std::less<>>& matcher_registry() {
+    static const std::map<std::string, MatcherFactory, std::less<>> registry{
+        {"host", [](const json& v, const std::string& p) { return std::make_unique<HostMatcher>(string_list(v, p)); }},
+        {"path", [](const json& v, const std::string& p) { return std::make_unique<PathMatcher>(string_list(v, p)); }},
+        {"path_regexp",
+         [](const json& v, const std::string& p) {
+             ObjectReader r(v, p);
+             auto name = r.string("name");
+             auto pattern = r.string("pattern");
+             r.finish();
+             return std::make_unique<PathRegexpMatcher>(name, pattern, r.path_of("pattern"));
+         }},
+        {"method", [](const json& v, const std::string& p) { return std::make_unique<MethodMatcher>(string_list(v, p)); }},
+        {"header", [](const json& v, const std::string& p) { return std::make_unique<HeaderMatcher>(v, p); }},
+        {"header_regexp", [](const json& v, const std::string& p) { return std::make_unique<HeaderRegexpMatcher>(v, p); }},
+        {"query", [](const json& v, const std::string& p) { return std::make_unique<QueryMatcher>(v, p); }},
+        {"remote_ip", [](const json& v, const std::string& p) { return std::make_unique<RemoteIpMatcher>(v, p); }},
+        {"protocol",
+         [](const json& v, const std::string& p) {
+             if (!v.is_string()) throw ConfigError(p, "expected a string");
+             return std::make_unique<ProtocolMatcher>(v.get<std::string>());
+         }},
+        {"vars", [](const json& v, const std::string& p) { return std::make_unique<VarsMatcher>(v, p); }},
+        {"not", [](const json& v, const std::string& p) { return std::make_unique<NotMatcher>(v, p); }},
+    };
+    return registry;
+}
+
+} // namespace
+
+MatcherSet MatcherSet::from_json(const json& value, const std::string& path) {
+    expect_object(value, path);
+    MatcherSet set;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        const auto& registry = matcher_registry();
+        auto factory = registry.find(it.key());
+        if (factory == registry.end())
+            throw ConfigError(join_path(path, it.key()), "unknown matcher \"" + it.key() + "\"");
+        set.matchers_.push_back(factory->second(it.value(), join_path(path, it.key())));
+    }
+    return set;
+}
+
+bool MatcherSet::match(const RequestContext& ctx) const {
+    for (const auto& m : matchers_)
+        if (!m->match(ctx)) return false;
+    return true;
+}
+
+MatcherSets MatcherSets::from_json(const json& value, const std::string& path) {
+    expect_array(value, path);
+    MatcherSets sets;
+    for (std::size_t i = 0; i < value.size(); ++i) sets.sets_.push_back(MatcherSet::from_json(value[i], index_path(path, i)));
+    return sets;
+}
+
+bool MatcherSets::match(const RequestContext& ctx) const {
+    if (sets_.empty()) return true;
+    for (const auto& s : sets_)
+        if (s.match(ctx)) return true;
+    return false;
+}
+
+} // namespace proxflow

@@ -1,0 +1,35 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace proxflow {
+
+struct RequestContext;
+
+// Appends the value of a Caddy placeholder key (without braces), e.g. "http.request.host".
+// Returns false for an unknown key.
+bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::string& out);
+
+// A string with {placeholders}, split once at config time so that rendering a request is a
+// walk over literal and placeholder parts. Unknown placeholders render empty, as Caddy's ReplaceAll.
+class Template {
+public:
+    Template() = default;
+    explicit Template(std::string_view text);
+
+    bool has_placeholders() const { return dynamic_; }
+    const std::string& text() const { return text_; }
+    std::string render(const RequestContext& ctx) const;
+
+private:
+    struct Part {
+        bool placeholder;
+        std::string value;
+    };
+    std::string text_;
+    std::vector<Part> parts_;
+    bool dynamic_ = false;
+};
+
+} // namespace proxflow

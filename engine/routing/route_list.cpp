@@ -1,0 +1,43 @@
+#include "routing/route_list.hpp"
+
+#include <algorithm>
+
+namespace proxflow {
+
+RouteList RouteList::from_json(const json& value, const std::string& path, BuildContext& build) {
+    expect_array(value, path);
+    RouteList list;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        ObjectReader r(value[i], index_path(path, i));
+        Route route;
+        if (const json* match = r.take("match")) route.match = MatcherSets::from_json(*match, r.path_of("match"));
+        if (const json* handle = r.take("handle")) {
+            const std::string hpath = r.path_of("handle");
+            expect_array(*handle, hpath);
+            for (std::size_t h = 0; h < handle->size(); ++h)
+                route.handle.push_back(build_handler((*handle)[h], index_path(hpath, h), build));
+        }
+        route.group = r.string("group");
+        route.terminal = r.boolean("terminal");
+        r.finish();
+        list.routes_.push_back(std::move(route));
+    }
+    return list;
+}
+
+awaitable<bool> RouteList::run(RequestContext& ctx) const {
+    std::vector<std::string_view> groups_used;
+    for (const auto& route : routes_) {
+        if (!route.group.empty() &&
+            std::find(groups_used.begin(), groups_used.end(), route.group) != groups_used.end())
+            continue;
+        if (!route.match.match(ctx)) continue;
+        if (!route.group.empty()) groups_used.push_back(route.group);
+        for (const auto& handler : route.handle)
+            if (co_await handler->handle(ctx)) co_return true;
+        if (route.terminal) co_return true;
+    }
+    co_return false;
+}
+
+} // namespace proxflow
