@@ -1,0 +1,184 @@
+"""Shared pieces of the integration tests: free ports, processes tracked by PID, real backends.
+
+Every process a test starts is registered with a Processes instance and stopped by its PID
+(SIGTERM, then SIGKILL) when the test ends; everything binds to 127.0.0.1 only.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+PROXFLOW = os.environ.get("PROXFLOW_BIN") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "app", "proxflow")
+PYTHON = "/usr/bin/python3"
+BACKENDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "backends")
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except Exception as e:  # the thing waited for may not be up yet
+            last_error = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last error: {last_error})")
+
+
+def port_open(port):
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def http(method, url, body=None, headers=None, timeout=10):
+    """One request with urllib; returns (status, headers, body bytes) without raising on 4xx/5xx."""
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as res:
+            return res.status, dict(res.headers), res.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+class Processes:
+    """Starts processes in their own session and stops each by its PID."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.running = []
+
+    def start(self, name, argv, env=None, cwd=None):
+        log = open(os.path.join(self.workdir, name + ".log"), "ab")
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=env, cwd=cwd or self.workdir, start_new_session=True)
+        proc.log_path = log.name
+        log.close()
+        self.running.append(proc)
+        return proc
+
+    def stop(self, proc, sig=signal.SIGTERM, timeout=10):
+        if proc.poll() is None:
+            proc.send_signal(sig)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc in self.running:
+            self.running.remove(proc)
+        return proc.returncode
+
+    def stop_all(self):
+        for proc in list(reversed(self.running)):
+            self.stop(proc)
+
+
+def log_of(proc):
+    with open(proc.log_path, "rb") as f:
+        return f.read().decode(errors="replace")
+
+
+class ProxyTestCase(unittest.TestCase):
+    """A test case with a temporary folder, tracked processes and helpers to start peers."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="proxflow-it-")
+        self.procs = Processes(self.tmp)
+
+    def tearDown(self):
+        self.procs.stop_all()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # --- backends -------------------------------------------------------------------------------
+    def start_backend(self, name, *args, port=None):
+        """A python3 backend from tests/integration/backends/NAME.py; waits until it accepts."""
+        port = port or free_port()
+        proc = self.procs.start(f"backend-{name}-{port}", [PYTHON, os.path.join(BACKENDS, name + ".py"), str(port), *args])
+        wait_until(lambda: port_open(port), what=f"backend {name} on {port}")
+        proc.port = port
+        return proc
+
+    def start_nginx(self, body="nginx backend\n", port=None):
+        """Debian's nginx as a backend answering GET / with body and GET /big with a 16 KiB file."""
+        port = port or free_port()
+        prefix = tempfile.mkdtemp(dir=self.tmp, prefix="nginx-")
+        for d in ("logs", "client_body", "proxy", "fastcgi", "uwsgi", "scgi", "www"):
+            os.makedirs(os.path.join(prefix, d), exist_ok=True)
+        with open(os.path.join(prefix, "www", "big"), "wb") as f:
+            f.write(b"x" * 16384)
+        conf = f"""
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {prefix}/client_body; proxy_temp_path {prefix}/proxy;
+  fastcgi_temp_path {prefix}/fastcgi; uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    location = / {{ return 200 {json.dumps(body)}; }}
+    location / {{ root {prefix}/www; }}
+  }}
+}}
+"""
+        path = os.path.join(prefix, "nginx.conf")
+        with open(path, "w") as f:
+            f.write(conf)
+        proc = self.procs.start(f"nginx-{port}", ["nginx", "-p", prefix, "-c", path, "-g", "daemon off;"])
+        wait_until(lambda: http("GET", f"http://127.0.0.1:{port}/")[0] == 200, what=f"nginx on {port}")
+        proc.port = port
+        return proc
+
+    # --- proxflow -------------------------------------------------------------------------------
+    def start_proxflow(self, config, *, caddyfile=False, extra_args=(), wait_port=None, name="proxflow", threads=None):
+        """Writes config (dict -> JSON, str -> Caddyfile) and runs `proxflow run`; waits for wait_port."""
+        path = os.path.join(self.tmp, f"{name}.{'caddyfile' if caddyfile else 'json'}")
+        with open(path, "w") as f:
+            f.write(config if isinstance(config, str) else json.dumps(config))
+        argv = [PROXFLOW, "run", "--config", path]
+        if caddyfile:
+            argv += ["--adapter", "caddyfile"]
+        if threads:
+            argv += ["--threads", str(threads)]
+        proc = self.procs.start(name, argv + list(extra_args))
+        proc.config_path = path
+        if wait_port:
+            wait_until(lambda: proc.poll() is None and port_open(wait_port), what=f"proxflow on {wait_port}")
+        return proc
+
+    def run_proxflow(self, *args, timeout=30, cwd=None):
+        """Runs a proxflow subcommand to completion; returns CompletedProcess with text output."""
+        return subprocess.run([PROXFLOW, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd or self.tmp)
+
+
+def proxy_config(port, handlers, *, admin_port=None, routes=None, server_extra=None, top_extra=None):
+    """A native JSON config with one server on 127.0.0.1:port; admin off unless admin_port is given."""
+    server = {"listen": [f"127.0.0.1:{port}"], "routes": routes if routes is not None else [{"handle": handlers}]}
+    server.update(server_extra or {})
+    config = {"admin": {"listen": f"127.0.0.1:{admin_port}"} if admin_port else {"disabled": True},
+              "apps": {"http": {"servers": {"srv0": server}}}}
+    config.update(top_extra or {})
+    return config
+
+
+def reverse_proxy(*ports, **options):
+    handler = {"handler": "reverse_proxy", "upstreams": [{"dial": f"127.0.0.1:{p}"} for p in ports]}
+    handler.update(options)
+    return handler
