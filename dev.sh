@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# ProxFlow's one entry point on a fresh Debian 12 machine:
+#   ./dev.sh run    install what is missing, build, and start proxflow with resources/examples/Caddyfile
+#   ./dev.sh test   install what is missing, build, and run the whole test suite (CTest summary last)
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+BUILD_DIR=${BUILD_DIR:-build}
+PACKAGES=(
+  # build
+  cmake ninja-build g++ ccache pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev libnghttp2-dev
+  libsqlite3-dev qt6-base-dev
+  # real peers and clients the tests drive
+  nginx-light caddy curl wrk python3 python3-websockets slowhttptest procps
+)
+
+ensure_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "dev.sh: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+build() {
+  if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  fi
+  cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+case "${1:-}" in
+  run)
+    ensure_packages
+    build
+    shift
+    exec "$BUILD_DIR/app/proxflow" run --config resources/examples/Caddyfile "$@"
+    ;;
+  test)
+    ensure_packages
+    build
+    cd "$BUILD_DIR"
+    exec ctest --output-on-failure -j 2 --timeout 900
+    ;;
+  *)
+    echo "usage: ./dev.sh run | ./dev.sh test" >&2
+    exit 2
+    ;;
+esac
