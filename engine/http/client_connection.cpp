@@ -92,8 +92,14 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         RequestParser parser;
         parser.header_limit(static_cast<std::uint32_t>(server->max_header_bytes));
         parser.body_limit(boost::none);
-        stream.expires_after(server->timeouts.read_header);
-        auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
+        // Usually the whole header came with the first read: parse it in place, no I/O, no timer.
+        error_code hec;
+        buffer.consume(parser.put(buffer.data(), hec));
+        if (hec == http::error::need_more) {
+            hec = {};
+            stream.expires_after(server->timeouts.read_header);
+            std::tie(hec, std::ignore) = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
+        }
         if (hec) {
             const auto status = status_for_parse_error(hec);
             if (status != http::status::unknown) co_await reply_and_close(stream, status);

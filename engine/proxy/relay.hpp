@@ -1,39 +1,70 @@
 #pragma once
 #include "http/beast.hpp"
 
+#include <array>
+#include <charconv>
+#include <span>
+#include <string>
+
 namespace proxflow {
 
 enum class RelayResult { done, read_failed, write_failed };
 
-// Streams one HTTP message from a parser whose header has been read to a serializer on another
-// stream, a piece at a time: each piece is written before the next is read, so memory stays flat
-// and a slow reader slows the writer (backpressure). The header goes out with the first piece.
+// The wire form of a header Beast has parsed and we have edited: one contiguous buffer, so the
+// header and the first piece of body leave in a single write.
+void serialize_header(const http::request_header<>& header, std::string& out);
+void serialize_header(const http::response_header<>& header, std::string& out);
+
+// Streams one HTTP message from a parser whose header has been read to another stream, a piece at
+// a time: each piece is written before the next is read, so memory stays flat and a slow reader
+// slows the writer (backpressure). Beast parses and de-chunks; the output framing follows the
+// (possibly edited) header: chunked when it says so, raw bytes otherwise.
 template <bool isRequest, class InStream, class OutStream>
 awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer,
                                      http::parser<isRequest, http::buffer_body>& parser, OutStream& out,
                                      char* scratch, std::size_t scratch_size, std::uint64_t& bytes_out) {
+    std::string head;
+    serialize_header(parser.get().base(), head);
+    const bool chunked = parser.get().chunked();
     auto& body = parser.get().body();
-    http::serializer<isRequest, http::buffer_body> serializer{parser.get()};
+    bool head_sent = false;
+    static constexpr std::string_view crlf = "\r\n", last_chunk = "0\r\n\r\n";
     for (;;) {
+        std::size_t n = 0;
         if (!parser.is_done()) {
             body.data = scratch;
             body.size = scratch_size;
-            auto [ec, n] = co_await http::async_read_some(in, in_buffer, parser, use_nothrow);
+            auto [ec, ignored] = co_await http::async_read_some(in, in_buffer, parser, use_nothrow);
             if (ec == http::error::need_buffer) ec = {};
             if (ec) co_return RelayResult::read_failed;
-            body.size = scratch_size - body.size;
-            body.data = scratch;
-            body.more = !parser.is_done();
-        } else {
-            body.data = nullptr;
-            body.size = 0;
-            body.more = false;
+            n = scratch_size - body.size;
         }
-        auto [ec, n] = co_await http::async_write(out, serializer, use_nothrow);
-        bytes_out += n;
-        if (ec == http::error::need_buffer) ec = {};
-        if (ec) co_return RelayResult::write_failed;
-        if (serializer.is_done()) co_return RelayResult::done;
+        const bool last = parser.is_done();
+        std::array<asio::const_buffer, 5> pieces;
+        std::size_t count = 0;
+        if (!head_sent) pieces[count++] = asio::buffer(head);
+        char size_line[24];
+        if (chunked) {
+            if (n) {
+                auto [end, err] = std::to_chars(size_line, size_line + 16, n, 16);
+                *end++ = '\r';
+                *end++ = '\n';
+                pieces[count++] = asio::buffer(size_line, static_cast<std::size_t>(end - size_line));
+                pieces[count++] = asio::buffer(scratch, n);
+                pieces[count++] = asio::buffer(crlf);
+            }
+            if (last) pieces[count++] = asio::buffer(last_chunk);
+        } else if (n) {
+            pieces[count++] = asio::buffer(scratch, n);
+        }
+        if (count) {
+            auto [ec, written] =
+                co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count), use_nothrow);
+            bytes_out += written;
+            if (ec) co_return RelayResult::write_failed;
+        }
+        head_sent = true;
+        if (last) co_return RelayResult::done;
     }
 }
 

@@ -286,8 +286,9 @@ private:
             ctx.close_connection = true;
             finalize_response_header(ctx, res.base());
             res.set(http::field::connection, "Upgrade");
-            http::response_serializer<http::buffer_body> sr{res};
-            auto [ec, n] = co_await http::async_write_header(ctx.client, sr, use_nothrow);
+            std::string head;
+            serialize_header(res.base(), head);
+            auto [ec, n] = co_await asio::async_write(ctx.client, asio::buffer(head), use_nothrow);
             ctx.bytes_written += n;
             if (!ec) co_await tunnel(ctx.client, ctx.client_buffer, conn->stream, conn->buffer);
             co_return Outcome::done;
