@@ -275,6 +275,8 @@ private:
 
         auto& res = response->get();
         const unsigned status = res.result_int();
+        // Read before the header is edited for the client: whether the upstream keeps the connection.
+        const bool upstream_keeps_alive = res.keep_alive() && !response->need_eof();
         if (passive_.status_is_failure(status) ||
             (passive_.unhealthy_latency.count() > 0 && Clock::now() - sent_at > passive_.unhealthy_latency))
             passive_.count_failure(up.host, ctx.client.get_executor());
@@ -306,7 +308,7 @@ private:
             if (result == RelayResult::read_failed) passive_.count_failure(up.host, ctx.client.get_executor());
             co_return Outcome::done;
         }
-        if (transport_.keep_alive && response->is_done() && res.keep_alive() && !response->need_eof()) {
+        if (transport_.keep_alive && upstream_keeps_alive && response->is_done()) {
             conn->stream.expires_never();
             ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host);
         }
