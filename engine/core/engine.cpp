@@ -54,6 +54,7 @@ Engine::Engine(EngineOptions options) : options_(options) {
 Engine::~Engine() {
     stop();
     wait();
+    if (shutdown_thread_.joinable()) shutdown_thread_.join();
 }
 
 void Engine::load(const json& config) {
@@ -134,8 +135,8 @@ void Engine::stop() {
     if (stopping_) return;
     stopping_ = true;
     // Shutting down waits for in-flight requests, so it runs on its own thread: stop() may be
-    // called from the admin API or a signal handler thread.
-    std::thread([this] { shutdown_workers(); }).detach();
+    // called from the admin API's own thread.
+    shutdown_thread_ = std::thread([this] { shutdown_workers(); });
 }
 
 void Engine::shutdown_workers() {

@@ -48,6 +48,7 @@ private:
     std::vector<std::unique_ptr<Worker>> workers_;
     asio::io_context background_{1};
     std::thread background_thread_;
+    std::thread shutdown_thread_;
     std::unique_ptr<AdminServer> admin_;
     UpstreamHostRegistry hosts_;
 
