@@ -1,6 +1,7 @@
 #pragma once
 #include "config/object_reader.hpp"
 #include "core/runtime.hpp"
+#include "metrics/snapshot.hpp"
 #include "proxy/upstream.hpp"
 
 #include <condition_variable>
@@ -36,6 +37,10 @@ public:
     void stop();
     void wait();
     bool stopped() const;
+
+    // Traffic counters merged across worker threads without stopping them; callable from any thread
+    // (the console calls it from its own), and no engine lock is held while the copy is made.
+    metrics::Snapshot metrics_snapshot() const;
 
     // Live state of every upstream host known to the running config (admin /reverse_proxy/upstreams).
     json upstreams_status() const;

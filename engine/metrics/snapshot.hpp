@@ -1,0 +1,68 @@
+#pragma once
+#include "metrics/latency_histogram.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace proxflow::metrics {
+
+// Rates and latency percentiles over the last `seconds` complete seconds.
+struct WindowStats {
+    int seconds = 0;
+    std::uint64_t requests = 0;
+    std::uint64_t errors = 0; // 5xx answers
+    double requests_per_second = 0;
+    double errors_per_second = 0;
+    double p50_ms = 0, p95_ms = 0, p99_ms = 0;
+};
+
+// One second of traffic, for charts.
+struct SeriesPoint {
+    std::int64_t unix_second = 0;
+    std::uint64_t requests = 0;
+    std::uint64_t errors = 0;
+    double p50_ms = 0, p95_ms = 0, p99_ms = 0;
+};
+
+struct ServerStats {
+    std::string name;
+    std::uint64_t requests = 0;
+    std::array<std::uint64_t, 5> status_classes{}; // [0] = 1xx ... [4] = 5xx
+    HistogramCounts latency;
+};
+
+struct UpstreamStats {
+    std::string address;
+    int active_requests = 0;
+    int fails = 0;
+    bool healthy = true;
+    std::uint64_t requests = 0;
+    std::uint64_t failures = 0; // dial errors, timeouts, bad gateways
+    HistogramCounts latency;    // time to the response header
+};
+
+struct CountryStats {
+    std::string code;      // ISO 3166 alpha-2, or "local" for private/loopback clients, "unknown"
+    std::uint64_t requests = 0;
+    double mean_latency_ms = 0;
+};
+
+// A consistent-enough copy of the engine's traffic counters, merged across worker threads without
+// stopping them. Built on the caller's thread; holds no references into the engine.
+struct Snapshot {
+    std::int64_t taken_unix_ms = 0;
+    std::uint64_t requests = 0;
+    std::array<std::uint64_t, 5> status_classes{};
+    std::uint64_t bytes_in = 0, bytes_out = 0;
+    std::int64_t active_connections = 0, active_requests = 0;
+    WindowStats last_1s, last_10s, last_1m, last_5m;
+    std::vector<SeriesPoint> series; // the last 300 seconds, oldest first
+    HistogramCounts latency;          // every request since start
+    std::vector<ServerStats> servers;
+    std::vector<UpstreamStats> upstreams;
+    std::vector<CountryStats> countries; // busiest first
+};
+
+} // namespace proxflow::metrics
