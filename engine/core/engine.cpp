@@ -2,6 +2,7 @@
 
 #include "admin/admin_server.hpp"
 #include "core/worker.hpp"
+#include "metrics/merge.hpp"
 
 #include <future>
 #include <set>
@@ -60,7 +61,7 @@ Engine::~Engine() {
 void Engine::load(const json& config) {
     std::lock_guard lock(mutex_);
     if (stopping_) throw ConfigError("", "the engine is stopping");
-    std::shared_ptr<Runtime> runtime = Runtime::build(config, hosts_, background_);
+    std::shared_ptr<Runtime> runtime = Runtime::build(config, hosts_, background_, &server_metrics_);
 
     // Bind every new address on every worker before anything changes, so a bind error rejects the
     // config with the running one untouched.
@@ -121,13 +122,43 @@ json Engine::config() const {
 
 json Engine::upstreams_status() const {
     json out = json::array();
-    for (const auto& host : const_cast<UpstreamHostRegistry&>(hosts_).all()) {
+    for (const auto& host : hosts_.all()) {
         out.push_back({{"address", host->dial},
                        {"num_requests", host->active_requests.load()},
                        {"fails", host->fails.load()},
                        {"healthy", !host->active_unhealthy.load()}});
     }
     return out;
+}
+
+metrics::Snapshot Engine::metrics_snapshot() const {
+    using namespace std::chrono;
+    metrics::Snapshot snap;
+    const auto now = system_clock::now().time_since_epoch();
+    snap.taken_unix_ms = duration_cast<milliseconds>(now).count();
+    std::vector<const metrics::ThreadMetrics*> threads;
+    for (const auto& worker : workers_) threads.push_back(&worker->metrics);
+    metrics::merge_threads(threads, duration_cast<seconds>(now).count(), snap);
+    for (const auto& server : server_metrics_.all()) {
+        metrics::ServerStats stats;
+        stats.name = server->name;
+        stats.requests = server->requests.load(std::memory_order_relaxed);
+        for (int i = 0; i < 5; ++i) stats.status_classes[i] = server->status_classes[i].load(std::memory_order_relaxed);
+        stats.latency.add(server->latency);
+        snap.servers.push_back(std::move(stats));
+    }
+    for (const auto& host : hosts_.all()) {
+        metrics::UpstreamStats stats;
+        stats.address = host->dial;
+        stats.active_requests = host->active_requests.load(std::memory_order_relaxed);
+        stats.fails = host->fails.load(std::memory_order_relaxed);
+        stats.healthy = !host->active_unhealthy.load(std::memory_order_relaxed);
+        stats.requests = host->requests_total.load(std::memory_order_relaxed);
+        stats.failures = host->failures_total.load(std::memory_order_relaxed);
+        stats.latency.add(host->header_latency);
+        snap.upstreams.push_back(std::move(stats));
+    }
+    return snap;
 }
 
 void Engine::stop() {

@@ -1,6 +1,7 @@
 #pragma once
 #include "config/object_reader.hpp"
 #include "core/runtime.hpp"
+#include "metrics/server_metrics.hpp"
 #include "metrics/snapshot.hpp"
 #include "proxy/upstream.hpp"
 
@@ -56,6 +57,7 @@ private:
     std::thread shutdown_thread_;
     std::unique_ptr<AdminServer> admin_;
     UpstreamHostRegistry hosts_;
+    metrics::ServerMetricsRegistry server_metrics_;
 
     mutable std::mutex mutex_; // serialises load/stop; never taken on the request path
     std::shared_ptr<Runtime> current_;

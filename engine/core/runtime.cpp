@@ -76,7 +76,8 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
 
 } // namespace
 
-std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background) {
+std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background,
+                                       metrics::ServerMetricsRegistry* server_metrics) {
     auto runtime = std::make_shared<Runtime>();
     runtime->config = config;
     if (config.is_null()) return runtime;
@@ -99,6 +100,8 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
                     const std::string spath = s.path_of(it.key());
                     s.skip(it.key());
                     auto server = read_server(it.key(), it.value(), spath, logging, build, https_port);
+                    server->metrics = server_metrics ? server_metrics->get(it.key())
+                                                     : std::make_shared<metrics::ServerMetrics>(it.key());
                     for (std::size_t i = 0; i < server->listen.size(); ++i) {
                         const auto key = server->listen[i].key();
                         if (runtime->by_listener.contains(key))

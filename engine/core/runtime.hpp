@@ -2,6 +2,7 @@
 #include "config/object_reader.hpp"
 #include "core/build_context.hpp"
 #include "http/server_runtime.hpp"
+#include "metrics/server_metrics.hpp"
 
 #include <map>
 #include <memory>
@@ -35,7 +36,9 @@ struct Runtime {
     }
 
     // Validates and builds; throws ConfigError naming the JSON path of the first problem.
-    static std::shared_ptr<Runtime> build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background);
+    // servers: where per-server counters live across reloads (null: counters of this build only).
+    static std::shared_ptr<Runtime> build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background,
+                                          metrics::ServerMetricsRegistry* servers = nullptr);
 };
 
 } // namespace proxflow

@@ -1,5 +1,6 @@
 #pragma once
 #include "core/runtime.hpp"
+#include "metrics/thread_metrics.hpp"
 #include "proxy/connection_pool.hpp"
 
 #include <map>
@@ -27,6 +28,7 @@ public:
     std::unordered_set<ClientConnection*> connections;
     asio::io_context io{1};
     ConnectionPool pool;
+    metrics::ThreadMetrics metrics;
     std::shared_ptr<const Runtime> runtime;
     std::map<std::string, std::shared_ptr<tcp::acceptor>> acceptors;
     bool draining = false;

@@ -4,6 +4,8 @@
 #include "http/request_context.hpp"
 #include "http/response_writer.hpp"
 #include "logging/access_log.hpp"
+#include "metrics/client_country.hpp"
+#include "metrics/merge.hpp"
 
 namespace proxflow {
 namespace {
@@ -52,9 +54,23 @@ awaitable<bool> discard_body(RequestContext& ctx) {
     co_return ctx.parser.is_done();
 }
 
+void record_metrics(Worker& worker, const ServerRuntime& server, const RequestContext& ctx) {
+    const auto latency = std::chrono::steady_clock::now() - ctx.started;
+    const auto country = metrics::country_slot(metrics::client_country(ctx.remote.address()));
+    worker.metrics.request_finished(ctx.status, latency, ctx.bytes_read, ctx.bytes_written, country);
+    server.metrics->record(ctx.status, static_cast<std::uint64_t>(
+                                           std::chrono::duration_cast<std::chrono::microseconds>(latency).count()));
+}
+
 struct Tracked {
-    Tracked(Worker& worker, ClientConnection& conn) : worker(worker), conn(conn) { worker.connections.insert(&conn); }
-    ~Tracked() { worker.connections.erase(&conn); }
+    Tracked(Worker& worker, ClientConnection& conn) : worker(worker), conn(conn) {
+        worker.connections.insert(&conn);
+        worker.metrics.connection_opened();
+    }
+    ~Tracked() {
+        worker.connections.erase(&conn);
+        worker.metrics.connection_closed();
+    }
     Worker& worker;
     ClientConnection& conn;
 };
@@ -94,11 +110,14 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         parser.body_limit(boost::none);
         // Usually the whole header came with the first read: parse it in place, no I/O, no timer.
         error_code hec;
-        buffer.consume(parser.put(buffer.data(), hec));
+        std::size_t header_bytes = parser.put(buffer.data(), hec);
+        buffer.consume(header_bytes);
         if (hec == http::error::need_more) {
             hec = {};
             stream.expires_after(server->timeouts.read_header);
-            std::tie(hec, std::ignore) = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
+            std::size_t more = 0;
+            std::tie(hec, more) = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
+            header_bytes += more;
         }
         if (hec) {
             const auto status = status_for_parse_error(hec);
@@ -113,6 +132,8 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         else stream.expires_never();
 
         RequestContext ctx{parser, stream, buffer, worker.pool, *server, remote, local};
+        ctx.bytes_read = header_bytes;
+        worker.metrics.request_started();
         auto& req = ctx.request();
         ctx.client_version = req.version();
         ctx.client_keep_alive = req.keep_alive() && !worker.draining;
@@ -126,6 +147,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
             co_await write_response(ctx, res);
         }
         if (server->access_log) server->access_log->write(ctx);
+        record_metrics(worker, *server, ctx);
         if (ctx.close_connection) break;
         if (!parser.is_done()) {
             // A client still waiting for 100 Continue will not send the body: do not wait for it.

@@ -47,6 +47,7 @@ struct RequestContext {
     bool close_connection = false;
     unsigned status = 0;
     std::uint64_t bytes_written = 0;
+    std::uint64_t bytes_read = 0;
 
     Request& request() { return parser.get(); }
     const Request& request() const { return parser.get(); }

@@ -1,4 +1,5 @@
 #pragma once
+#include "metrics/server_metrics.hpp"
 #include "routing/route_list.hpp"
 
 #include <chrono>
@@ -34,6 +35,7 @@ struct ServerRuntime {
     ServerTimeouts timeouts;
     std::size_t max_header_bytes = 1 << 20;
     std::shared_ptr<AccessLog> access_log; // null: access logs off
+    std::shared_ptr<metrics::ServerMetrics> metrics;
 };
 
 } // namespace proxflow

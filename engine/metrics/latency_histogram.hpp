@@ -22,6 +22,8 @@ public:
         auto& c = counts_[index_of(micros)];
         c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     }
+    // For histograms several threads record into (per upstream, per server).
+    void record_shared(std::uint64_t micros) { counts_[index_of(micros)].fetch_add(1, std::memory_order_relaxed); }
     void reset() {
         for (auto& c : counts_) c.store(0, std::memory_order_relaxed);
     }

@@ -8,7 +8,13 @@
 
 namespace proxflow {
 
-enum class RelayResult { done, read_failed, write_failed };
+enum class RelayStatus { done, read_failed, write_failed };
+
+struct RelayResult {
+    RelayStatus status = RelayStatus::done;
+    std::uint64_t body_bytes = 0;    // body bytes read from the source (de-chunked)
+    std::uint64_t bytes_written = 0; // bytes written to the destination, header and framing included
+};
 
 // The wire form of a header Beast has parsed and we have edited: one contiguous buffer, so the
 // header and the first piece of body leave in a single write.
@@ -22,7 +28,8 @@ void serialize_header(const http::response_header<>& header, std::string& out);
 template <bool isRequest, class InStream, class OutStream>
 awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer,
                                      http::parser<isRequest, http::buffer_body>& parser, OutStream& out,
-                                     char* scratch, std::size_t scratch_size, std::uint64_t& bytes_out) {
+                                     char* scratch, std::size_t scratch_size) {
+    RelayResult result;
     std::string head;
     serialize_header(parser.get().base(), head);
     const bool chunked = parser.get().chunked();
@@ -36,8 +43,12 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
             body.size = scratch_size;
             auto [ec, ignored] = co_await http::async_read_some(in, in_buffer, parser, use_nothrow);
             if (ec == http::error::need_buffer) ec = {};
-            if (ec) co_return RelayResult::read_failed;
+            if (ec) {
+                result.status = RelayStatus::read_failed;
+                co_return result;
+            }
             n = scratch_size - body.size;
+            result.body_bytes += n;
         }
         const bool last = parser.is_done();
         std::array<asio::const_buffer, 5> pieces;
@@ -60,11 +71,14 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
         if (count) {
             auto [ec, written] =
                 co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count), use_nothrow);
-            bytes_out += written;
-            if (ec) co_return RelayResult::write_failed;
+            result.bytes_written += written;
+            if (ec) {
+                result.status = RelayStatus::write_failed;
+                co_return result;
+            }
         }
         head_sent = true;
-        if (last) co_return RelayResult::done;
+        if (last) co_return result;
     }
 }
 

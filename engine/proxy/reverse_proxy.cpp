@@ -115,7 +115,7 @@ public:
                 ctx.upstream_hostport = up->dial;
                 outcome = co_await proxy_to(*up, ctx);
                 if (outcome == Outcome::done) co_return true;
-                passive_.count_failure(up->host, ctx.client.get_executor());
+                count_failure(*up, ctx);
             }
             const bool retryable = outcome == Outcome::dial_failed || outcome == Outcome::failed_before_response;
             if (retryable && try_again(start, attempt)) {
@@ -161,6 +161,11 @@ private:
         if (l.has("retry_match"))
             throw ConfigError(l.path_of("retry_match"), "retry_match is not supported by ProxFlow yet");
         l.finish();
+    }
+
+    void count_failure(const Upstream& up, RequestContext& ctx) const {
+        up.host->failures_total.fetch_add(1, std::memory_order_relaxed);
+        passive_.count_failure(up.host, ctx.client.get_executor());
     }
 
     bool try_again(Clock::time_point start, int attempts_done) const {
@@ -230,16 +235,16 @@ private:
 
             if (has_body) co_await send_continue_if_expected(ctx);
             set_expiry(conn->stream, transport_.write_timeout);
-            std::uint64_t sent = 0;
-            const RelayResult sent_result =
-                co_await relay_message(ctx.client, ctx.client_buffer, ctx.parser, conn->stream, scratch.data(), scratch.size(), sent);
-            if (sent_result == RelayResult::read_failed) {
+            const RelayResult sent =
+                co_await relay_message(ctx.client, ctx.client_buffer, ctx.parser, conn->stream, scratch.data(), scratch.size());
+            ctx.bytes_read += sent.body_bytes;
+            if (sent.status == RelayStatus::read_failed) {
                 // The client went away mid-body: nothing left to answer.
                 ctx.close_connection = true;
                 ctx.responded = true;
                 co_return Outcome::done;
             }
-            if (sent_result == RelayResult::write_failed) {
+            if (sent.status == RelayStatus::write_failed) {
                 if (reused && !has_body) {
                     conn.reset();
                     continue;
@@ -275,11 +280,14 @@ private:
 
         auto& res = response->get();
         const unsigned status = res.result_int();
+        up.host->requests_total.fetch_add(1, std::memory_order_relaxed);
+        up.host->header_latency.record_shared(static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at).count()));
         // Read before the header is edited for the client: whether the upstream keeps the connection.
         const bool upstream_keeps_alive = res.keep_alive() && !response->need_eof();
         if (passive_.status_is_failure(status) ||
             (passive_.unhealthy_latency.count() > 0 && Clock::now() - sent_at > passive_.unhealthy_latency))
-            passive_.count_failure(up.host, ctx.client.get_executor());
+            count_failure(up, ctx);
 
         if (status == 101) {
             remove_hop_by_hop(res.base());
@@ -299,13 +307,14 @@ private:
         prepare_client_response(ctx, *response);
         set_expiry(conn->stream, transport_.read_timeout);
         set_expiry(ctx.client, ctx.server.timeouts.write);
-        const RelayResult result =
-            co_await relay_message(conn->stream, conn->buffer, *response, ctx.client, scratch.data(), scratch.size(), ctx.bytes_written);
+        const RelayResult relayed =
+            co_await relay_message(conn->stream, conn->buffer, *response, ctx.client, scratch.data(), scratch.size());
+        ctx.bytes_written += relayed.bytes_written;
         ctx.client.expires_never();
-        if (result != RelayResult::done) {
+        if (relayed.status != RelayStatus::done) {
             // The response has started: the only honest signal left is closing the connection.
             ctx.close_connection = true;
-            if (result == RelayResult::read_failed) passive_.count_failure(up.host, ctx.client.get_executor());
+            if (relayed.status == RelayStatus::read_failed) count_failure(up, ctx);
             co_return Outcome::done;
         }
         if (transport_.keep_alive && upstream_keeps_alive && response->is_done()) {

@@ -13,7 +13,7 @@ std::shared_ptr<UpstreamHost> UpstreamHostRegistry::get(const std::string& dial)
     return host;
 }
 
-std::vector<std::shared_ptr<UpstreamHost>> UpstreamHostRegistry::all() {
+std::vector<std::shared_ptr<UpstreamHost>> UpstreamHostRegistry::all() const {
     std::lock_guard lock(mutex_);
     std::vector<std::shared_ptr<UpstreamHost>> out;
     for (auto it = hosts_.begin(); it != hosts_.end();) {

@@ -1,5 +1,6 @@
 #pragma once
 #include "http/beast.hpp"
+#include "metrics/latency_histogram.hpp"
 
 #include <atomic>
 #include <map>
@@ -19,16 +20,19 @@ struct UpstreamHost {
     std::atomic<int> active_requests{0};
     std::atomic<int> fails{0};
     std::atomic<bool> active_unhealthy{false};
+    std::atomic<std::uint64_t> requests_total{0};
+    std::atomic<std::uint64_t> failures_total{0};
+    metrics::LatencyHistogram header_latency; // time from sending the request to the response header
 };
 
 class UpstreamHostRegistry {
 public:
     std::shared_ptr<UpstreamHost> get(const std::string& dial);
-    std::vector<std::shared_ptr<UpstreamHost>> all();
+    std::vector<std::shared_ptr<UpstreamHost>> all() const;
 
 private:
-    std::mutex mutex_;
-    std::map<std::string, std::weak_ptr<UpstreamHost>> hosts_;
+    mutable std::mutex mutex_;
+    mutable std::map<std::string, std::weak_ptr<UpstreamHost>> hosts_; // expired entries are pruned on read
 };
 
 // One entry of a reverse_proxy's `upstreams`, with the limits its handler's health policy sets.

@@ -1,0 +1,89 @@
+#include "metrics/merge.hpp"
+
+#include <algorithm>
+
+namespace proxflow::metrics {
+
+int country_slot(std::string_view code) {
+    if (code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z')
+        return (code[0] - 'A') * 26 + (code[1] - 'A');
+    if (code == "local") return ThreadMetrics::country_local;
+    return ThreadMetrics::country_unknown;
+}
+
+std::string country_code(int slot) {
+    if (slot == ThreadMetrics::country_local) return "local";
+    if (slot >= ThreadMetrics::country_unknown || slot < 0) return "unknown";
+    return {static_cast<char>('A' + slot / 26), static_cast<char>('A' + slot % 26)};
+}
+
+namespace {
+
+WindowStats window(const std::vector<SeriesPoint>& series, const std::vector<HistogramCounts>& histograms, int seconds) {
+    WindowStats w;
+    w.seconds = seconds;
+    HistogramCounts merged;
+    const std::size_t n = series.size();
+    for (std::size_t i = n - static_cast<std::size_t>(seconds); i < n; ++i) {
+        w.requests += series[i].requests;
+        w.errors += series[i].errors;
+        merged.add(histograms[i]);
+    }
+    w.requests_per_second = static_cast<double>(w.requests) / seconds;
+    w.errors_per_second = static_cast<double>(w.errors) / seconds;
+    w.p50_ms = merged.percentile_ms(50);
+    w.p95_ms = merged.percentile_ms(95);
+    w.p99_ms = merged.percentile_ms(99);
+    return w;
+}
+
+} // namespace
+
+void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_t now, Snapshot& out) {
+    constexpr int history = ThreadMetrics::history_seconds;
+    for (const auto* t : threads) {
+        out.requests += t->requests();
+        for (int i = 0; i < 5; ++i) out.status_classes[i] += t->status_class(i);
+        out.bytes_in += t->bytes_in();
+        out.bytes_out += t->bytes_out();
+        out.active_connections += t->active_connections();
+        out.active_requests += std::max<std::int64_t>(0, t->active_requests());
+        out.latency.add(t->latency());
+    }
+
+    // Complete seconds only: [now - 300, now - 1].
+    out.series.assign(history, {});
+    std::vector<HistogramCounts> histograms(history);
+    for (int i = 0; i < history; ++i) {
+        const std::int64_t second = now - history + i;
+        auto& point = out.series[i];
+        point.unix_second = second;
+        for (const auto* t : threads) {
+            const auto& slot = t->second(static_cast<int>(second % history));
+            if (slot.unix_second.load(std::memory_order_acquire) != second) continue;
+            point.requests += slot.requests.get();
+            point.errors += slot.errors.get();
+            histograms[i].add(slot.latency);
+        }
+        point.p50_ms = histograms[i].percentile_ms(50);
+        point.p95_ms = histograms[i].percentile_ms(95);
+        point.p99_ms = histograms[i].percentile_ms(99);
+    }
+    out.last_1s = window(out.series, histograms, 1);
+    out.last_10s = window(out.series, histograms, 10);
+    out.last_1m = window(out.series, histograms, 60);
+    out.last_5m = window(out.series, histograms, 300);
+
+    for (int slot = 0; slot < ThreadMetrics::country_slots; ++slot) {
+        std::uint64_t requests = 0, latency_us = 0;
+        for (const auto* t : threads) {
+            requests += t->country_requests(slot);
+            latency_us += t->country_latency_us(slot);
+        }
+        if (!requests) continue;
+        out.countries.push_back({country_code(slot), requests, static_cast<double>(latency_us) / requests / 1000.0});
+    }
+    std::sort(out.countries.begin(), out.countries.end(), [](const auto& a, const auto& b) { return a.requests > b.requests; });
+}
+
+} // namespace proxflow::metrics

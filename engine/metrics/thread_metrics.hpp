@@ -1,0 +1,57 @@
+#pragma once
+#include "metrics/counter.hpp"
+#include "metrics/latency_histogram.hpp"
+
+#include <array>
+#include <chrono>
+#include <memory>
+
+namespace proxflow::metrics {
+
+// The counters of one engine thread. Only that thread writes; snapshots read concurrently.
+class ThreadMetrics {
+public:
+    static constexpr int history_seconds = 300;
+    // Country slots: "AA".."ZZ" as 26*26, then local and unknown.
+    static constexpr int country_local = 26 * 26;
+    static constexpr int country_unknown = country_local + 1;
+    static constexpr int country_slots = country_unknown + 1;
+
+    void connection_opened() { active_connections_.add(1); }
+    void connection_closed() { closed_connections_.add(1); }
+    void request_started() { started_requests_.add(1); }
+    void request_finished(unsigned status, std::chrono::nanoseconds latency, std::uint64_t bytes_in,
+                          std::uint64_t bytes_out, int country_slot);
+
+    struct Second {
+        std::atomic<std::int64_t> unix_second{-1};
+        OwnedCounter requests, errors;
+        LatencyHistogram latency;
+    };
+
+    // Read side (any thread).
+    std::uint64_t requests() const { return requests_.get(); }
+    std::uint64_t status_class(int i) const { return status_classes_[i].get(); }
+    std::uint64_t bytes_in() const { return bytes_in_.get(); }
+    std::uint64_t bytes_out() const { return bytes_out_.get(); }
+    std::int64_t active_connections() const {
+        return static_cast<std::int64_t>(active_connections_.get()) - static_cast<std::int64_t>(closed_connections_.get());
+    }
+    std::int64_t active_requests() const {
+        return static_cast<std::int64_t>(started_requests_.get()) - static_cast<std::int64_t>(requests_.get());
+    }
+    const LatencyHistogram& latency() const { return latency_; }
+    const Second& second(int slot) const { return seconds_[slot]; }
+    std::uint64_t country_requests(int slot) const { return country_requests_[slot].get(); }
+    std::uint64_t country_latency_us(int slot) const { return country_latency_us_[slot].get(); }
+
+private:
+    OwnedCounter requests_, bytes_in_, bytes_out_;
+    OwnedCounter active_connections_, closed_connections_, started_requests_;
+    std::array<OwnedCounter, 5> status_classes_;
+    LatencyHistogram latency_;
+    std::array<Second, history_seconds> seconds_;
+    std::array<OwnedCounter, country_slots> country_requests_, country_latency_us_;
+};
+
+} // namespace proxflow::metrics
