@@ -4,6 +4,7 @@
 #include "caddyfile/adapter.hpp"
 #include "core/engine.hpp"
 #include "http/server_runtime.hpp"
+#include "metrics/prometheus.hpp"
 
 #include <atomic>
 
@@ -69,6 +70,15 @@ StringResponse handle(Engine& engine, const std::vector<std::string>& hosts, con
         if (method != "POST") return error_response(405, "method not allowed", ka);
         stop_after = true;
         return json_response(200, nullptr, false);
+    }
+    if (target == "/metrics") {
+        if (method != "GET") return error_response(405, "method not allowed", ka);
+        StringResponse res{http::status::ok, 11};
+        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.keep_alive(ka);
+        res.body() = metrics::render_prometheus(engine.metrics_snapshot());
+        res.prepare_payload();
+        return res;
     }
     if (target == "/reverse_proxy/upstreams") {
         if (method != "GET") return error_response(405, "method not allowed", ka);

@@ -1,0 +1,122 @@
+#include "metrics/prometheus.hpp"
+
+#include <cstdio>
+
+namespace proxflow::metrics {
+namespace {
+
+constexpr double duration_buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+constexpr const char* status_class_names[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+
+std::string escape_label(const std::string& value) {
+    std::string out;
+    for (char c : value) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.15g", v);
+    return buf;
+}
+
+void family(std::string& out, const char* name, const char* type, const char* help) {
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += help;
+    out += "\n# TYPE ";
+    out += name;
+    out += ' ';
+    out += type;
+    out += '\n';
+}
+
+void sample(std::string& out, const std::string& name, const std::string& labels, double value) {
+    out += name;
+    if (!labels.empty()) out += "{" + labels + "}";
+    out += ' ';
+    out += number(value);
+    out += '\n';
+}
+
+// Cumulative `le` buckets in seconds from the fine microsecond histogram.
+void histogram(std::string& out, const std::string& name, const std::string& labels, const HistogramCounts& h) {
+    const std::string sep = labels.empty() ? "" : labels + ",";
+    std::uint64_t cumulative = 0;
+    double sum_seconds = 0;
+    int index = 0;
+    for (double le : duration_buckets) {
+        while (index < LatencyHistogram::buckets && LatencyHistogram::upper_bound_of(index) <= le * 1e6) {
+            cumulative += h.counts[index];
+            sum_seconds += static_cast<double>(h.counts[index]) * LatencyHistogram::midpoint_of(index) / 1e6;
+            ++index;
+        }
+        sample(out, name + "_bucket", sep + "le=\"" + number(le) + "\"", static_cast<double>(cumulative));
+    }
+    for (; index < LatencyHistogram::buckets; ++index)
+        sum_seconds += static_cast<double>(h.counts[index]) * LatencyHistogram::midpoint_of(index) / 1e6;
+    sample(out, name + "_bucket", sep + "le=\"+Inf\"", static_cast<double>(h.total));
+    sample(out, name + "_sum", labels, sum_seconds);
+    sample(out, name + "_count", labels, static_cast<double>(h.total));
+}
+
+} // namespace
+
+std::string render_prometheus(const Snapshot& snap) {
+    std::string out;
+    out.reserve(16384);
+
+    family(out, "proxflow_http_requests_total", "counter", "Requests served, by server.");
+    for (const auto& s : snap.servers) sample(out, "proxflow_http_requests_total", "server=\"" + escape_label(s.name) + "\"", static_cast<double>(s.requests));
+
+    family(out, "proxflow_http_responses_total", "counter", "Responses written, by server and status class.");
+    for (const auto& s : snap.servers)
+        for (int i = 0; i < 5; ++i)
+            sample(out, "proxflow_http_responses_total",
+                   "server=\"" + escape_label(s.name) + "\",code_class=\"" + status_class_names[i] + "\"",
+                   static_cast<double>(s.status_classes[i]));
+
+    family(out, "proxflow_http_request_duration_seconds", "histogram", "Time from request header to the end of the response, by server.");
+    for (const auto& s : snap.servers)
+        histogram(out, "proxflow_http_request_duration_seconds", "server=\"" + escape_label(s.name) + "\"", s.latency);
+
+    family(out, "proxflow_http_requests_in_flight", "gauge", "Requests being handled now.");
+    sample(out, "proxflow_http_requests_in_flight", "", static_cast<double>(snap.active_requests));
+    family(out, "proxflow_http_connections_active", "gauge", "Open client connections.");
+    sample(out, "proxflow_http_connections_active", "", static_cast<double>(snap.active_connections));
+    family(out, "proxflow_http_request_size_bytes_total", "counter", "Bytes read from clients (headers and bodies).");
+    sample(out, "proxflow_http_request_size_bytes_total", "", static_cast<double>(snap.bytes_in));
+    family(out, "proxflow_http_response_size_bytes_total", "counter", "Bytes written to clients (headers and bodies).");
+    sample(out, "proxflow_http_response_size_bytes_total", "", static_cast<double>(snap.bytes_out));
+
+    family(out, "proxflow_http_requests_by_country_total", "counter", "Requests by client country (ISO 3166 alpha-2, local, unknown).");
+    for (const auto& c : snap.countries)
+        sample(out, "proxflow_http_requests_by_country_total", "country=\"" + escape_label(c.code) + "\"", static_cast<double>(c.requests));
+
+    family(out, "proxflow_reverse_proxy_upstreams_healthy", "gauge", "1 when the upstream is healthy, by upstream.");
+    for (const auto& u : snap.upstreams)
+        sample(out, "proxflow_reverse_proxy_upstreams_healthy", "upstream=\"" + escape_label(u.address) + "\"", u.healthy && u.fails == 0 ? 1 : 0);
+    family(out, "proxflow_reverse_proxy_upstream_requests_total", "counter", "Responses received from the upstream.");
+    for (const auto& u : snap.upstreams)
+        sample(out, "proxflow_reverse_proxy_upstream_requests_total", "upstream=\"" + escape_label(u.address) + "\"", static_cast<double>(u.requests));
+    family(out, "proxflow_reverse_proxy_upstream_failures_total", "counter", "Failed attempts (dial errors, timeouts, broken responses) per upstream.");
+    for (const auto& u : snap.upstreams)
+        sample(out, "proxflow_reverse_proxy_upstream_failures_total", "upstream=\"" + escape_label(u.address) + "\"", static_cast<double>(u.failures));
+    family(out, "proxflow_reverse_proxy_upstream_requests_in_flight", "gauge", "Requests at the upstream now.");
+    for (const auto& u : snap.upstreams)
+        sample(out, "proxflow_reverse_proxy_upstream_requests_in_flight", "upstream=\"" + escape_label(u.address) + "\"", u.active_requests);
+    family(out, "proxflow_reverse_proxy_upstream_header_duration_seconds", "histogram", "Time from sending a request to the upstream's response header.");
+    for (const auto& u : snap.upstreams)
+        histogram(out, "proxflow_reverse_proxy_upstream_header_duration_seconds", "upstream=\"" + escape_label(u.address) + "\"", u.latency);
+    return out;
+}
+
+} // namespace proxflow::metrics
