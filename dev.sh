@@ -9,7 +9,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 PACKAGES=(
   # build
   cmake ninja-build g++ ccache pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev libnghttp2-dev
-  libsqlite3-dev qt6-base-dev
+  libsqlite3-dev libmaxminddb-dev qt6-base-dev
   # real peers and clients the tests drive
   nginx-light caddy curl wrk python3 python3-websockets slowhttptest procps
 )

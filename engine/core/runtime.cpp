@@ -86,6 +86,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
     const json* logging = top.take("logging");
     if (logging) AccessLog::validate_logging(*logging, "logging");
     BuildContext build(hosts, background);
+    if (!config.contains("apps")) runtime->traffic = TrafficMetricsConfig::from_json(nullptr, "apps.traffic_metrics");
     if (const json* apps = top.take("apps")) {
         ObjectReader a(*apps, "apps");
         if (const json* http_app = a.take("http")) {
@@ -113,6 +114,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
             }
             h.finish();
         }
+        runtime->traffic = TrafficMetricsConfig::from_json(a.take("traffic_metrics"), "apps.traffic_metrics");
         a.finish();
     }
     top.finish();

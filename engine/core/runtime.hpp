@@ -3,6 +3,7 @@
 #include "core/build_context.hpp"
 #include "http/server_runtime.hpp"
 #include "metrics/server_metrics.hpp"
+#include "metrics/traffic_metrics_config.hpp"
 
 #include <map>
 #include <memory>
@@ -29,6 +30,7 @@ struct Runtime {
     std::map<std::string, const ServerRuntime*> by_listener; // ListenAddress::key() -> server
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
     std::chrono::nanoseconds grace_period{std::chrono::seconds(10)};
+    std::shared_ptr<TrafficMetricsConfig> traffic = std::make_shared<TrafficMetricsConfig>();
 
     const ServerRuntime* server_for(const std::string& listener_key) const {
         auto it = by_listener.find(listener_key);

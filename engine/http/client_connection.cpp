@@ -4,7 +4,6 @@
 #include "http/request_context.hpp"
 #include "http/response_writer.hpp"
 #include "logging/access_log.hpp"
-#include "metrics/client_country.hpp"
 #include "metrics/merge.hpp"
 
 namespace proxflow {
@@ -54,10 +53,11 @@ awaitable<bool> discard_body(RequestContext& ctx) {
     co_return ctx.parser.is_done();
 }
 
-void record_metrics(Worker& worker, const ServerRuntime& server, const RequestContext& ctx) {
+void record_metrics(Worker& worker, const Runtime& runtime, const ServerRuntime& server, const RequestContext& ctx,
+                    int country_slot) {
+    if (!runtime.traffic->enabled) return;
     const auto latency = std::chrono::steady_clock::now() - ctx.started;
-    const auto country = metrics::country_slot(metrics::client_country(ctx.remote.address()));
-    worker.metrics.request_finished(ctx.status, latency, ctx.bytes_read, ctx.bytes_written, country);
+    worker.metrics.request_finished(ctx.status, latency, ctx.bytes_read, ctx.bytes_written, country_slot);
     server.metrics->record(ctx.status, static_cast<std::uint64_t>(
                                            std::chrono::duration_cast<std::chrono::microseconds>(latency).count()));
 }
@@ -133,7 +133,12 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
 
         RequestContext ctx{parser, stream, buffer, worker.pool, *server, remote, local};
         ctx.bytes_read = header_bytes;
-        worker.metrics.request_started();
+        // The country comes from the request as the client sent it, before handlers rewrite headers.
+        int country_slot = -1;
+        if (runtime->traffic->enabled) {
+            worker.metrics.request_started();
+            country_slot = metrics::country_slot(runtime->traffic->country_of(ctx));
+        }
         auto& req = ctx.request();
         ctx.client_version = req.version();
         ctx.client_keep_alive = req.keep_alive() && !worker.draining;
@@ -147,7 +152,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
             co_await write_response(ctx, res);
         }
         if (server->access_log) server->access_log->write(ctx);
-        record_metrics(worker, *server, ctx);
+        record_metrics(worker, *runtime, *server, ctx, country_slot);
         if (ctx.close_connection) break;
         if (!parser.is_done()) {
             // A client still waiting for 100 Continue will not send the body: do not wait for it.

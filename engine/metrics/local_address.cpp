@@ -1,10 +1,8 @@
-#include "metrics/client_country.hpp"
+#include "metrics/local_address.hpp"
 
 namespace proxflow::metrics {
 
-namespace {
-
-bool is_local(const boost::asio::ip::address& a) {
+bool is_local_address(const boost::asio::ip::address& a) {
     if (a.is_loopback() || a.is_unspecified()) return true;
     if (a.is_v4()) {
         const auto v = a.to_v4().to_uint();
@@ -12,13 +10,10 @@ bool is_local(const boost::asio::ip::address& a) {
                (v >> 22) == (100u << 2 | 1); // 100.64/10, carrier-grade NAT
     }
     const auto v6 = a.to_v6();
-    if (v6.is_v4_mapped()) return is_local(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6));
+    if (v6.is_v4_mapped()) return is_local_address(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6));
     const auto b = v6.to_bytes();
     return v6.is_link_local() || (b[0] & 0xfe) == 0xfc;
 }
 
-} // namespace
-
-std::string client_country(const boost::asio::ip::address& address) { return is_local(address) ? "local" : "unknown"; }
 
 } // namespace proxflow::metrics
