@@ -1,5 +1,6 @@
 #pragma once
 #include "http/beast.hpp"
+#include "metrics/snapshot.hpp"
 
 #include <functional>
 #include <memory>
@@ -8,6 +9,9 @@
 namespace proxflow {
 
 class UpstreamHostRegistry;
+
+// Takes a metrics snapshot (with or without the 5-minute series).
+using SnapshotSource = std::function<metrics::Snapshot(bool with_series)>;
 
 // A task that runs beside request handling while its config is live (active health checks).
 class BackgroundTask {
@@ -21,10 +25,12 @@ public:
 // config is committed: background tasks are started by the engine after the swap.
 class BuildContext {
 public:
-    BuildContext(UpstreamHostRegistry& hosts, asio::io_context& background) : hosts(hosts), background(background) {}
+    BuildContext(UpstreamHostRegistry& hosts, asio::io_context& background, SnapshotSource snapshots)
+        : hosts(hosts), background(background), snapshots(std::move(snapshots)) {}
 
     UpstreamHostRegistry& hosts;
     asio::io_context& background;
+    SnapshotSource snapshots;
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
 };
 

@@ -61,7 +61,8 @@ Engine::~Engine() {
 void Engine::load(const json& config) {
     std::lock_guard lock(mutex_);
     if (stopping_) throw ConfigError("", "the engine is stopping");
-    std::shared_ptr<Runtime> runtime = Runtime::build(config, hosts_, background_, &server_metrics_);
+    std::shared_ptr<Runtime> runtime = Runtime::build(config, hosts_, background_, &server_metrics_,
+                                                      [this](bool with_series) { return metrics_snapshot(with_series); });
 
     // Bind every new address on every worker before anything changes, so a bind error rejects the
     // config with the running one untouched.
@@ -131,14 +132,14 @@ json Engine::upstreams_status() const {
     return out;
 }
 
-metrics::Snapshot Engine::metrics_snapshot() const {
+metrics::Snapshot Engine::metrics_snapshot(bool with_series) const {
     using namespace std::chrono;
     metrics::Snapshot snap;
     const auto now = system_clock::now().time_since_epoch();
     snap.taken_unix_ms = duration_cast<milliseconds>(now).count();
     std::vector<const metrics::ThreadMetrics*> threads;
     for (const auto& worker : workers_) threads.push_back(&worker->metrics);
-    metrics::merge_threads(threads, duration_cast<seconds>(now).count(), snap);
+    metrics::merge_threads(threads, duration_cast<seconds>(now).count(), snap, with_series);
     for (const auto& server : server_metrics_.all()) {
         metrics::ServerStats stats;
         stats.name = server->name;

@@ -41,7 +41,7 @@ public:
 
     // Traffic counters merged across worker threads without stopping them; callable from any thread
     // (the console calls it from its own), and no engine lock is held while the copy is made.
-    metrics::Snapshot metrics_snapshot() const;
+    metrics::Snapshot metrics_snapshot(bool with_series = true) const;
 
     // Live state of every upstream host known to the running config (admin /reverse_proxy/upstreams).
     json upstreams_status() const;

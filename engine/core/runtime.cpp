@@ -77,7 +77,7 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
 } // namespace
 
 std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background,
-                                       metrics::ServerMetricsRegistry* server_metrics) {
+                                       metrics::ServerMetricsRegistry* server_metrics, SnapshotSource snapshots) {
     auto runtime = std::make_shared<Runtime>();
     runtime->config = config;
     if (config.is_null()) return runtime;
@@ -85,7 +85,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
     runtime->admin = read_admin(top.take("admin"), "admin");
     const json* logging = top.take("logging");
     if (logging) AccessLog::validate_logging(*logging, "logging");
-    BuildContext build(hosts, background);
+    BuildContext build(hosts, background, std::move(snapshots));
     if (!config.contains("apps")) runtime->traffic = TrafficMetricsConfig::from_json(nullptr, "apps.traffic_metrics");
     if (const json* apps = top.take("apps")) {
         ObjectReader a(*apps, "apps");

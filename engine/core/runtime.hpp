@@ -39,8 +39,9 @@ struct Runtime {
 
     // Validates and builds; throws ConfigError naming the JSON path of the first problem.
     // servers: where per-server counters live across reloads (null: counters of this build only).
+    // snapshots: how live views (the traffic dashboard) read the engine's metrics (empty: none).
     static std::shared_ptr<Runtime> build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background,
-                                          metrics::ServerMetricsRegistry* servers = nullptr);
+                                          metrics::ServerMetricsRegistry* servers = nullptr, SnapshotSource snapshots = {});
 };
 
 } // namespace proxflow

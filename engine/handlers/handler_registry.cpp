@@ -12,6 +12,7 @@ const HandlerFactory* find_handler_factory(std::string_view name) {
         {"vars", make_vars},
         {"subroute", make_subroute},
         {"reverse_proxy", make_reverse_proxy},
+        {"traffic_dashboard", make_traffic_dashboard},
     };
     auto it = registry.find(name);
     return it == registry.end() ? nullptr : &it->second;

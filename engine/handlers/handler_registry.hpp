@@ -10,5 +10,6 @@ HandlerPtr make_rewrite(ObjectReader& r, BuildContext& build);
 HandlerPtr make_vars(ObjectReader& r, BuildContext& build);
 HandlerPtr make_subroute(ObjectReader& r, BuildContext& build);
 HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build);
+HandlerPtr make_traffic_dashboard(ObjectReader& r, BuildContext& build);
 
 } // namespace proxflow

@@ -133,6 +133,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
 
         RequestContext ctx{parser, stream, buffer, worker.pool, *server, remote, local};
         ctx.bytes_read = header_bytes;
+        ctx.shutting_down = &worker.draining;
         // The country comes from the request as the client sent it, before handlers rewrite headers.
         int country_slot = -1;
         if (runtime->traffic->enabled) {

@@ -42,6 +42,9 @@ struct RequestContext {
     unsigned client_version = 11;
     bool client_keep_alive = true;
 
+    // Set while the engine shuts down: long-lived responses (event streams) end early.
+    const bool* shutting_down = nullptr;
+
     // Response bookkeeping for access logs and keep-alive decisions.
     bool responded = false;
     bool close_connection = false;

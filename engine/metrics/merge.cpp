@@ -39,8 +39,8 @@ WindowStats window(const std::vector<SeriesPoint>& series, const std::vector<His
 
 } // namespace
 
-void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_t now, Snapshot& out) {
-    constexpr int history = ThreadMetrics::history_seconds;
+void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_t now, Snapshot& out, bool with_series) {
+    const int history = with_series ? ThreadMetrics::history_seconds : 10;
     for (const auto* t : threads) {
         out.requests += t->requests();
         for (int i = 0; i < 5; ++i) out.status_classes[i] += t->status_class(i);
@@ -59,7 +59,7 @@ void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_
         auto& point = out.series[i];
         point.unix_second = second;
         for (const auto* t : threads) {
-            const auto& slot = t->second(static_cast<int>(second % history));
+            const auto& slot = t->second(static_cast<int>(second % ThreadMetrics::history_seconds));
             if (slot.unix_second.load(std::memory_order_acquire) != second) continue;
             point.requests += slot.requests.get();
             point.errors += slot.errors.get();
@@ -71,8 +71,10 @@ void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_
     }
     out.last_1s = window(out.series, histograms, 1);
     out.last_10s = window(out.series, histograms, 10);
-    out.last_1m = window(out.series, histograms, 60);
-    out.last_5m = window(out.series, histograms, 300);
+    if (with_series) {
+        out.last_1m = window(out.series, histograms, 60);
+        out.last_5m = window(out.series, histograms, 300);
+    }
 
     for (int slot = 0; slot < ThreadMetrics::country_slots; ++slot) {
         std::uint64_t requests = 0, latency_us = 0;
