@@ -42,6 +42,7 @@ Engine::Engine(EngineOptions options) : options_(options) {
     for (auto& worker : workers_) {
         worker->thread = std::thread([w = worker.get()] {
             auto guard = asio::make_work_guard(w->io);
+            w->start_sweeping();
             w->io.run();
         });
     }

@@ -26,6 +26,20 @@ void Worker::start_accepting(const std::string& key, std::shared_ptr<tcp::accept
     asio::co_spawn(io, accept_loop(*this, key, std::move(acceptor)), asio::detached);
 }
 
+void Worker::start_sweeping() {
+    sweep_timer_.expires_after(std::chrono::seconds(1));
+    sweep_timer_.async_wait([this](error_code ec) {
+        if (ec) return;
+        const auto now = std::chrono::steady_clock::now();
+        for (ClientConnection* conn : connections) {
+            if (!conn->idle || conn->deadline > now) continue;
+            error_code ignored;
+            conn->stream->socket().cancel(ignored);
+        }
+        start_sweeping();
+    });
+}
+
 void Worker::close_idle_connections() {
     for (ClientConnection* conn : connections) {
         if (!conn->idle) continue;

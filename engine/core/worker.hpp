@@ -14,6 +14,8 @@ namespace proxflow {
 struct ClientConnection {
     beast::tcp_stream* stream;
     bool idle = true;
+    // While idle: when the worker's sweep closes it (idle or first-header timeout).
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 // One engine thread: its event loop, its upstream connection pool, its view of the current config
@@ -36,6 +38,11 @@ public:
 
     void start_accepting(const std::string& key, std::shared_ptr<tcp::acceptor> acceptor);
     void close_idle_connections();
+    // Once a second, closes idle connections past their deadline.
+    void start_sweeping();
+
+private:
+    asio::steady_timer sweep_timer_{io};
 };
 
 } // namespace proxflow

@@ -94,14 +94,17 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         if (!server || worker.draining) break;
 
         // Wait for the first byte under the idle timeout, then give the whole header read_header_timeout.
+        // The wait is bounded by the worker's once-a-second sweep rather than a timer per request:
+        // arming and cancelling a timer for every keep-alive wait costs more than the sweep.
         conn.idle = true;
         if (buffer.size() == 0) {
-            stream.expires_after(first ? server->timeouts.read_header : server->timeouts.idle);
-            auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), use_nothrow);
+            conn.deadline = std::chrono::steady_clock::now() + (first ? server->timeouts.read_header : server->timeouts.idle);
+            auto [rec, n] = co_await stream.socket().async_read_some(buffer.prepare(8192), use_nothrow);
             if (rec) break;
             buffer.commit(n);
         }
         conn.idle = false;
+        conn.deadline = std::chrono::steady_clock::time_point::max();
         first = false;
         if (worker.draining) break;
 
