@@ -14,6 +14,7 @@
 #include "proxy/transport.hpp"
 #include "http/server_runtime.hpp"
 #include "routing/ip_range.hpp"
+#include "routing/matcher.hpp"
 
 #include <sys/socket.h>
 
@@ -96,6 +97,7 @@ public:
         }
         // Responses are streamed and flushed piece by piece already, which is what flush_interval -1 asks.
         r.take("flush_interval");
+        // Named, not ignored: a config that relies on these must not load as if they worked.
         for (const char* unsupported : {"handle_response", "dynamic_upstreams", "circuit_breaker", "buffer_requests",
                                         "buffer_responses", "request_buffers", "response_buffers", "rewrite", "max_buffer_size"})
             if (r.has(unsupported))
@@ -117,7 +119,10 @@ public:
                 if (outcome == Outcome::done) co_return true;
                 count_failure(*up, ctx);
             }
-            const bool retryable = outcome == Outcome::dial_failed || outcome == Outcome::failed_before_response;
+            // A request that never reached an upstream can always go again; one that reached it
+            // only when it is safe to repeat: idempotent, or named by retry_match.
+            const bool retryable = outcome == Outcome::dial_failed ||
+                                   (outcome == Outcome::failed_before_response && may_repeat(ctx));
             if (retryable && try_again(start, attempt)) {
                 if (try_interval_.count() > 0) {
                     asio::steady_timer timer(ctx.client.get_executor(), try_interval_);
@@ -158,9 +163,14 @@ private:
         try_duration_ = l.duration("try_duration");
         try_interval_ = l.duration("try_interval");
         if (try_duration_.count() > 0 && try_interval_.count() == 0) try_interval_ = std::chrono::milliseconds(250);
-        if (l.has("retry_match"))
-            throw ConfigError(l.path_of("retry_match"), "retry_match is not supported by ProxFlow yet");
+        if (const json* match = l.take("retry_match")) retry_match_ = MatcherSets::from_json(*match, l.path_of("retry_match"));
         l.finish();
+    }
+
+    bool may_repeat(const RequestContext& ctx) const {
+        if (!retry_match_.empty()) return retry_match_.match(ctx);
+        const auto method = ctx.request().method();
+        return method == http::verb::get || method == http::verb::head || method == http::verb::options;
     }
 
     void count_failure(const Upstream& up, RequestContext& ctx) const {
@@ -354,6 +364,7 @@ private:
     std::vector<Upstream> upstreams_;
     std::unique_ptr<SelectionPolicy> policy_;
     int retries_ = 0;
+    MatcherSets retry_match_;
     std::chrono::nanoseconds try_duration_{};
     std::chrono::nanoseconds try_interval_{};
     std::vector<IpRange> trusted_proxies_;
