@@ -11,7 +11,7 @@ PACKAGES=(
   cmake ninja-build g++ ccache pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev libnghttp2-dev
   libsqlite3-dev libmaxminddb-dev qt6-base-dev
   # real peers and clients the tests drive
-  nginx-light caddy curl wrk python3 python3-websockets slowhttptest procps
+  nginx-light caddy curl wrk python3 python3-websockets slowhttptest procps chromium python3-prometheus-client
 )
 
 ensure_packages() {

