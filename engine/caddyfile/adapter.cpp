@@ -1,0 +1,370 @@
+// Caddyfile -> native JSON, the way Caddy 2.6's httpcaddyfile server type builds it: site blocks are
+// mapped to listener addresses, blocks sharing listeners become one server (srv0, srv1, ... by
+// sorted address), sites are sorted by specificity, and each site's directives become a subroute
+// behind its host matcher.
+#include "caddyfile/adapter.hpp"
+
+#include "caddyfile/directives.hpp"
+#include "caddyfile/global_options.hpp"
+#include "caddyfile/lexer.hpp"
+#include "caddyfile/parser.hpp"
+#include "caddyfile/site_address.hpp"
+#include "http/beast.hpp"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace proxflow::caddyfile {
+namespace {
+
+// A site block with what its directives produced, as it appears on one listener.
+struct Site {
+    std::vector<SiteAddress> keys;
+    std::vector<std::string> key_texts;
+    std::shared_ptr<std::map<std::string, std::vector<ConfigValue>>> pile; // class -> values, shared across listeners
+};
+
+std::string replace_shorthands(std::string text) {
+    if (text.find('{') == std::string::npos) return text;
+    static const std::vector<std::pair<std::string, std::string>> simple{
+        {"{dir}", "{http.request.uri.path.dir}"},   {"{file}", "{http.request.uri.path.file}"},
+        {"{host}", "{http.request.host}"},          {"{hostport}", "{http.request.hostport}"},
+        {"{port}", "{http.request.port}"},          {"{method}", "{http.request.method}"},
+        {"{path}", "{http.request.uri.path}"},      {"{query}", "{http.request.uri.query}"},
+        {"{remote}", "{http.request.remote}"},      {"{remote_host}", "{http.request.remote.host}"},
+        {"{remote_port}", "{http.request.remote.port}"}, {"{scheme}", "{http.request.scheme}"},
+        {"{uri}", "{http.request.uri}"},            {"{upstream_hostport}", "{http.reverse_proxy.upstream.hostport}"},
+        {"{tls_cipher}", "{http.request.tls.cipher_suite}"}, {"{tls_version}", "{http.request.tls.version}"},
+        {"{tls_client_fingerprint}", "{http.request.tls.client.fingerprint}"},
+        {"{tls_client_issuer}", "{http.request.tls.client.issuer}"}, {"{tls_client_serial}", "{http.request.tls.client.serial}"},
+        {"{tls_client_subject}", "{http.request.tls.client.subject}"},
+        {"{tls_client_certificate_pem}", "{http.request.tls.client.certificate_pem}"},
+        {"{tls_client_certificate_der_base64}", "{http.request.tls.client.certificate_der_base64}"},
+    };
+    for (const auto& [from, to] : simple)
+        for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) text.replace(pos, from.size(), to);
+    static const std::vector<std::pair<std::regex, std::string>> patterns{
+        {std::regex(R"(\{header\.([\w-]*)\})"), "{http.request.header.$1}"},
+        {std::regex(R"(\{cookie\.([\w-]*)\})"), "{http.request.cookie.$1}"},
+        {std::regex(R"(\{labels\.([\w-]*)\})"), "{http.request.host.labels.$1}"},
+        {std::regex(R"(\{path\.([\w-]*)\})"), "{http.request.uri.path.$1}"},
+        {std::regex(R"(\{file\.([\w-]*)\})"), "{http.request.uri.path.file.$1}"},
+        {std::regex(R"(\{query\.([\w-]*)\})"), "{http.request.uri.query.$1}"},
+        {std::regex(R"(\{re\.([\w-]*)\.([\w-]*)\})"), "{http.regexp.$1.$2}"},
+        {std::regex(R"(\{vars\.([\w-]*)\})"), "{http.vars.$1}"},
+        {std::regex(R"(\{rp\.([\w.-]*)\})"), "{http.reverse_proxy.$1}"},
+        {std::regex(R"(\{err\.([\w.-]*)\})"), "{http.error.$1}"},
+        {std::regex(R"(\{file_match\.([\w-]*)\})"), "{http.matchers.file.$1}"},
+    };
+    for (const auto& [re, to] : patterns) text = std::regex_replace(text, re, to);
+    return text;
+}
+
+int specificity(const std::string& s) {
+    int l = static_cast<int>(s.size()) - static_cast<int>(std::count(s.begin(), s.end(), '*'));
+    std::size_t pos = 0;
+    while (pos < s.size()) {
+        const auto start = s.find('{', pos);
+        if (start == std::string::npos) break;
+        const auto end = s.find('}', start);
+        if (end == std::string::npos) break;
+        l -= static_cast<int>(end - start + 1);
+        pos = end + 1;
+    }
+    return l;
+}
+
+std::string join_host_port(const std::string& host, const std::string& port) {
+    return host.find(':') != std::string::npos ? "[" + host + "]:" + port : host + ":" + port;
+}
+
+// The listener addresses a site key serves on (Caddy's listenerAddrsForServerBlockKey).
+std::vector<std::string> listeners_for(const SiteAddress& addr, const Token& at, const std::vector<std::string>& binds,
+                                       const Options& options) {
+    const std::string http_port = std::to_string(options.http()), https_port = std::to_string(options.https());
+    std::string port = https_port;
+    if (!addr.port.empty()) port = addr.port;
+    else if (addr.scheme == "http") port = http_port;
+    if ((addr.scheme == "http" && port == https_port) || (addr.scheme == "https" && port == http_port))
+        throw AdaptError(at.file_name(), at.line, "[" + addr.original + "] scheme and port violate convention");
+    std::vector<std::string> hosts = binds;
+    if (hosts.empty()) hosts = options.default_bind;
+    if (hosts.empty()) hosts = {""};
+    std::set<std::string> listeners;
+    for (const auto& bind : hosts) {
+        std::string network, host = bind;
+        if (const auto slash = bind.find('/'); slash != std::string::npos) {
+            network = bind.substr(0, slash);
+            host = bind.substr(slash + 1);
+        }
+        if (!host.empty() && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+        const std::string hp = join_host_port(host, port);
+        listeners.insert(network.empty() || network == "tcp" ? hp : network + "/" + hp);
+    }
+    return {listeners.begin(), listeners.end()};
+}
+
+// Host (and path) matchers of a site (Caddy's compileEncodedMatcherSets).
+json site_matchers(const Site& site) {
+    struct Pair {
+        std::vector<std::string> hosts;
+        std::string path;
+    };
+    std::vector<Pair> pairs;
+    bool catch_all = false;
+    for (const auto& addr : site.keys) {
+        Pair* chosen = nullptr;
+        for (auto& p : pairs)
+            if (p.path == addr.path) chosen = &p;
+        if (!chosen) {
+            pairs.push_back({{}, addr.path});
+            chosen = &pairs.back();
+        }
+        if (addr.host.empty() && !catch_all) {
+            chosen->hosts.clear();
+            catch_all = true;
+        }
+        if (catch_all) continue;
+        if (!addr.host.empty() && std::find(chosen->hosts.begin(), chosen->hosts.end(), addr.host) == chosen->hosts.end())
+            chosen->hosts.push_back(addr.host);
+    }
+    json sets = json::array();
+    for (const auto& p : pairs) {
+        json set = json::object();
+        if (!p.hosts.empty()) set["host"] = p.hosts;
+        if (!p.path.empty()) set["path"] = json::array({p.path});
+        if (!set.empty()) sets.push_back(set);
+    }
+    return sets;
+}
+
+// certmagic's SubjectQualifiesForPublicCert: not an IP, not localhost or a local-only name.
+bool qualifies_for_public_cert(const std::string& host) {
+    if (host.empty() || host.find_first_of("{}") != std::string::npos) return false;
+    error_code ec;
+    asio::ip::make_address(host, ec);
+    if (!ec) return false;
+    for (const char* suffix : {".localhost", ".local", ".internal", ".home.arpa"})
+        if (host.ends_with(suffix)) return false;
+    return host != "localhost" && host.front() != '.' && host.back() != '.';
+}
+
+bool has_host_matcher(const json& routes) {
+    for (const auto& r : routes)
+        if (r.contains("match"))
+            for (const auto& set : r["match"])
+                if (set.contains("host")) return true;
+    return false;
+}
+
+// Caddy's appendSubrouteToRouteList.
+void append_site_routes(json& server_routes, const json& site_routes, const json& matchers, std::size_t sites_on_server) {
+    if (matchers.empty() && site_routes.empty()) return;
+    bool wrap = true;
+    if (matchers.empty() && sites_on_server == 1) wrap = has_host_matcher(site_routes);
+    if (!wrap) {
+        for (const auto& r : site_routes) server_routes.push_back(r);
+        return;
+    }
+    json route{{"terminal", true}};
+    if (!matchers.empty()) route["match"] = matchers;
+    if (!site_routes.empty()) route["handle"] = json::array({{{"handler", "subroute"}, {"routes", site_routes}}});
+    server_routes.push_back(route);
+}
+
+void apply_server_options(json& servers, const Options& options) {
+    for (const auto& entry : options.servers) {
+        const std::string listener = entry["listener"];
+        for (auto it = servers.begin(); it != servers.end(); ++it) {
+            if (!listener.empty()) {
+                bool matches = false;
+                for (const auto& l : it.value()["listen"])
+                    if (l.get<std::string>() == listener) matches = true;
+                if (!matches) continue;
+            }
+            for (auto opt = entry["options"].begin(); opt != entry["options"].end(); ++opt) {
+                if (opt.key() == "logs") {
+                    for (auto l = opt.value().begin(); l != opt.value().end(); ++l) it.value()["logs"][l.key()] = l.value();
+                } else {
+                    it.value()[opt.key()] = opt.value();
+                }
+            }
+        }
+    }
+}
+
+} // namespace
+
+json adapt(std::string_view text, const std::string& filename) {
+    auto blocks = parse_blocks(tokenize(expand_environment(text), filename), filename);
+    const ServerBlock* global = !blocks.empty() && blocks.front().global ? &blocks.front() : nullptr;
+    const Options options = evaluate_global_options(global);
+
+    GroupCounter groups;
+    std::vector<Site> sites;
+    for (auto& block : blocks) {
+        if (block.global) continue;
+        if (block.keys.front().text.starts_with("@"))
+            throw AdaptError(block.keys.front().file_name(), block.keys.front().line,
+                             "cannot define a matcher outside of a site block: '" + block.keys.front().text + "'");
+        Tokens body;
+        for (auto& seg : block.segments)
+            for (auto& t : seg.tokens) {
+                t.text = replace_shorthands(t.text);
+                body.push_back(t);
+            }
+        MatcherDefs matchers;
+        Site site;
+        site.pile = std::make_shared<std::map<std::string, std::vector<ConfigValue>>>();
+        for (auto& value : parse_directives(body, matchers, groups, options)) (*site.pile)[value.klass].push_back(std::move(value));
+        for (const auto& key : block.keys) {
+            try {
+                site.keys.push_back(SiteAddress::parse(key.text));
+            } catch (const std::invalid_argument& e) {
+                throw AdaptError(key.file_name(), key.line, "site address '" + key.text + "': " + e.what());
+            }
+            site.key_texts.push_back(key.text);
+        }
+        // Map each key to its listeners; a site appears once per listener with the keys it has there.
+        std::vector<std::string> binds;
+        for (const auto& v : (*site.pile)["bind"])
+            for (const auto& b : v.value) binds.push_back(b);
+        std::map<std::string, Site> per_listener;
+        for (std::size_t k = 0; k < site.keys.size(); ++k) {
+            for (const auto& listener : listeners_for(site.keys[k], block.keys[k], binds, options)) {
+                Site& s = per_listener[listener];
+                s.pile = site.pile;
+                s.keys.push_back(site.keys[k]);
+                s.key_texts.push_back(site.key_texts[k]);
+            }
+        }
+        for (auto& [listener, s] : per_listener) {
+            s.key_texts.insert(s.key_texts.begin(), listener); // remember the listener in front
+            sites.push_back(std::move(s));
+        }
+    }
+
+    // Group sites by listener, then listeners with identical site lists into one server.
+    std::map<std::string, std::vector<std::size_t>> by_listener;
+    for (std::size_t i = 0; i < sites.size(); ++i) by_listener[sites[i].key_texts.front()].push_back(i);
+    struct Pairing {
+        std::vector<std::string> addresses;
+        std::vector<std::size_t> sites;
+    };
+    std::vector<Pairing> pairings;
+    std::set<std::string> taken;
+    auto same_blocks = [&](const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            const Site &x = sites[a[i]], &y = sites[b[i]];
+            if (x.pile != y.pile || std::vector<std::string>(x.key_texts.begin() + 1, x.key_texts.end()) !=
+                                        std::vector<std::string>(y.key_texts.begin() + 1, y.key_texts.end()))
+                return false;
+        }
+        return true;
+    };
+    for (const auto& [listener, list] : by_listener) {
+        if (taken.contains(listener)) continue;
+        Pairing p{{listener}, list};
+        for (const auto& [other, other_list] : by_listener)
+            if (other != listener && !taken.contains(other) && same_blocks(list, other_list)) {
+                p.addresses.push_back(other);
+                taken.insert(other);
+            }
+        taken.insert(listener);
+        std::sort(p.addresses.begin(), p.addresses.end());
+        pairings.push_back(std::move(p));
+    }
+    std::sort(pairings.begin(), pairings.end(), [](const Pairing& a, const Pairing& b) { return a.addresses[0] < b.addresses[0]; });
+
+    const std::string http_port = std::to_string(options.http());
+
+    // Hosts sharing a site with a hostless key get no host matcher, so automatic HTTPS would not see
+    // them: Caddy lists them for certificates explicitly (internal ones with the internal issuer).
+    std::set<std::string> automate;
+    if (options.auto_https != "off")
+        for (const auto& site : sites) {
+            if (std::none_of(site.keys.begin(), site.keys.end(), [](const SiteAddress& a) { return a.host.empty(); })) continue;
+            for (const auto& other : site.keys)
+                if (!other.host.empty() && other.scheme != "http" && other.port != http_port) automate.insert(other.host);
+        }
+
+    json servers = json::object();
+    for (std::size_t i = 0; i < pairings.size(); ++i) {
+        auto& p = pairings[i];
+        json server{{"listen", p.addresses}};
+        if (options.auto_https != "on") {
+            if (options.auto_https == "off") server["automatic_https"]["disable"] = true;
+            else if (options.auto_https == "disable_redirects") server["automatic_https"]["disable_redirects"] = true;
+            else if (options.auto_https == "disable_certs") server["automatic_https"]["disable_certificates"] = true;
+            else if (options.auto_https == "ignore_loaded_certs") server["automatic_https"]["ignore_loaded_certificates"] = true;
+        }
+        std::stable_sort(p.sites.begin(), p.sites.end(), [&](std::size_t a, std::size_t b) {
+            std::string a_host, b_host, a_path, b_path;
+            bool a_wild = false, b_wild = false;
+            for (const auto& k : sites[a].keys) {
+                if (k.host.find('*') != std::string::npos || k.host.empty()) a_wild = true;
+                if (specificity(k.host) > specificity(a_host)) a_host = k.host;
+                if (specificity(k.path) > specificity(a_path)) a_path = k.path;
+            }
+            for (const auto& k : sites[b].keys) {
+                if (k.host.find('*') != std::string::npos || k.host.empty()) b_wild = true;
+                if (specificity(k.host) > specificity(b_host)) b_host = k.host;
+                if (specificity(k.path) > specificity(b_path)) b_path = k.path;
+            }
+            if (specificity(a_host) == 0) return false;
+            if (specificity(b_host) == 0) return true;
+            if (a_wild != b_wild) return b_wild && !a_wild;
+            if (specificity(a_host) == specificity(b_host)) return a_path.size() > b_path.size();
+            return specificity(a_host) > specificity(b_host);
+        });
+        const bool other_port = std::any_of(p.addresses.begin(), p.addresses.end(), [&](const std::string& l) {
+            return l.substr(l.rfind(':') + 1) != http_port;
+        });
+        json routes = json::array();
+        for (std::size_t s : p.sites) {
+            const Site& site = sites[s];
+            for (const auto& addr : site.keys) {
+                if (other_port && addr.scheme == "http" && !addr.host.empty()) {
+                    json& skip = server["automatic_https"]["skip"];
+                    if (std::find(skip.begin(), skip.end(), addr.host) == skip.end()) skip.push_back(addr.host);
+                }
+            }
+            std::vector<ConfigValue> site_routes;
+            if (auto it = site.pile->find("route"); it != site.pile->end()) site_routes = it->second;
+            const json built = build_subroute(site_routes, groups, options);
+            append_site_routes(routes, built, site_matchers(site), p.sites.size());
+        }
+        routes = consolidate_routes(routes);
+        if (!routes.empty()) server["routes"] = routes;
+        servers["srv" + std::to_string(i)] = server;
+    }
+    apply_server_options(servers, options);
+
+    json config = json::object();
+    if (!automate.empty()) {
+        config["apps"]["tls"]["certificates"]["automate"] = json(automate);
+        json internal = json::array();
+        for (const auto& h : automate)
+            if (!qualifies_for_public_cert(h)) internal.push_back(h);
+        if (!internal.empty())
+            config["apps"]["tls"]["automation"]["policies"].push_back({{"issuers", {{{"module", "internal"}}}}, {"subjects", internal}});
+    }
+    json http_app = json::object();
+    if (options.http_port) http_app["http_port"] = *options.http_port;
+    if (options.https_port) http_app["https_port"] = *options.https_port;
+    if (options.grace_period) http_app["grace_period"] = *options.grace_period;
+    if (options.shutdown_delay) http_app["shutdown_delay"] = *options.shutdown_delay;
+    if (!servers.empty()) {
+        http_app["servers"] = servers;
+        config["apps"]["http"] = http_app;
+    }
+    if (!options.traffic_metrics.is_null()) config["apps"]["traffic_metrics"] = options.traffic_metrics;
+    if (!options.admin.is_null()) config["admin"] = options.admin;
+    if (options.debug) config["logging"]["logs"]["default"]["level"] = "DEBUG";
+    return config;
+}
+
+} // namespace proxflow::caddyfile

@@ -1,0 +1,169 @@
+// The global options block: admin, auto_https, debug, ports, grace periods, default_bind, order,
+// servers, and ProxFlow's traffic_metrics.
+#include "caddyfile/global_options.hpp"
+
+#include "caddyfile/dispenser.hpp"
+#include "caddyfile/helper.hpp"
+
+#include <algorithm>
+
+namespace proxflow::caddyfile {
+
+const std::vector<std::string>& default_directive_order() {
+    static const std::vector<std::string> order{
+        "tracing", "map", "vars", "root", "skip_log", "header", "copy_response_headers", "request_body", "redir",
+        "method", "rewrite", "uri", "try_files", "basicauth", "forward_auth", "request_header", "encode", "push",
+        "templates", "traffic_dashboard", "handle", "handle_path", "route", "abort", "error", "copy_response", "respond",
+        "metrics", "reverse_proxy", "php_fastcgi", "file_server", "acme_server"};
+    return order;
+}
+
+namespace {
+
+std::string single(Dispenser& d) {
+    if (!d.next_arg()) d.wrong_args();
+    std::string v = d.val();
+    if (d.next_arg()) d.wrong_args();
+    return v;
+}
+
+int port(Dispenser& d) {
+    const std::string v = single(d);
+    try {
+        return std::stoi(v);
+    } catch (...) {
+        d.fail("converting port '" + v + "' to integer value");
+    }
+}
+
+void apply_order(Dispenser& d, std::vector<std::string>& order) {
+    if (!d.next_arg()) d.wrong_args();
+    const std::string dir = d.val();
+    if (!d.next_arg()) d.wrong_args();
+    const std::string position = d.val();
+    std::string other;
+    if (position == "before" || position == "after") {
+        if (!d.next_arg()) d.wrong_args();
+        other = d.val();
+    } else if (position != "first" && position != "last") {
+        d.fail("unknown position '" + position + "' (want first, last, before or after)");
+    }
+    order.erase(std::remove(order.begin(), order.end(), dir), order.end());
+    if (position == "first") order.insert(order.begin(), dir);
+    else if (position == "last") order.push_back(dir);
+    else {
+        auto it = std::find(order.begin(), order.end(), other);
+        if (it == order.end()) d.fail("directive '" + other + "' not found");
+        order.insert(position == "before" ? it : it + 1, dir);
+    }
+}
+
+nlohmann::json parse_admin(Dispenser& d) {
+    nlohmann::json admin = nlohmann::json::object();
+    if (d.next_arg()) {
+        if (d.val() == "off") admin["disabled"] = true;
+        else admin["listen"] = d.val();
+        if (d.next_arg()) d.wrong_args();
+    }
+    while (d.next_block(0)) {
+        if (d.val() == "enforce_origin") admin["enforce_origin"] = true;
+        else if (d.val() == "origins") admin["origins"] = d.remaining_args();
+        else d.fail("unrecognized parameter '" + d.val() + "'");
+    }
+    return admin;
+}
+
+nlohmann::json parse_servers(Dispenser& d) {
+    nlohmann::json entry{{"listener", d.next_arg() ? d.val() : ""}};
+    nlohmann::json& s = entry["options"];
+    s = nlohmann::json::object();
+    while (d.next_block(0)) {
+        const std::string option = d.val();
+        if (option == "timeouts") {
+            while (d.next_block(1)) {
+                const std::string which = d.val();
+                if (!d.next_arg()) d.wrong_args();
+                const auto value = parse_caddy_duration(d, d.val());
+                if (which == "read_body") s["read_timeout"] = value;
+                else if (which == "read_header") s["read_header_timeout"] = value;
+                else if (which == "write") s["write_timeout"] = value;
+                else if (which == "idle") s["idle_timeout"] = value;
+                else d.fail("unrecognized timeouts option '" + which + "'");
+            }
+        } else if (option == "max_header_size") {
+            if (!d.next_arg()) d.wrong_args();
+            s["max_header_bytes"] = parse_size(d, d.val());
+        } else if (option == "log_credentials") {
+            s["logs"]["should_log_credentials"] = true;
+        } else if (option == "protocols") {
+            s["protocols"] = d.remaining_args();
+        } else if (option == "strict_sni_host") {
+            s["strict_sni_host"] = !(d.next_arg() && d.val() == "off");
+        } else if (option == "listener_wrappers") {
+            while (d.next_block(1)) s["listener_wrappers"].push_back({{"wrapper", d.val()}});
+        } else if (option == "metrics") {
+            s["metrics"] = nlohmann::json::object();
+        } else {
+            d.fail("servers option '" + option + "' is not supported by ProxFlow yet");
+        }
+    }
+    return entry;
+}
+
+// ProxFlow's: traffic_metrics { off | geo_database F | geo_header H | client_ip_header H | trusted_proxies R... }
+nlohmann::json parse_traffic_metrics(Dispenser& d) {
+    nlohmann::json m = nlohmann::json::object();
+    if (d.next_arg()) {
+        if (d.val() != "off") d.fail("expected 'off' or a block");
+        m["disabled"] = true;
+    }
+    while (d.next_block(0)) {
+        const std::string option = d.val();
+        if (option == "off") m["disabled"] = true;
+        else if (option == "geo_database" || option == "geo_header" || option == "client_ip_header") m[option] = single(d);
+        else if (option == "trusted_proxies") m["trusted_proxies"] = d.remaining_args();
+        else d.fail("unrecognized traffic_metrics option '" + option + "'");
+    }
+    return m;
+}
+
+} // namespace
+
+Options evaluate_global_options(const ServerBlock* global) {
+    Options options;
+    options.order = default_directive_order();
+    if (!global) return options;
+    for (const auto& seg : global->segments) {
+        Dispenser d(seg.tokens);
+        d.next();
+        const std::string name = d.val();
+        if (name == "debug") options.debug = true;
+        else if (name == "http_port") options.http_port = port(d);
+        else if (name == "https_port") options.https_port = port(d);
+        else if (name == "grace_period") options.grace_period = parse_caddy_duration(d, single(d));
+        else if (name == "shutdown_delay") options.shutdown_delay = parse_caddy_duration(d, single(d));
+        else if (name == "default_sni") options.default_sni = single(d);
+        else if (name == "default_bind") {
+            options.default_bind = d.remaining_args();
+            if (options.default_bind.empty()) d.wrong_args();
+        } else if (name == "order") apply_order(d, options.order);
+        else if (name == "admin") options.admin = parse_admin(d);
+        else if (name == "auto_https") {
+            options.auto_https = single(d);
+            static const std::vector<std::string> allowed{"off", "disable_redirects", "disable_certs", "ignore_loaded_certs"};
+            if (std::find(allowed.begin(), allowed.end(), options.auto_https) == allowed.end())
+                d.fail("auto_https must be one of 'off', 'disable_redirects', 'disable_certs' or 'ignore_loaded_certs'");
+        } else if (name == "servers") options.servers.push_back(parse_servers(d));
+        else if (name == "traffic_metrics") options.traffic_metrics = parse_traffic_metrics(d);
+        else if (name == "email" || name == "local_certs" || name == "acme_ca" || name == "acme_ca_root" || name == "acme_dns" ||
+                 name == "acme_eab" || name == "cert_issuer" || name == "key_type" || name == "ocsp_stapling" ||
+                 name == "on_demand_tls" || name == "storage" || name == "skip_install_trust" || name == "log" ||
+                 name == "pki" || name == "ocsp_interval" || name == "renew_interval" || name == "storage_clean_interval" ||
+                 name == "preferred_chains" || name == "persist_config" || name == "events" || name == "filesystem")
+            d.fail("global option '" + name + "' is not supported by ProxFlow yet");
+        else d.fail("unrecognized global option: " + name);
+    }
+    return options;
+}
+
+} // namespace proxflow::caddyfile

@@ -1,0 +1,59 @@
+#include "caddyfile/helper.hpp"
+
+#include "caddyfile/matchers.hpp"
+#include "config/object_reader.hpp"
+
+#include <cctype>
+#include <cmath>
+
+namespace proxflow::caddyfile {
+
+json Helper::extract_matcher_set() {
+    json set;
+    Tokens tokens = d.tokens();
+    if (tokens.size() > 1 && !tokens[1].line_break) {
+        bool found = false;
+        set = matcher_set_from_token(tokens[1], matchers, found);
+        if (found) tokens.erase(tokens.begin() + 1);
+    }
+    d = Dispenser(std::move(tokens));
+    return set;
+}
+
+std::vector<ConfigValue> Helper::new_route(const json& matcher_set, json handler) const {
+    json route = json::object();
+    if (!matcher_set.is_null()) route["match"] = json::array({matcher_set});
+    route["handle"] = json::array({std::move(handler)});
+    return {ConfigValue{"route", "", std::move(route)}};
+}
+
+std::int64_t parse_size(const Dispenser& d, const std::string& text) {
+    std::size_t i = 0;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+    if (i == 0) d.fail("invalid size \"" + text + "\"");
+    const double number = std::stod(text.substr(0, i));
+    std::string unit = text.substr(i);
+    for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+    double scale = 1;
+    if (unit.empty() || unit == "B") scale = 1;
+    else if (unit == "KB" || unit == "K") scale = 1e3;
+    else if (unit == "MB" || unit == "M") scale = 1e6;
+    else if (unit == "GB" || unit == "G") scale = 1e9;
+    else if (unit == "TB" || unit == "T") scale = 1e12;
+    else if (unit == "KIB" || unit == "KI") scale = 1024.0;
+    else if (unit == "MIB" || unit == "MI") scale = 1024.0 * 1024;
+    else if (unit == "GIB" || unit == "GI") scale = 1024.0 * 1024 * 1024;
+    else d.fail("invalid size unit in \"" + text + "\"");
+    return static_cast<std::int64_t>(std::llround(number * scale));
+}
+
+std::int64_t parse_caddy_duration(const Dispenser& d, const std::string& text) {
+    try {
+        return parse_duration(nlohmann::json(text), "").count();
+    } catch (const ConfigError&) {
+        d.fail("invalid duration \"" + text + "\"");
+    }
+}
+
+} // namespace proxflow::caddyfile

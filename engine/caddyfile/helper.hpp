@@ -1,0 +1,58 @@
+#pragma once
+#include "caddyfile/dispenser.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace proxflow::caddyfile {
+
+using json = nlohmann::json;
+
+// What a directive produces, as in Caddy's httpcaddyfile: a "route" (a JSON route object), a
+// "bind" (listener hosts), "custom_log", and so on; directive is the name used for ordering.
+struct ConfigValue {
+    std::string klass;
+    std::string directive;
+    json value;
+    bool keeps_order = false; // a list of routes to splice in as-is (Caddy's bare Subroute value)
+};
+
+struct GroupCounter {
+    int next = 0;
+    std::string next_group() { return "group" + std::to_string(next++); }
+};
+
+// Named matchers of a site block: "@name" -> matcher set (a JSON object).
+using MatcherDefs = std::map<std::string, json>;
+
+struct Options; // global options
+
+// The context a directive parser works in (Caddy's httpcaddyfile.Helper).
+class Helper {
+public:
+    Helper(Dispenser d, const MatcherDefs& matchers, GroupCounter& groups, const Options& options)
+        : d(std::move(d)), matchers(matchers), groups(groups), options(options) {}
+
+    Dispenser d;
+    const MatcherDefs& matchers;
+    GroupCounter& groups;
+    const Options& options;
+
+    // Takes the matcher token after the directive name (*, /path, @name) out of the segment and
+    // rewinds; returns the matcher set, or null when there is none.
+    json extract_matcher_set();
+    // A route with the handler, under the matcher set when there is one.
+    std::vector<ConfigValue> new_route(const json& matcher_set, json handler) const;
+    // A helper on the tokens of the block that follows the current token (for nested directives).
+    Helper with_tokens(Tokens tokens) const { return Helper(Dispenser(std::move(tokens)), matchers, groups, options); }
+};
+
+// Sizes as Caddy reads them: 10MB = 10,000,000; 1MiB = 1,048,576; plain numbers are bytes.
+std::int64_t parse_size(const Dispenser& d, const std::string& text);
+// Durations as Caddy reads them ("1m30s", "2d"), in nanoseconds.
+std::int64_t parse_caddy_duration(const Dispenser& d, const std::string& text);
+
+} // namespace proxflow::caddyfile

@@ -1,0 +1,16 @@
+#pragma once
+#include "caddyfile/helper.hpp"
+
+namespace proxflow::caddyfile {
+
+// "*" (no matcher), "/path" (a path matcher) or "@name" (a named matcher); found tells whether
+// the token was a matcher at all. Throws for an unknown @name.
+json matcher_set_from_token(const Token& token, const MatcherDefs& defs, bool& found);
+
+// Reads "@name ..." segments into defs (one matcher set per name; repeated matcher types merge).
+void parse_matcher_definition(const Tokens& segment, MatcherDefs& defs);
+
+// Reads the matchers of a block ("path /a", "header X y", ...) into one matcher set.
+json parse_matcher_set(const Tokens& lines);
+
+} // namespace proxflow::caddyfile
