@@ -1,0 +1,287 @@
+"""The traffic dashboard: the page in Debian's headless Chromium (driven by playwright-core from npm)
+while wrk sends traffic through the proxy, its numbers against /metrics; the SSE stream's resume by
+Last-Event-ID; and a client that never reads costing the proxy a bounded amount of memory.
+
+Set PROXFLOW_DASHBOARD_SCREENSHOT=path to keep the 1280x800 screenshot (docs/screenshots/dashboard.png)."""
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "dashboard"))
+from harness import PROXFLOW, ProxyTestCase, free_port, http, proxy_config, reverse_proxy, wait_until  # noqa: E402
+from traffic import TickCollector, open_events, read_events, scrape, value  # noqa: E402
+
+DRIVER_SOURCES = os.path.join(HERE, "dashboard")
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_driver():
+    """A folder with dashboard_page.mjs and playwright-core installed by `npm ci` from the pinned lock,
+    kept beside the build (keyed by the lock's hash) so later runs skip the install."""
+    with open(os.path.join(DRIVER_SOURCES, "package-lock.json"), "rb") as f:
+        key = hashlib.sha256(f.read()).hexdigest()[:12]
+    build = os.path.dirname(os.path.dirname(os.path.abspath(PROXFLOW)))
+    folder = os.path.join(build, "integration-deps", f"dashboard-browser-{key}")
+    if not os.path.exists(os.path.join(folder, "node_modules", "playwright-core", "package.json")):
+        os.makedirs(folder, exist_ok=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(os.path.join(DRIVER_SOURCES, name), folder)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=folder, check=True, timeout=600)
+    shutil.copy(os.path.join(DRIVER_SOURCES, "dashboard_page.mjs"), folder)
+    return os.path.join(folder, "dashboard_page.mjs")
+
+
+class DashboardPage:
+    """dashboard_page.mjs as a child process: one JSON line per command."""
+
+    def __init__(self, test, url):
+        # Not through test.procs, which gives no pipes; close() ends it by its PID.
+        self.proc = subprocess.Popen(["node", browser_driver(), url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=open(os.path.join(test.tmp, "chromium.log"), "wb"),
+                                     text=True, start_new_session=True)
+        test.addCleanup(self.close)
+        self.ready = self._read()
+        assert self.ready.get("ready"), self.ready
+
+    def _read(self):
+        line = self.proc.stdout.readline()
+        assert line, f"the browser driver exited ({self.proc.poll()})"
+        answer = json.loads(line)
+        assert "error" not in answer, answer["error"]
+        return answer
+
+    def ask(self, command):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.close()
+                self.proc.wait(15)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+
+
+def number(text):
+    return int(re.sub(r"[^0-9]", "", text) or 0)
+
+
+def vm_rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+class DashboardTestCase(ProxyTestCase):
+    def start_proxy(self, update_interval="1s"):
+        """srv0 proxies to nginx (and answers /error with a 503); the dashboard has a server of its own."""
+        self.nginx = self.start_nginx()
+        self.port, self.admin, self.dash = free_port(), free_port(), free_port()
+        routes = [{"match": [{"path": ["/error"]}], "handle": [{"handler": "static_response", "status_code": 503}]},
+                  {"handle": [reverse_proxy(self.nginx.port)]}]
+        config = proxy_config(self.port, None, routes=routes, admin_port=self.admin)
+        config["apps"]["http"]["servers"]["dash"] = {
+            "listen": [f"127.0.0.1:{self.dash}"],
+            "routes": [{"handle": [{"handler": "traffic_dashboard", "path": "/dashboard",
+                                    "update_interval": update_interval}]}]}
+        config["apps"]["traffic_metrics"] = {"trusted_proxies": ["127.0.0.1/8"]}
+        self.proxflow = self.start_proxflow(config, wait_port=self.dash)
+        wait_until(lambda: http("GET", f"http://127.0.0.1:{self.port}/")[0] == 200, what="proxy answers")
+
+    def wrk(self, seconds=5, connections=16):
+        return subprocess.Popen(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
+                                 "-s", os.path.join(DRIVER_SOURCES, "countries.lua"), f"http://127.0.0.1:{self.port}/"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+class DashboardInChromium(DashboardTestCase):
+    def test_the_page_follows_live_traffic_and_agrees_with_metrics(self):
+        self.assertTrue(os.path.exists(CHROMIUM), "Debian's chromium is needed: apt-get install chromium")
+        self.start_proxy()
+        page = DashboardPage(self, f"http://127.0.0.1:{self.dash}/dashboard/")
+        self.assertEqual(page.ready["errors"], [])
+
+        wrk = self.wrk(seconds=5)
+        time.sleep(2.5)
+        during = page.ask("state")
+        time.sleep(1.5)
+        later = page.ask("state")
+        out, _ = wrk.communicate(timeout=30)
+        self.assertEqual(wrk.returncode, 0, out)
+        wrk_rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+        # The numbers move while traffic flows.
+        self.assertGreater(number(during["tiles"]["rps"]), 0, during["tiles"])
+        self.assertGreater(number(later["tiles"]["total"]), number(during["tiles"]["total"]))
+        self.assertGreaterEqual(number(during["tiles"]["connections"]), 16, during["tiles"])
+        self.assertRegex(during["tiles"]["latency"], r"^[\d.]+ / [\d.]+ / [\d.]+$")
+
+        # Once traffic stops and a tick has passed, the page's total is /metrics' (summed over servers),
+        # and the per-second history the charts draw adds up to the same requests and errors.
+        def settled():
+            samples, _ = scrape(self.admin)
+            total = sum(v for (n, _), v in samples.items() if n == "proxflow_http_requests_total")
+            state = page.ask("state")
+            settled.last = (state, samples, total)
+            return number(state["tiles"]["total"]) == total and sum(p["requests"] for p in state["points"]) == total
+        wait_until(settled, timeout=10, interval=0.5, what="the page to agree with /metrics")
+        state, samples, total = settled.last
+        srv0 = value(samples, "proxflow_http_requests_total", server="srv0")
+        self.assertGreater(srv0, 1000)
+        self.assertEqual(sum(p["errors"] for p in state["points"]),
+                         value(samples, "proxflow_http_responses_total", server="srv0", code_class="5xx"))
+        self.assertGreater(sum(p["errors"] for p in state["points"]), 0)
+
+        # The rate chart's busy seconds are wrk's rate: the median of the full seconds of the run within 30%
+        # (wrk's own number is an average over its run, including its first and last partial second).
+        busy = sorted(p["requests"] for p in state["points"] if p["requests"] > 0)[1:-1]
+        self.assertGreaterEqual(len(busy), 3, busy)
+        self.assertLess(abs(statistics.median(busy) - wrk_rps) / wrk_rps, 0.3, (busy, wrk_rps))
+        # The rate chart draws those seconds, from shortly before the first busy one.
+        rate_x, rate_requests, rate_errors = state["charts"]["rate"]
+        by_second = {p["second"]: p for p in state["points"]}
+        self.assertEqual(rate_requests, [by_second[x]["requests"] for x in rate_x])
+        self.assertEqual(rate_errors, [by_second[x]["errors"] for x in rate_x])
+        self.assertEqual(sum(rate_requests), total)
+        latency = state["charts"]["latency"]
+        self.assertTrue(any(p99 and p99 > 0 for p99 in latency[3]), "the latency chart has no p99")
+        self.assertGreaterEqual(max(state["charts"]["connections"][1]), 16)
+        self.assertTrue(all(w > 200 and h > 100 for w, h in state["chartCanvases"]), state["chartCanvases"])
+
+        # The map has its countries, and those that got traffic are coloured with their counts.
+        countries = {dict(labels)["country"]: v for (n, labels), v in samples.items()
+                     if n == "proxflow_http_requests_by_country_total"}
+        self.assertGreater(state["map"]["paths"], 170)
+        self.assertGreater(state["map"]["withCode"], 170)
+        for code in ("DE", "US", "BR", "CN", "JP"):
+            with self.subTest(country=code):
+                self.assertIn(code, state["map"]["filled"])
+                self.assertEqual(state["map"]["filled"][code]["requests"], countries[code])
+                self.assertNotEqual(state["map"]["filled"][code]["fill"], state["map"]["defaultFill"])
+        self.assertNotIn("FR", state["map"]["filled"])
+        rows = {r["code"]: r["cells"] for r in state["table"]}
+        self.assertEqual({code: number(cells[1]) for code, cells in rows.items()}, countries)
+        self.assertEqual(rows["DE"][0], "Germany")
+        self.assertEqual(rows["local"][0], "Local network")
+        self.assertEqual(state["errors"], [])
+
+        shot = os.environ.get("PROXFLOW_DASHBOARD_SCREENSHOT") or os.path.join(self.tmp, "dashboard.png")
+        page.ask(f"shot {os.path.abspath(shot)}")
+        self.assertEqual(png_size(shot), (1280, 800))
+
+
+class EventStream(DashboardTestCase):
+    def history(self, last_event_id=None):
+        """The points sent before the first tick, and that tick, for a client sending last_event_id."""
+        conn, res = open_events(self.dash, last_event_id=last_event_id)
+        points, ticks = [], []
+
+        def on_event(e):
+            (points if e["event"] == "point" else ticks).append((e["id"], json.loads(e["data"])))
+            return bool(ticks)
+        read_events(res, on_event)
+        conn.close()
+        return points, ticks[0]
+
+    def test_a_reconnect_with_last_event_id_gets_only_the_later_points(self):
+        self.start_proxy()
+        for _ in range(3):
+            http("GET", f"http://127.0.0.1:{self.port}/")
+        points, tick = self.history()
+        seconds = [p["second"] for _, p in points]
+        self.assertGreaterEqual(len(points), 299)
+        self.assertEqual(seconds, list(range(seconds[0], seconds[0] + len(seconds))), "history has gaps")
+        self.assertEqual([int(i) for i, _ in points], [s * 1000 for s in seconds])
+        self.assertEqual(int(tick[0]), tick[1]["t"])
+        self.assertGreaterEqual(sum(p["requests"] for _, p in points), 3)
+
+        # Resume as EventSource would after a drop three seconds ago: from the point it saw last.
+        time.sleep(2)
+        seen_id = points[-3][0]
+        resumed, _ = self.history(last_event_id=seen_id)
+        resumed_seconds = [p["second"] for _, p in resumed]
+        self.assertTrue(resumed, "no points after the resume")
+        self.assertEqual(resumed_seconds[0], int(seen_id) // 1000 + 1)
+        self.assertEqual(resumed_seconds, list(range(resumed_seconds[0], resumed_seconds[0] + len(resumed))))
+        self.assertGreaterEqual(len(resumed), 4)  # the 2 seconds after seen_id, plus the 2 s slept
+        self.assertLess(len(resumed), 10)
+        overlap = {p["second"]: p for _, p in points}
+        for _, p in resumed:
+            if p["second"] in overlap:
+                self.assertEqual(p, overlap[p["second"]], "a completed second changed")
+
+        # A tick's id (a millisecond) resumes after its second too.
+        resumed, _ = self.history(last_event_id=tick[0])
+        self.assertTrue(all(p["second"] > tick[1]["t"] // 1000 for _, p in resumed))
+
+
+class SlowClients(DashboardTestCase):
+    def test_clients_that_never_read_cost_bounded_memory_and_get_fresh_ticks_not_a_backlog(self):
+        self.start_proxy(update_interval="100ms")
+        collector = TickCollector(self.dash)  # a normal reader, to know ticks keep flowing
+        self.addCleanup(collector.close)
+        wrk = self.wrk(seconds=2)  # every country present, so each tick is as large as it gets here
+        wrk.communicate(timeout=30)
+        time.sleep(1)
+        rss_before = vm_rss_kib(self.proxflow.pid)
+
+        stalled = []
+        for _ in range(40):
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: a small window
+            s.connect(("127.0.0.1", self.dash))
+            s.sendall(b"GET /dashboard/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+            stalled.append(s)
+            self.addCleanup(s.close)
+        ticks_before = len(collector.ticks)
+        time.sleep(10)  # 100 ticks per client at 100 ms
+        rss_after = vm_rss_kib(self.proxflow.pid)
+        self.assertGreater(len(collector.ticks) - ticks_before, 50, "ticks stopped for the reading client")
+        print(f"VmRSS {rss_before} KiB before, {rss_after} KiB after 40 stalled clients for 10 s", file=sys.stderr)
+        self.assertLess(rss_after - rss_before, 4 * 1024)
+
+        # What a stalled client finally reads is what the kernel held plus fresh ticks: not 10 s of them.
+        s = stalled[0]
+        started_reading_ms = time.time() * 1000
+        s.settimeout(0.5)
+        data = b""
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            data += chunk
+        ticks = [json.loads(m) for m in re.findall(rb"event: tick\ndata: (.*)\n", data)]
+        stale = [t for t in ticks if t["t"] < started_reading_ms - 200]
+        fresh = [t for t in ticks if t["t"] >= started_reading_ms - 200]
+        print(f"stalled client: {len(stale)} stale ticks, {len(fresh)} fresh, {len(data)} bytes", file=sys.stderr)
+        self.assertLess(len(stale), 20, "ticks were queued for a client that did not read")
+        self.assertGreater(len(fresh), 5)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
