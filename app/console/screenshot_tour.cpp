@@ -1,0 +1,83 @@
+#include "screenshot_tour.hpp"
+
+#include "console_session.hpp"
+#include "site_list_model.hpp"
+#include "traffic_generator.hpp"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QImage>
+#include <QQuickWindow>
+#include <QSet>
+#include <QTimer>
+
+namespace {
+constexpr int settle_ms = 900;
+const QStringList views = {"sites", "upstreams", "dashboard", "caddyfile", "history", "servers", "traffic"};
+}
+
+ScreenshotTour::ScreenshotTour(QQuickWindow* window, proxflow::ui::ConsoleSession* session, QString dir)
+    : QObject(window), window_(window), session_(session), dir_(std::move(dir)) {}
+
+void ScreenshotTour::start() {
+    QDir().mkpath(dir_);
+    QTimer::singleShot(settle_ms, this, &ScreenshotTour::shootEmptyState);
+}
+
+bool ScreenshotTour::grab(const QString& name) {
+    const QImage image = window_->grabWindow();
+    QSet<QRgb> colours; // a blank or half-drawn frame has only a handful
+    for (int y = 0; y < image.height(); y += 4)
+        for (int x = 0; x < image.width(); x += 4) colours.insert(image.pixel(x, y));
+    const QString file = dir_ + QLatin1Char('/') + name + QStringLiteral(".png");
+    const bool ok = colours.size() >= 16 && image.save(file);
+    if (!ok) ++failures_;
+    qInfo().noquote() << (ok ? "wrote" : "FAILED") << file << image.size() << colours.size() << "colours";
+    return ok;
+}
+
+void ScreenshotTour::shootEmptyState() {
+    window_->setProperty("currentView", QStringLiteral("sites"));
+    window_->setProperty("dark", false);
+    QTimer::singleShot(settle_ms, this, [this] {
+        grab(QStringLiteral("welcome-light"));
+        window_->setProperty("dark", true);
+        QTimer::singleShot(settle_ms, this, [this] {
+            grab(QStringLiteral("welcome-dark"));
+            prepareTraffic();
+        });
+    });
+}
+
+void ScreenshotTour::prepareTraffic() {
+    session_->openExample();
+    session_->apply(QStringLiteral("example project"));
+    // A second apply with a note gives History two snapshots to diff.
+    connect(session_, &proxflow::ui::ConsoleSession::appliedConfig, this, [this](bool) {
+        const QString url = session_->siteUrl(QStringLiteral("example"));
+        session_->testTraffic()->start(url + QStringLiteral("/hello"), 4000, 6);
+        QTimer::singleShot(2500, this, [this, url] {
+            // Requests to upstreams that are not running answer 502: the error chart has something to show.
+            session_->testTraffic()->start(url + QStringLiteral("/api/items"), 300, 4);
+        });
+        QTimer::singleShot(7000, this, [this] {
+            for (const QString& view : views)
+                for (const char* theme : {"light", "dark"}) queue_ << view + QLatin1Char('/') + QLatin1String(theme);
+            next();
+        });
+    }, Qt::SingleShotConnection);
+}
+
+void ScreenshotTour::next() {
+    if (queue_.isEmpty()) {
+        QCoreApplication::exit(failures_ ? 3 : 0);
+        return;
+    }
+    const QStringList parts = queue_.takeFirst().split(QLatin1Char('/'));
+    window_->setProperty("currentView", parts[0]);
+    window_->setProperty("dark", parts[1] == QLatin1String("dark"));
+    QTimer::singleShot(settle_ms, this, [this, parts] {
+        grab(parts[0] + QLatin1Char('-') + parts[1]);
+        next();
+    });
+}

@@ -1,0 +1,30 @@
+#pragma once
+#include <QObject>
+#include <QStringList>
+
+class QQuickWindow;
+
+namespace proxflow::ui {
+class ConsoleSession;
+}
+
+// `--screenshot DIR`: shows the first-start state, opens the example project, sends test traffic
+// through it, then saves every view in light and dark as DIR/VIEW-THEME.png and quits.
+class ScreenshotTour : public QObject {
+    Q_OBJECT
+public:
+    ScreenshotTour(QQuickWindow* window, proxflow::ui::ConsoleSession* session, QString dir);
+    void start();
+
+private:
+    void shootEmptyState();
+    void prepareTraffic();
+    void next();
+    bool grab(const QString& name);
+
+    QQuickWindow* window_;
+    proxflow::ui::ConsoleSession* session_;
+    QString dir_;
+    QStringList queue_; // "view/theme"
+    int failures_ = 0;
+};

@@ -1,0 +1,94 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import ProxFlow.Ui
+
+// Live traffic of the embedded engine: headline numbers, five minutes of rates, latency and
+// connections, and requests by country.
+Item {
+    id: view
+    required property ConsoleSession session
+    property bool dark: false
+    readonly property TrafficStats traffic: session.traffic
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 12
+        spacing: 10
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 10
+            StatCard { Layout.fillWidth: true; title: qsTr("Requests/s (10 s)"); value: view.traffic.requestsPerSecond.toFixed(1) }
+            StatCard { Layout.fillWidth: true; title: qsTr("Errors/s (5xx)"); value: view.traffic.errorsPerSecond.toFixed(1); accent: "#dc2626" }
+            StatCard { Layout.fillWidth: true; title: qsTr("Active connections"); value: view.traffic.activeConnections; accent: "#0891b2" }
+            StatCard { Layout.fillWidth: true; title: qsTr("p50 / p95 / p99 (1 min)"); accent: "#a855f7"
+                       value: view.traffic.p50.toFixed(1) + " / " + view.traffic.p95.toFixed(1) + " / " + view.traffic.p99.toFixed(1) + " ms" }
+            StatCard { Layout.fillWidth: true; title: qsTr("Requests total"); value: view.traffic.totalRequests; accent: "#16a34a" }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 10
+
+            GridLayout {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                columns: 2
+                columnSpacing: 10
+                rowSpacing: 10
+                MetricChart {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    title: qsTr("Request rate")
+                    traffic: view.traffic
+                    dark: view.dark
+                    yMax: view.traffic.maxRate
+                    yTitle: qsTr("req/s")
+                    lines: [{ kind: "requests", name: qsTr("requests/s"), color: "#2563eb" }]
+                }
+                MetricChart {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    title: qsTr("Error rate (5xx)")
+                    traffic: view.traffic
+                    dark: view.dark
+                    yMax: view.traffic.maxRate
+                    yTitle: qsTr("errors/s")
+                    lines: [{ kind: "errors", name: qsTr("errors/s"), color: "#dc2626" }]
+                }
+                MetricChart {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    title: qsTr("Latency")
+                    traffic: view.traffic
+                    dark: view.dark
+                    yMax: view.traffic.maxLatency
+                    yTitle: qsTr("ms")
+                    lines: [{ kind: "p50", name: "p50", color: "#16a34a" },
+                            { kind: "p95", name: "p95", color: "#f59e0b" },
+                            { kind: "p99", name: "p99", color: "#a855f7" }]
+                }
+                MetricChart {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    title: qsTr("Active connections")
+                    traffic: view.traffic
+                    dark: view.dark
+                    yMax: view.traffic.maxConnections
+                    lines: [{ kind: "connections", name: qsTr("connections"), color: "#0891b2" }]
+                }
+            }
+
+            Frame {
+                Layout.preferredWidth: 340
+                Layout.fillHeight: true
+                CountryTable {
+                    anchors.fill: parent
+                    model: view.session.countries
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import ProxFlow.Ui
+
+// A text field bound to one value of the config by JSON path. Edits go straight into the document
+// (validated as you type); the engine's error for this path, if any, shows under the field.
+ColumnLayout {
+    id: root
+    required property ConfigDocument document
+    required property string path
+    property string label
+    property string placeholder
+    property bool list: false // comma-separated into a JSON array of strings
+    readonly property string error: document.errorPath, document.errorFor(path)
+    property alias field: input
+
+    spacing: 2
+
+    function current() { return root.document.textAt(root.path) }
+    function normalized(text) {
+        if (!root.list) return text.trim() === "" ? "" : text
+        return text.split(",").map(s => s.trim()).filter(s => s !== "").join(", ")
+    }
+
+    Label {
+        text: root.label
+        visible: root.label !== ""
+        font.pixelSize: 12
+        color: palette.placeholderText
+    }
+    TextField {
+        id: input
+        objectName: "field:" + root.path
+        Layout.fillWidth: true
+        placeholderText: root.placeholder
+        selectByMouse: true
+        Component.onCompleted: text = root.current()
+        onTextEdited: root.list ? root.document.setList(root.path, text) : root.document.setText(root.path, text)
+        background: Rectangle {
+            implicitHeight: 30
+            radius: 3
+            color: palette.base
+            border.width: root.error !== "" ? 2 : 1
+            border.color: root.error !== "" ? "#dc2626" : input.activeFocus ? palette.highlight : palette.mid
+        }
+    }
+    Connections {
+        target: root.document
+        function onChanged() {
+            if (root.normalized(input.text) !== root.current())
+                input.text = root.current()
+        }
+    }
+    onPathChanged: input.text = root.current()
+    Label {
+        objectName: "error:" + root.path
+        visible: root.error !== ""
+        text: root.error
+        color: "#dc2626"
+        font.pixelSize: 12
+        wrapMode: Text.Wrap
+        Layout.fillWidth: true
+    }
+}

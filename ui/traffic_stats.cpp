@@ -1,0 +1,78 @@
+#include "traffic_stats.hpp"
+
+#include <QtCharts/QXYSeries>
+
+#include <algorithm>
+#include <cmath>
+
+namespace proxflow::ui {
+namespace {
+
+// A "nice" axis maximum above v: 1, 2 or 5 times a power of ten.
+double niceCeiling(double v) {
+    if (v <= 1) return 1;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(v)));
+    for (double step : {1.0, 2.0, 5.0, 10.0})
+        if (v <= step * magnitude) return step * magnitude;
+    return 10 * magnitude;
+}
+
+} // namespace
+
+TrafficStats::TrafficStats(QObject* parent) : QObject(parent) {}
+
+void TrafficStats::update(const metrics::Snapshot& snapshot) {
+    last_ = snapshot;
+    const qint64 second = snapshot.taken_unix_ms / 1000;
+    if (connections_.empty() || connections_.back().first != second) connections_.emplace_back(second, snapshot.active_connections);
+    while (connections_.size() > 300) connections_.pop_front();
+    feed();
+    emit updated();
+}
+
+QList<QPointF> TrafficStats::points(const QString& kind) const {
+    QList<QPointF> out;
+    const qint64 now = last_.taken_unix_ms / 1000;
+    if (kind == QLatin1String("connections")) {
+        for (const auto& [second, count] : connections_) out << QPointF(double(second - now), double(count));
+        return out;
+    }
+    for (const auto& p : last_.series) {
+        double y = 0;
+        if (kind == QLatin1String("requests")) y = double(p.requests);
+        else if (kind == QLatin1String("errors")) y = double(p.errors);
+        else if (kind == QLatin1String("p50")) y = p.p50_ms;
+        else if (kind == QLatin1String("p95")) y = p.p95_ms;
+        else if (kind == QLatin1String("p99")) y = p.p99_ms;
+        out << QPointF(double(p.unix_second - now), y);
+    }
+    return out;
+}
+
+void TrafficStats::attach(const QString& kind, QAbstractSeries* series) {
+    attached_.emplace(kind, series);
+    feed();
+}
+
+void TrafficStats::feed() {
+    double rate = 0, latency = 0, connections = 0;
+    for (const auto& p : last_.series) {
+        rate = std::max(rate, double(p.requests));
+        latency = std::max(latency, p.p99_ms);
+    }
+    for (const auto& c : connections_) connections = std::max(connections, double(c.second));
+    maxRate_ = niceCeiling(rate * 1.1);
+    maxLatency_ = niceCeiling(latency * 1.1);
+    maxConnections_ = niceCeiling(connections * 1.1);
+    for (auto it = attached_.begin(); it != attached_.end();) {
+        auto* xy = qobject_cast<QXYSeries*>(it->second.data());
+        if (!xy) {
+            it = attached_.erase(it);
+            continue;
+        }
+        xy->replace(points(it->first));
+        ++it;
+    }
+}
+
+} // namespace proxflow::ui
