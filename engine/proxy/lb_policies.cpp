@@ -72,9 +72,17 @@ public:
             if (sample.size() < static_cast<std::size_t>(choose_)) sample.push_back(&up);
             else if (auto j = random_below(seen); j < static_cast<std::uint64_t>(choose_)) sample[j] = &up;
         }
+        // The least loaded of the sample; ties broken at random so every upstream gets its share.
         const Upstream* best = nullptr;
-        for (const auto* up : sample)
-            if (!best || up->host->active_requests < best->host->active_requests) best = up;
+        std::uint64_t ties = 0;
+        for (const auto* up : sample) {
+            if (!best || up->host->active_requests < best->host->active_requests) {
+                best = up;
+                ties = 1;
+            } else if (up->host->active_requests == best->host->active_requests && random_below(++ties) == 0) {
+                best = up;
+            }
+        }
         return best;
     }
 
@@ -184,7 +192,8 @@ public:
         std::string wanted;
         for (const auto& field : ctx.request()) {
             if (field.name() != http::field::cookie) continue;
-            for (const auto& cookie : http::param_list(";" + std::string(field.value())))
+            const std::string cookies = ";" + std::string(field.value()); // param_list views it: keep it alive
+            for (const auto& cookie : http::param_list(cookies))
                 if (cookie.first == name_) wanted = std::string(cookie.second);
         }
         if (!wanted.empty())

@@ -106,7 +106,8 @@ bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::s
     } else if (starts_with_key(key, "http.request.cookie.", rest)) {
         for (const auto& field : req) {
             if (field.name() != http::field::cookie) continue;
-            for (const auto& cookie : http::param_list(";" + std::string(field.value())))
+            const std::string cookies = ";" + std::string(field.value()); // param_list views it: keep it alive
+            for (const auto& cookie : http::param_list(cookies))
                 if (cookie.first == rest) out += cookie.second;
         }
     } else if (starts_with_key(key, "http.vars.", rest)) {

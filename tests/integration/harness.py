@@ -122,7 +122,10 @@ class ProxyTestCase(unittest.TestCase):
             os.makedirs(os.path.join(prefix, d), exist_ok=True)
         with open(os.path.join(prefix, "www", "big"), "wb") as f:
             f.write(b"x" * 16384)
+        # As root, workers would drop to nobody and could not read the private temporary folder.
+        user = "user root;" if os.geteuid() == 0 else ""
         conf = f"""
+{user}
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log;
@@ -144,6 +147,7 @@ http {{
         proc = self.procs.start(f"nginx-{port}", ["nginx", "-p", prefix, "-c", path, "-g", "daemon off;"])
         wait_until(lambda: http("GET", f"http://127.0.0.1:{port}/")[0] == 200, what=f"nginx on {port}")
         proc.port = port
+        proc.www = os.path.join(prefix, "www")
         return proc
 
     # --- proxflow -------------------------------------------------------------------------------
