@@ -1,0 +1,250 @@
+"""Malformed, oversized, smuggling and slow requests sent with raw sockets: each gets the answer RFC 9112
+asks for, nothing reaches the upstream that should not, and the proxy keeps serving fresh clients."""
+import os
+import re
+import socket
+import subprocess
+import threading
+import time
+import unittest
+
+import harness
+from harness import free_port, http, proxy_config, reverse_proxy, wait_until
+
+STATUS_LINE = re.compile(rb"HTTP/1\.[01] (\d{3}) ")
+
+
+def exchange(port, data, timeout=3.0):
+    """Sends data on a fresh connection, reads until the server closes or timeout passes.
+    Returns (bytes received, True when the server closed the connection)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(data)
+        received = b""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            s.settimeout(max(0.05, deadline - time.monotonic()))
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                return received, False
+            except ConnectionResetError:
+                return received, True
+            if not chunk:
+                return received, True
+            received += chunk
+        return received, False
+    finally:
+        s.close()
+
+
+def statuses(data):
+    return [int(code) for code in STATUS_LINE.findall(data)]
+
+
+class BadRequests(harness.ProxyTestCase):
+    def setUp(self):
+        super().setUp()
+        self.seen_log = os.path.join(self.tmp, "seen.log")
+        open(self.seen_log, "w").close()
+        self.backend = self.start_backend("recording", self.seen_log)
+        self.port = free_port()
+        self.proxy = self.start_proxflow(
+            proxy_config(self.port, [reverse_proxy(self.backend.port)],
+                         server_extra={"read_header_timeout": "1s", "max_header_bytes": 4096}),
+            wait_port=self.port)
+
+    def seen(self):
+        with open(self.seen_log) as f:
+            return f.read()
+
+    def seen_paths(self):
+        return [line.split(" ", 1)[1] for line in self.seen().splitlines() if not line.startswith(" ")]
+
+    def assert_still_serving(self):
+        self.assertIsNone(self.proxy.poll(), "proxflow exited:\n" + harness.log_of(self.proxy))
+        status, _, body = http("GET", f"http://127.0.0.1:{self.port}/fresh")
+        self.assertEqual((status, body), (200, b"seen GET /fresh\n"))
+
+    # --- request line and header block ------------------------------------------------------------
+    def test_a_malformed_request_line_gets_400_and_the_connection_closes(self):
+        for line in (b"GARBAGE\r\n\r\n", b"GET / HTTP/9.Q\r\nHost: t\r\n\r\n", b"GET  HTTP/1.1\r\nHost: t\r\n\r\n",
+                     b"G(T / HTTP/1.1\r\nHost: t\r\n\r\n"):
+            with self.subTest(line=line):
+                data, closed = exchange(self.port, line)
+                self.assertEqual(statuses(data), [400], data)
+                self.assertTrue(closed, "the connection stayed open after a 400")
+        self.assertEqual(self.seen_paths(), [])
+        self.assert_still_serving()
+
+    def test_a_header_block_over_max_header_bytes_gets_431(self):
+        request = b"GET /big HTTP/1.1\r\nHost: t\r\nX-Filler: " + b"a" * 8000 + b"\r\n\r\n"
+        data, closed = exchange(self.port, request)
+        self.assertEqual(statuses(data), [431], data)
+        self.assertTrue(closed)
+        self.assertNotIn("/big", self.seen_paths())
+        self.assert_still_serving()
+
+    def test_a_header_block_just_under_max_header_bytes_is_served(self):
+        request = b"GET /fits HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-Filler: " + b"a" * 3000 + b"\r\n\r\n"
+        data, _ = exchange(self.port, request)
+        self.assertEqual(statuses(data), [200], data)
+
+    # --- smuggling ---------------------------------------------------------------------------------
+    def test_content_length_with_transfer_encoding_gets_400_and_the_smuggled_request_is_not_served(self):
+        request = (b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   b"0\r\n\r\nGET /x HTTP/1.1\r\nHost: t\r\n\r\n")
+        data, closed = exchange(self.port, request)
+        self.assertEqual(statuses(data), [400], data)
+        self.assertTrue(closed)
+        self.assertNotIn("/x", self.seen_paths())
+        self.assertEqual(self.seen_paths(), [], "nothing of this connection may reach the upstream")
+        self.assert_still_serving()
+
+    def test_transfer_encoding_before_content_length_is_rejected_too(self):
+        request = (b"POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Length: 30\r\n\r\n"
+                   b"0\r\n\r\nGET /x HTTP/1.1\r\nHost: t\r\n\r\n")
+        data, closed = exchange(self.port, request)
+        self.assertEqual(statuses(data), [400], data)
+        self.assertTrue(closed)
+        self.assertNotIn("/x", self.seen_paths())
+        self.assert_still_serving()
+
+    def test_two_differing_content_lengths_get_400(self):
+        request = (b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nContent-Length: 30\r\n\r\n"
+                   b"helloGET /x HTTP/1.1\r\nHost: t\r\n\r\n")
+        data, closed = exchange(self.port, request)
+        self.assertEqual(statuses(data), [400], data)
+        self.assertTrue(closed)
+        self.assertNotIn("/x", self.seen_paths())
+        self.assert_still_serving()
+
+    def test_a_transfer_encoding_other_than_chunked_gets_501(self):
+        for te in (b"gzip", b"identity", b"chunked, gzip"):
+            with self.subTest(te=te):
+                request = (b"POST /te HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + te + b"\r\n\r\n"
+                           b"5\r\nhello\r\n0\r\n\r\nGET /x HTTP/1.1\r\nHost: t\r\n\r\n")
+                data, closed = exchange(self.port, request)
+                self.assertEqual(statuses(data), [501], data)
+                self.assertTrue(closed)
+        self.assertEqual(self.seen_paths(), [])
+        self.assert_still_serving()
+
+    def test_an_obs_fold_header_never_desyncs_the_connection(self):
+        # RFC 9112 §5.2: reject with 400, or replace each fold with spaces. A fold that looks like a
+        # Content-Length must not become one, and exactly one response comes back.
+        request = (b"GET /fold HTTP/1.1\r\nHost: t\r\nX-Folded: a\r\n Content-Length: 35\r\nConnection: close\r\n\r\n"
+                   b"GET /x HTTP/1.1\r\nHost: t\r\n\r\n")
+        data, closed = exchange(self.port, request)
+        codes = statuses(data)
+        self.assertEqual(len(codes), 1, data)
+        self.assertIn(codes[0], (200, 400), data)
+        self.assertTrue(closed)
+        self.assertNotIn("/x", self.seen_paths())
+        if codes[0] == 200:
+            self.assertRegex(self.seen(), r"X-Folded: a +Content-Length: 35")
+        self.assert_still_serving()
+
+    def test_pipelined_requests_are_answered_in_order(self):
+        # The control case for the smuggling tests: two honest pipelined requests get two responses.
+        request = (b"GET /one HTTP/1.1\r\nHost: t\r\n\r\n"
+                   b"GET /two HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        data, closed = exchange(self.port, request)
+        self.assertEqual(statuses(data), [200, 200], data)
+        self.assertLess(data.index(b"seen GET /one"), data.index(b"seen GET /two"))
+        self.assertEqual(self.seen_paths(), ["/one", "/two"])
+
+    # --- slow clients ------------------------------------------------------------------------------
+    def test_a_slowloris_client_is_cut_off_by_read_header_timeout_while_others_are_served(self):
+        slow = []
+        for _ in range(8):
+            s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+            s.sendall(b"GET /slow HTTP/1.1\r\nHost: t\r\n")
+            slow.append(s)
+        started = time.monotonic()
+        cut_at = [None] * len(slow)
+        # One header byte per 0.25 s on every slow connection, until each is closed (bounded at 6 s).
+        while time.monotonic() - started < 6 and None in cut_at:
+            for i, s in enumerate(slow):
+                if cut_at[i] is not None:
+                    continue
+                try:
+                    s.sendall(b"X")
+                    s.setblocking(False)
+                    try:
+                        if s.recv(4096) == b"":
+                            cut_at[i] = time.monotonic() - started
+                    except BlockingIOError:
+                        pass
+                    finally:
+                        s.setblocking(True)
+                except (BrokenPipeError, ConnectionResetError):
+                    cut_at[i] = time.monotonic() - started
+            # A normal client is answered at once while the slow ones trickle.
+            t0 = time.monotonic()
+            status, _, _ = http("GET", f"http://127.0.0.1:{self.port}/normal", timeout=2)
+            self.assertEqual(status, 200)
+            self.assertLess(time.monotonic() - t0, 0.5)
+            time.sleep(0.25)
+        for s in slow:
+            s.close()
+        self.assertNotIn(None, cut_at, "a slowloris connection outlived read_header_timeout 1s by 5 s")
+        self.assertLess(max(cut_at), 3.0, cut_at)
+        self.assertGreater(min(cut_at), 0.7, cut_at)
+        self.assertNotIn("/slow", self.seen_paths())
+        self.assert_still_serving()
+
+    def test_a_silent_connection_is_closed_by_read_header_timeout(self):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        t0 = time.monotonic()
+        self.assertEqual(s.recv(4096), b"")  # closed, without a response
+        # The first-byte wait is bounded by a once-a-second sweep: 1 s, plus up to one sweep.
+        self.assertLess(time.monotonic() - t0, 2.6)
+        s.close()
+        self.assert_still_serving()
+
+    def test_slowhttptest_slowloris_does_not_starve_normal_clients(self):
+        report = os.path.join(self.tmp, "slowhttptest")
+        attack = self.procs.start("slowhttptest", [
+            "slowhttptest", "-H", "-c", "100", "-r", "50", "-i", "2", "-l", "4", "-p", "2", "-g", "-o", report,
+            "-u", f"http://127.0.0.1:{self.port}/"])
+        served = 0
+        while attack.poll() is None and served < 2000:
+            status, _, _ = http("GET", f"http://127.0.0.1:{self.port}/normal", timeout=2)
+            self.assertEqual(status, 200)
+            served += 1
+        self.assertEqual(attack.wait(20), 0, harness.log_of(attack))
+        self.assertGreater(served, 10)
+        # slowhttptest writes its per-second report at the end: Seconds,Closed,Pending,Connected,Service Available
+        with open(report + ".csv") as f:
+            rows = [[int(v) for v in line.strip().split(",")] for line in f if line[:1].isdigit()]
+        self.assertGreaterEqual(rows[-1][1], 90, rows)  # the server closed (nearly) all 100 ...
+        self.assertIn("No open connections left", harness.log_of(attack))  # ... and it ended for that reason
+        self.assertTrue(all(r[4] == 100 for r in rows), rows)  # its own probe was always served
+        self.assert_still_serving()
+
+    # --- upstream failures -------------------------------------------------------------------------
+    def test_an_upstream_that_closes_mid_response_closes_the_client_connection(self):
+        for path, marker in ((b"/truncate", b"Content-Length: 100000"), (b"/truncate-chunked", b"chunked")):
+            with self.subTest(path=path):
+                s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+                s.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: t\r\n\r\n")
+                data, closed = b"", False
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        closed = True
+                        break
+                    data += chunk
+                s.close()
+                self.assertTrue(closed, "the client connection stayed open after the upstream broke off")
+                self.assertEqual(statuses(data), [200], data)
+                self.assertIn(marker, data)
+                # The client must be able to tell the body was cut: no terminating chunk, short length.
+                self.assertFalse(data.endswith(b"0\r\n\r\n"), data)
+        self.assert_still_serving()
+
+
+if __name__ == "__main__":
+    unittest.main()
