@@ -27,6 +27,18 @@ std::shared_ptr<tcp::acceptor> bind_acceptor(asio::io_context& io, const ListenA
     return acceptor;
 }
 
+// SO_REUSEPORT would let a second process (of the same user) share a port silently and split its
+// traffic; a plain bind first tells whether anyone else is listening there.
+void ensure_address_free(asio::io_context& io, const ListenAddress& addr) {
+    tcp::acceptor probe(io);
+    const auto ip = addr.host.empty() ? asio::ip::address(asio::ip::address_v6::any()) : asio::ip::make_address(addr.host);
+    const tcp::endpoint endpoint(ip, addr.port);
+    probe.open(endpoint.protocol());
+    if (addr.host.empty()) probe.set_option(asio::ip::v6_only(false));
+    probe.set_option(asio::socket_base::reuse_address(true));
+    probe.bind(endpoint);
+}
+
 std::set<std::string> listener_keys(const Runtime* runtime) {
     std::set<std::string> keys;
     if (runtime)
@@ -75,13 +87,12 @@ void Engine::load(const json& config) {
             const auto key = addr.key();
             if (old_keys.contains(key) || fresh.contains(key)) continue;
             auto& list = fresh[key];
-            for (auto& worker : workers_) {
-                try {
-                    list.push_back(bind_acceptor(worker->io, addr));
-                } catch (const boost::system::system_error& e) {
-                    throw ConfigError("apps.http.servers." + server->name + ".listen",
-                                      "cannot listen on " + key + ": " + e.code().message());
-                }
+            try {
+                ensure_address_free(workers_.front()->io, addr);
+                for (auto& worker : workers_) list.push_back(bind_acceptor(worker->io, addr));
+            } catch (const boost::system::system_error& e) {
+                throw ConfigError("apps.http.servers." + server->name + ".listen",
+                                  "cannot listen on " + key + ": " + e.code().message());
             }
         }
     }

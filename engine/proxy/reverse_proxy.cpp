@@ -56,12 +56,13 @@ public:
         for (std::size_t i = 0; i < upstreams->size(); ++i) {
             ObjectReader u((*upstreams)[i], index_path(upath, i));
             const std::string dial = u.string("dial");
+            const auto max_requests = u.integer("max_requests");
+            u.finish();
             if (dial.empty()) throw ConfigError(u.path_of("dial"), "missing dial address");
             Upstream up = Upstream::from_dial(dial, u.path_of("dial"), build.hosts);
-            up.max_requests = static_cast<int>(u.integer("max_requests"));
+            up.max_requests = static_cast<int>(max_requests);
             if (passive_.enabled()) up.max_fails = passive_.max_fails;
             up.unhealthy_request_count = passive_.unhealthy_request_count;
-            u.finish();
             upstreams_.push_back(std::move(up));
         }
         read_load_balancing(r);
