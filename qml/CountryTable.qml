@@ -10,10 +10,10 @@ ColumnLayout {
     spacing: 4
 
     readonly property var columns: [
-        { role: "code", title: qsTr("Country"), width: 90 },
-        { role: "requests", title: qsTr("Requests"), width: 90 },
-        { role: "share", title: qsTr("Share"), width: 70 },
-        { role: "meanLatencyMs", title: qsTr("Mean ms"), width: 70 }
+        { role: "code", title: qsTr("Country"), width: 74 },
+        { role: "requests", title: qsTr("Requests"), width: 96 },
+        { role: "share", title: qsTr("Share"), width: 66 },
+        { role: "meanLatencyMs", title: qsTr("Mean ms"), width: 84 }
     ]
 
     Label { text: qsTr("Requests by country"); font.bold: true }
@@ -45,10 +45,10 @@ ColumnLayout {
             required property double meanLatencyMs
             spacing: 0
             height: 24
-            Label { text: code === "local" ? qsTr("local") : code; Layout.preferredWidth: 90; leftPadding: 12 }
-            Label { text: requests; Layout.preferredWidth: 90; leftPadding: 12 }
-            Label { text: share.toFixed(1) + " %"; Layout.preferredWidth: 70; leftPadding: 12 }
-            Label { text: meanLatencyMs.toFixed(1); Layout.preferredWidth: 70; leftPadding: 12 }
+            Label { text: code === "local" ? qsTr("local") : code; Layout.preferredWidth: 74; leftPadding: 12 }
+            Label { text: requests; Layout.preferredWidth: 96; leftPadding: 12 }
+            Label { text: share.toFixed(1) + " %"; Layout.preferredWidth: 66; leftPadding: 12 }
+            Label { text: meanLatencyMs.toFixed(1); Layout.preferredWidth: 84; leftPadding: 12 }
         }
         Label {
             anchors.centerIn: parent

@@ -22,8 +22,8 @@ Item {
             StatCard { Layout.fillWidth: true; title: qsTr("Requests/s (10 s)"); value: view.traffic.requestsPerSecond.toFixed(1) }
             StatCard { Layout.fillWidth: true; title: qsTr("Errors/s (5xx)"); value: view.traffic.errorsPerSecond.toFixed(1); accent: "#dc2626" }
             StatCard { Layout.fillWidth: true; title: qsTr("Active connections"); value: view.traffic.activeConnections; accent: "#0891b2" }
-            StatCard { Layout.fillWidth: true; title: qsTr("p50 / p95 / p99 (1 min)"); accent: "#a855f7"
-                       value: view.traffic.p50.toFixed(1) + " / " + view.traffic.p95.toFixed(1) + " / " + view.traffic.p99.toFixed(1) + " ms" }
+            StatCard { Layout.fillWidth: true; title: qsTr("p50 / p95 / p99 ms (1 min)"); accent: "#a855f7"
+                       value: view.traffic.p50.toFixed(1) + " / " + view.traffic.p95.toFixed(1) + " / " + view.traffic.p99.toFixed(1) }
             StatCard { Layout.fillWidth: true; title: qsTr("Requests total"); value: view.traffic.totalRequests; accent: "#16a34a" }
         }
 
@@ -54,7 +54,7 @@ Item {
                     title: qsTr("Error rate (5xx)")
                     traffic: view.traffic
                     dark: view.dark
-                    yMax: view.traffic.maxRate
+                    yMax: view.traffic.maxErrors
                     yTitle: qsTr("errors/s")
                     lines: [{ kind: "errors", name: qsTr("errors/s"), color: "#dc2626" }]
                 }

@@ -18,11 +18,12 @@ Item {
         spacing: 12
 
         ColumnLayout {
-            Layout.preferredWidth: 380
+            Layout.preferredWidth: 420
+            Layout.maximumWidth: 420
             Layout.fillHeight: true
             Label { text: qsTr("History"); font.pixelSize: 18; font.bold: true }
             Label {
-                text: qsTr("Click a snapshot to compare it with the one before; Shift+click picks the older side.")
+                text: qsTr("Click a snapshot to see what it changed; “Compare” picks the other side of the diff.")
                 color: palette.placeholderText
                 wrapMode: Text.Wrap
                 Layout.fillWidth: true
@@ -45,7 +46,7 @@ Item {
                     width: ListView.view.width
                     height: 52
                     highlighted: index === view.newer || index === view.older
-                    onClicked: mouse => {
+                    onClicked: {
                         view.newer = index
                         view.older = index + 1
                     }
@@ -65,6 +66,11 @@ Item {
                                 font.pixelSize: 12
                                 color: entry.highlighted ? palette.highlightedText : palette.placeholderText
                             }
+                        }
+                        Button {
+                            text: qsTr("Compare")
+                            visible: entry.index !== view.newer
+                            onClicked: view.older = entry.index
                         }
                         Button {
                             text: qsTr("Roll back")
@@ -105,7 +111,8 @@ Item {
                         color: modelData.kind === "+" ? (view.dark ? "#1f4d2c" : "#dcfce7")
                              : modelData.kind === "-" ? (view.dark ? "#5b2121" : "#fee2e2") : "transparent"
                         Label {
-                            text: modelData.kind + " " + modelData.text
+                            text: modelData.kind === "@" ? modelData.text : modelData.kind + " " + modelData.text
+                            color: modelData.kind === "@" ? palette.placeholderText : palette.windowText
                             font.family: "monospace"
                             font.pixelSize: 12
                         }

@@ -34,19 +34,30 @@ ChartView {
         id: axisY
         min: 0
         max: chart.yMax
-        tickCount: 5
-        labelFormat: "%.0f"
+        tickCount: 6
+        labelFormat: chart.yMax < 10 ? "%.1f" : "%.0f"
         labelsFont.pixelSize: 10
         titleText: chart.yTitle
         titleFont.pixelSize: 10
     }
 
+    property var created: []
+    // A theme change repaints every series in the theme's colours; ours are part of the meaning.
+    function paint() {
+        for (let i = 0; i < created.length; ++i) {
+            created[i].color = lines[i].color
+            created[i].width = 2
+        }
+    }
+    onDarkChanged: Qt.callLater(paint)
     Component.onCompleted: {
+        const made = []
         for (const line of lines) {
             const s = chart.createSeries(ChartView.SeriesTypeLine, line.name, axisX, axisY)
-            s.color = line.color
-            s.width = 2
+            made.push(s)
             traffic.attach(line.kind, s)
         }
+        created = made
+        paint()
     }
 }

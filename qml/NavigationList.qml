@@ -30,6 +30,7 @@ Rectangle {
             width: ListView.view.width
             height: 40
             highlighted: nav.currentView === modelData.view
+            background: Rectangle { color: parent.highlighted ? palette.highlight : parent.hovered ? palette.midlight : "transparent" }
             contentItem: RowLayout {
                 spacing: 10
                 Label {

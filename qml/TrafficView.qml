@@ -28,7 +28,7 @@ Item {
             Layout.fillWidth: true
             GridLayout {
                 anchors.fill: parent
-                columns: 5
+                columns: 6
                 columnSpacing: 12
                 rowSpacing: 4
                 Label { text: qsTr("Site"); font.pixelSize: 12; color: palette.placeholderText }
@@ -36,6 +36,7 @@ Item {
                 Label { text: qsTr("Path"); font.pixelSize: 12; color: palette.placeholderText }
                 Label { text: qsTr("Requests"); font.pixelSize: 12; color: palette.placeholderText }
                 Label { text: qsTr("Concurrency"); font.pixelSize: 12; color: palette.placeholderText }
+                Label { text: qsTr("Rate (req/s, 0: flat out)"); font.pixelSize: 12; color: palette.placeholderText }
                 ComboBox {
                     id: site
                     objectName: "trafficSite"
@@ -47,6 +48,7 @@ Item {
                 TextField { id: path; objectName: "trafficPath"; text: "/"; Layout.fillWidth: true }
                 SpinBox { id: total; objectName: "trafficTotal"; from: 1; to: 1000000; value: 500; editable: true }
                 SpinBox { id: concurrency; from: 1; to: 64; value: 6; editable: true }
+                SpinBox { id: rate; objectName: "trafficRate"; from: 0; to: 100000; value: 0; editable: true; stepSize: 10 }
             }
         }
 
@@ -57,7 +59,7 @@ Item {
                 highlighted: !view.generator.running
                 enabled: site.currentText !== ""
                 onClicked: view.generator.running ? view.generator.stop()
-                                                  : view.generator.start(view.session.siteUrl(site.currentText) + path.text, total.value, concurrency.value, method.currentText)
+                                                  : view.generator.start(view.session.siteUrl(site.currentText) + path.text, total.value, concurrency.value, method.currentText, rate.value)
             }
             ProgressBar {
                 objectName: "trafficProgress"

@@ -31,7 +31,28 @@ QVariantList HistoryModel::diff(int older, int newer) const {
         return row >= 0 && row < static_cast<int>(entries_.size()) ? configText(entries_[row].config).split(QLatin1Char('\n'))
                                                                    : QStringList();
     };
-    return lineDiff(lines(older), lines(newer));
+    return withContext(lineDiff(lines(older), lines(newer)), 3);
+}
+
+QVariantList withContext(const QVariantList& diff, int context) {
+    const auto changed = [&diff](qsizetype i) { return diff[i].toMap().value(QStringLiteral("kind")).toString() != QLatin1String(" "); };
+    std::vector<bool> keep(diff.size(), false);
+    for (qsizetype i = 0; i < diff.size(); ++i)
+        if (changed(i))
+            for (qsizetype j = std::max<qsizetype>(0, i - context); j <= std::min(diff.size() - 1, i + context); ++j) keep[j] = true;
+    QVariantList out;
+    bool skipped = false;
+    for (qsizetype i = 0; i < diff.size(); ++i) {
+        if (!keep[i]) {
+            skipped = true;
+            continue;
+        }
+        if (skipped) out << QVariantMap{{"kind", "@"}, {"text", QStringLiteral("…")}};
+        skipped = false;
+        out << diff[i];
+    }
+    if (skipped && !out.isEmpty()) out << QVariantMap{{"kind", "@"}, {"text", QStringLiteral("…")}};
+    return out;
 }
 
 QVariantList lineDiff(const QStringList& a, const QStringList& b) {

@@ -40,5 +40,7 @@ private:
 
 // Longest-common-subsequence line diff; small configs only (quadratic).
 QVariantList lineDiff(const QStringList& a, const QStringList& b);
+// Only the changed lines and `context` lines around them; gaps become one {kind: "@", text: "…"}.
+QVariantList withContext(const QVariantList& diff, int context);
 
 } // namespace proxflow::ui

@@ -5,6 +5,7 @@
 #include <QtQml/qqmlregistration.h>
 
 class QNetworkAccessManager;
+class QTimer;
 
 namespace proxflow::ui {
 
@@ -31,7 +32,9 @@ public:
     double progress() const { return total_ ? double(completed_) / total_ : 0; }
     QString summary() const { return summary_; }
 
-    Q_INVOKABLE void start(const QString& url, int total, int concurrency, const QString& method = QStringLiteral("GET"));
+    // ratePerSecond > 0 paces the requests (a steady rate); 0 sends as fast as `concurrency` allows.
+    Q_INVOKABLE void start(const QString& url, int total, int concurrency, const QString& method = QStringLiteral("GET"),
+                           double ratePerSecond = 0);
     Q_INVOKABLE void stop();
 
 signals:
@@ -40,10 +43,13 @@ signals:
 
 private:
     void sendNext();
+    void pace();
 
     QNetworkAccessManager* network_;
     QString url_, method_;
-    int total_ = 0, sent_ = 0, inFlight_ = 0, completed_ = 0, failed_ = 0;
+    int total_ = 0, sent_ = 0, inFlight_ = 0, completed_ = 0, failed_ = 0, concurrency_ = 1;
+    double rate_ = 0;
+    QTimer* pacer_;
     quint64 run_ = 0;
     QElapsedTimer clock_;
     QString summary_;

@@ -55,13 +55,15 @@ void TrafficStats::attach(const QString& kind, QAbstractSeries* series) {
 }
 
 void TrafficStats::feed() {
-    double rate = 0, latency = 0, connections = 0;
+    double rate = 0, errors = 0, latency = 0, connections = 0;
     for (const auto& p : last_.series) {
         rate = std::max(rate, double(p.requests));
+        errors = std::max(errors, double(p.errors));
         latency = std::max(latency, p.p99_ms);
     }
     for (const auto& c : connections_) connections = std::max(connections, double(c.second));
     maxRate_ = niceCeiling(rate * 1.1);
+    maxErrors_ = niceCeiling(errors * 1.1);
     maxLatency_ = niceCeiling(latency * 1.1);
     maxConnections_ = niceCeiling(connections * 1.1);
     for (auto it = attached_.begin(); it != attached_.end();) {

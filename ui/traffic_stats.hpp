@@ -30,6 +30,7 @@ class TrafficStats : public QObject {
     Q_PROPERTY(qulonglong totalRequests READ totalRequests NOTIFY updated)
     Q_PROPERTY(qulonglong totalErrors READ totalErrors NOTIFY updated)
     Q_PROPERTY(double maxRate READ maxRate NOTIFY updated)
+    Q_PROPERTY(double maxErrors READ maxErrors NOTIFY updated)
     Q_PROPERTY(double maxLatency READ maxLatency NOTIFY updated)
     Q_PROPERTY(double maxConnections READ maxConnections NOTIFY updated)
     Q_PROPERTY(int seriesSeconds READ seriesSeconds CONSTANT)
@@ -50,6 +51,7 @@ public:
     qulonglong totalRequests() const { return last_.requests; }
     qulonglong totalErrors() const { return last_.status_classes[4]; }
     double maxRate() const { return maxRate_; }
+    double maxErrors() const { return maxErrors_; }
     double maxLatency() const { return maxLatency_; }
     double maxConnections() const { return maxConnections_; }
     int seriesSeconds() const { return 300; }
@@ -67,7 +69,7 @@ private:
     metrics::Snapshot last_;
     std::deque<std::pair<qint64, qint64>> connections_; // (unix second, active connections)
     std::multimap<QString, QPointer<QAbstractSeries>> attached_;
-    double maxRate_ = 10, maxLatency_ = 10, maxConnections_ = 10;
+    double maxRate_ = 10, maxErrors_ = 10, maxLatency_ = 10, maxConnections_ = 10;
 };
 
 } // namespace proxflow::ui

@@ -45,6 +45,9 @@ void UpstreamListModel::refresh() {
     QList<QVariantMap> rows;
     const QString base = handlerPath_ + QStringLiteral(".upstreams");
     const json* upstreams = document_ && !handlerPath_.isEmpty() ? JsonPath(base).find(document_->root()) : nullptr;
+    // The snapshot's `healthy` is the active check only; passive health is this handler's max_fails.
+    const json* maxFailsValue = document_ ? JsonPath(handlerPath_ + QStringLiteral(".health_checks.passive.max_fails")).find(document_->root()) : nullptr;
+    const int maxFails = maxFailsValue && maxFailsValue->is_number_integer() ? maxFailsValue->get<int>() : 0;
     if (upstreams && upstreams->is_array()) {
         for (std::size_t i = 0; i < upstreams->size(); ++i) {
             const json& u = (*upstreams)[i];
@@ -62,7 +65,7 @@ void UpstreamListModel::refresh() {
             for (const auto& stats : live_) {
                 if (stats.address != dial) continue;
                 row["known"] = true;
-                row["healthy"] = stats.healthy;
+                row["healthy"] = stats.healthy && !(maxFails > 0 && stats.fails >= maxFails);
                 row["inFlight"] = stats.active_requests;
                 row["requests"] = QVariant::fromValue(static_cast<qulonglong>(stats.requests));
                 row["failures"] = QVariant::fromValue(static_cast<qulonglong>(stats.failures));

@@ -1,10 +1,10 @@
 #include "screenshot_tour.hpp"
 
 #include "console_session.hpp"
-#include "site_list_model.hpp"
 #include "traffic_generator.hpp"
 
 #include <QCoreApplication>
+#include <QDebug>
 #include <QDir>
 #include <QImage>
 #include <QQuickWindow>
@@ -50,17 +50,32 @@ void ScreenshotTour::shootEmptyState() {
 }
 
 void ScreenshotTour::prepareTraffic() {
+    using proxflow::ui::ConsoleSession;
+    auto* doc = session_->document();
     session_->openExample();
+    // The embedded engine's own admin API stands in for a remote server in the Servers view.
+    const QString admin = QStringLiteral("127.0.0.1:%1").arg(ConsoleSession::freePort());
+    doc->remove(QStringLiteral("admin.disabled"));
+    doc->setText(QStringLiteral("admin.listen"), admin);
     session_->apply(QStringLiteral("example project"));
-    // A second apply with a note gives History two snapshots to diff.
-    connect(session_, &proxflow::ui::ConsoleSession::appliedConfig, this, [this](bool) {
+    connect(session_, &ConsoleSession::appliedConfig, this, [this, admin, doc](bool ok) {
+        if (!ok) qWarning() << "example project was not applied:" << doc->errorPath() << doc->errorMessage();
         const QString url = session_->siteUrl(QStringLiteral("example"));
-        session_->testTraffic()->start(url + QStringLiteral("/hello"), 4000, 6);
-        QTimer::singleShot(2500, this, [this, url] {
-            // Requests to upstreams that are not running answer 502: the error chart has something to show.
-            session_->testTraffic()->start(url + QStringLiteral("/api/items"), 300, 4);
+        session_->remote()->setAddress(admin);
+        session_->pullFromServer();
+        session_->remote()->fetchMetrics();
+        session_->testTraffic()->start(url + QStringLiteral("/hello"), 2400, 6, QStringLiteral("GET"), 300);
+        QTimer::singleShot(2000, this, [this, doc, url] {
+            // A second applied edit gives History something to diff.
+            const QString proxy = doc->proxyHandlers().value(0).toMap().value(QStringLiteral("path")).toString();
+            doc->addUpstream(proxy, QStringLiteral("127.0.0.1:9003"));
+            doc->setText(proxy + QStringLiteral(".load_balancing.selection_policy.policy"), QStringLiteral("least_conn"));
+            session_->apply(QStringLiteral("third upstream, least_conn"));
+            // Upstreams that are not running answer 502: the error chart has something to show.
+            auto* errors = new proxflow::ui::TrafficGenerator(this);
+            errors->start(url + QStringLiteral("/api/items"), 100, 2, QStringLiteral("GET"), 15);
         });
-        QTimer::singleShot(7000, this, [this] {
+        QTimer::singleShot(9000, this, [this] {
             for (const QString& view : views)
                 for (const char* theme : {"light", "dark"}) queue_ << view + QLatin1Char('/') + QLatin1String(theme);
             next();
