@@ -203,6 +203,15 @@ class Countries(MetricsTestCase):
         wait_until(lambda: sum(self.countries().values()) == 16, what="16 requests counted by country")
         self.assertEqual(self.countries(), {"US": 4, "DE": 2, "JP": 4, "local": 6})
 
+    def test_documentation_addresses_get_no_country(self):
+        # RFC 5737 and RFC 3849 ranges are nobody's clients, but the bundled database places
+        # 192.0.2.1 and 203.0.113.9 in AU and 2001:db8::1 in JP: the proxy must skip them itself.
+        self.start_proxy({"trusted_proxies": ["127.0.0.1/8"]})
+        addresses = ["192.0.2.1", "198.51.100.7", "203.0.113.9", "2001:db8::1"]
+        send(self.port, [("/", {"X-Forwarded-For": ip}) for ip in addresses])
+        wait_until(lambda: sum(self.countries().values()) == len(addresses))
+        self.assertLessEqual(set(self.countries()), {"local", "unknown"}, self.countries())
+
     def test_forwarded_headers_from_an_untrusted_peer_are_ignored(self):
         self.start_proxy({"geo_header": "CF-IPCountry"})
         send(self.port, [("/", {"X-Forwarded-For": "8.8.8.8"})] * 2 + [("/", {"CF-IPCountry": "US"})] * 2)
