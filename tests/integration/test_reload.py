@@ -58,7 +58,7 @@ class ReloadUnderLoad(harness.ProxyTestCase):
                 while time.monotonic() < start + 0.4 + 0.7 * (generation - 2):
                     time.sleep(0.05)
                 reload(generation)
-                wait_until(lambda: self.generation()[1] == str(generation), timeout=5,
+                wait_until(lambda: self.generation()[1] == str(generation), timeout=10,
                            what=f"generation {generation} to serve")
                 self.assertIsNone(wrk.poll(), "wrk ended before the reloads did")
             output, _ = wrk.communicate(timeout=20)
@@ -67,7 +67,7 @@ class ReloadUnderLoad(harness.ProxyTestCase):
                 wrk.kill()
                 wrk.wait()
         requests, socket_errors, non_2xx = parse_wrk(output)
-        self.assertGreater(requests, 1000, output)
+        self.assertGreater(requests, 300, output)
         self.assertEqual(socket_errors, 0, output)
         self.assertEqual(non_2xx, 0, output)
         self.assertEqual(self.generation(), (200, "7", b"nginx b\n"))
