@@ -1,0 +1,187 @@
+"""Bad configs fail loudly and precisely: `validate` and `run` exit 1 with a message naming the JSON path
+(or the Caddyfile's file:line) and the offending value, and through the admin API a bad config is
+refused while the running one keeps serving."""
+import copy
+import json
+import os
+import socket
+import unittest
+
+import harness
+from harness import free_port, http, port_open, proxy_config, reverse_proxy, wait_until
+
+RP = "apps.http.servers.srv0.routes[0].handle[0]"
+
+
+def good_config(port=None):
+    return proxy_config(port or free_port(), [reverse_proxy(free_port())])
+
+
+def edited(edit, port=None):
+    config = good_config(port)
+    edit(config)
+    return config
+
+
+def server(config):
+    return config["apps"]["http"]["servers"]["srv0"]
+
+
+def handler(config):
+    return server(config)["routes"][0]["handle"][0]
+
+
+class BadConfigs(harness.ProxyTestCase):
+    def write(self, name, config):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(config if isinstance(config, str) else json.dumps(config))
+        return path
+
+    def assert_rejected(self, config, *fragments, name="config.json", adapter=None, commands=("validate", "run")):
+        """Both commands exit 1 and print every fragment on stderr; run never starts serving."""
+        path = self.write(name, config)
+        for command in commands:
+            with self.subTest(command=command):
+                args = [command, "--config", path] + (["--adapter", adapter] if adapter else [])
+                res = self.run_proxflow(*args, timeout=15)
+                self.assertEqual(res.returncode, 1, f"stdout: {res.stdout}\nstderr: {res.stderr}")
+                for fragment in fragments:
+                    self.assertIn(fragment, res.stderr)
+                self.assertEqual(res.stderr.count("\n"), 1, "one error, one line: " + res.stderr)
+
+    def test_the_good_config_the_others_are_made_from_validates(self):
+        res = self.run_proxflow("validate", "--config", self.write("good.json", good_config()))
+        self.assertEqual(res.returncode, 0, res.stderr)
+
+    # --- JSON --------------------------------------------------------------------------------------
+    def test_a_misspelled_upstream_field_names_its_json_path(self):
+        # {"dialx": ...} instead of {"dial": ...}: the typo is the error to report, not the missing dial.
+        config = edited(lambda c: handler(c).update(upstreams=[{"dialx": "127.0.0.1:9"}]))
+        self.assert_rejected(config, f"{RP}.upstreams[0].dialx", "unknown field")
+
+    def test_an_unknown_field_beside_a_valid_one_names_its_json_path(self):
+        config = edited(lambda c: handler(c).update(upstreams=[{"dial": "127.0.0.1:9", "dialx": "x"}]))
+        self.assert_rejected(config, f"{RP}.upstreams[0].dialx", 'unknown field "dialx"')
+
+    def test_unknown_fields_are_reported_at_every_level(self):
+        cases = {
+            "appz": lambda c: c.update(appz={}),
+            "apps.htttp": lambda c: c["apps"].update(htttp={}),
+            "apps.http.servers.srv0.listn": lambda c: server(c).update(listn=[]),
+            "apps.http.servers.srv0.routes[0].matchh": lambda c: server(c)["routes"][0].update(matchh=[]),
+            "admin.lisen": lambda c: c["admin"].update(lisen="x"),
+        }
+        for path, edit in cases.items():
+            with self.subTest(path=path):
+                self.assert_rejected(edited(edit), path, "unknown field")
+
+    def test_an_unknown_handler_is_named_with_its_path(self):
+        config = edited(lambda c: handler(c).update(handler="reverse_proxyy"))
+        self.assert_rejected(config, f"{RP}.handler", "reverse_proxyy")
+
+    def test_a_bad_listen_address_is_named_with_its_path(self):
+        # address -> what the message must quote of it
+        for address, quoted in (("127.0.0.1:99999", "99999"), ("not-an-address", "not-an-address"),
+                                ("127.0.0.1:http", "http"), ("999.1.1.1:8080", "999.1.1.1")):
+            with self.subTest(address=address):
+                config = edited(lambda c: server(c).update(listen=[address]))
+                self.assert_rejected(config, "apps.http.servers.srv0.listen[0]", quoted)
+
+    def test_a_bad_upstream_address_is_named_with_its_path(self):
+        for address in ("127.0.0.1:notaport", "127.0.0.1:70000", "127.0.0.1"):
+            with self.subTest(address=address):
+                config = edited(lambda c: handler(c).update(upstreams=[{"dial": address}]))
+                self.assert_rejected(config, f"{RP}.upstreams[0].dial", address)
+
+    def test_a_wrongly_typed_value_is_named_with_its_path(self):
+        config = edited(lambda c: server(c).update(read_header_timeout="soon"))
+        self.assert_rejected(config, "apps.http.servers.srv0.read_header_timeout", "soon")
+
+    def test_json_that_does_not_parse_is_rejected(self):
+        self.assert_rejected('{"apps": {"http": ', "invalid JSON")
+
+    def test_a_listen_address_already_in_use_fails_run_with_exit_1(self):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            self.assert_rejected(good_config(port), "apps.http.servers.srv0.listen", f"127.0.0.1:{port}",
+                                 "in use", commands=("run",))
+
+    def test_two_servers_on_one_address_are_rejected(self):
+        def twice(c):
+            c["apps"]["http"]["servers"]["srv1"] = copy.deepcopy(server(c))
+        self.assert_rejected(edited(twice), "apps.http.servers.srv1.listen", "used by two servers")
+
+    # --- Caddyfile ---------------------------------------------------------------------------------
+    def test_an_unknown_caddyfile_directive_names_file_line_and_directive(self):
+        text = "http://127.0.0.1:8123 {\n\tbind 127.0.0.1\n\tfrobnicate now\n}\n"
+        self.assert_rejected(text, "Caddyfile:3", "frobnicate", name="Caddyfile")
+
+    def test_a_misspelled_caddyfile_directive_suggests_the_nearest_one(self):
+        text = "http://127.0.0.1:8123 {\n\n\treverse_prxy 127.0.0.1:9000\n}\n"
+        self.assert_rejected(text, "Caddyfile:3", "reverse_prxy", "reverse_proxy", name="Caddyfile")
+        text = "http://127.0.0.1:8123 {\n\trespnd \"hi\"\n}\n"
+        self.assert_rejected(text, "site.conf:2", "respnd", "'respond'", name="site.conf", adapter="caddyfile")
+
+    def test_a_caddyfile_error_in_an_imported_file_names_that_file(self):
+        self.write("snippet.caddy", "\tbind 127.0.0.1\n\tencodee gzip\n")
+        text = "http://127.0.0.1:8123 {\n\timport snippet.caddy\n}\n"
+        self.assert_rejected(text, "snippet.caddy:2", "encodee", name="Caddyfile")
+
+    def test_a_caddyfile_with_an_unclosed_block_is_rejected(self):
+        self.assert_rejected("http://127.0.0.1:8123 {\n\trespond hi\n", "Caddyfile", name="Caddyfile")
+
+
+class BadConfigThroughAdmin(harness.ProxyTestCase):
+    def setUp(self):
+        super().setUp()
+        self.port, self.admin = free_port(), free_port()
+        self.config = proxy_config(self.port, [{"handler": "static_response", "body": "still the old one"}],
+                                   admin_port=self.admin)
+        self.proxy = self.start_proxflow(self.config, wait_port=self.port)
+        wait_until(lambda: port_open(self.admin), what="the admin API")
+
+    def load(self, config):
+        return http("POST", f"http://127.0.0.1:{self.admin}/load", body=json.dumps(config).encode(),
+                    headers={"Content-Type": "application/json"})
+
+    def assert_old_config_serves(self):
+        self.assertIsNone(self.proxy.poll())
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/")[2], b"still the old one")
+        self.assertEqual(json.loads(http("GET", f"http://127.0.0.1:{self.admin}/config/")[2]), self.config)
+
+    def test_each_kind_of_bad_config_is_refused_with_400_and_the_old_one_keeps_serving(self):
+        cases = {
+            f"{RP}.upstreams[0].dialx": lambda c: handler(c).update(upstreams=[{"dial": "127.0.0.1:9", "dialx": 1}]),
+            f"{RP}.handler": lambda c: handler(c).update(handler="nope"),
+            "apps.http.servers.srv0.listen[0]": lambda c: server(c).update(listen=["127.0.0.1:99999"]),
+            f"{RP}.upstreams[0].dial": lambda c: handler(c).update(upstreams=[{"dial": "127.0.0.1:notaport"}]),
+        }
+        for path, edit in cases.items():
+            with self.subTest(path=path):
+                config = proxy_config(self.port, [reverse_proxy(9)], admin_port=self.admin)
+                edit(config)
+                status, headers, body = self.load(config)
+                self.assertEqual(status, 400, body)
+                self.assertIn(path, json.loads(body)["error"])
+                self.assert_old_config_serves()
+
+    def test_a_config_whose_new_listener_is_taken_changes_nothing(self):
+        fresh = free_port()
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            busy = taken.getsockname()[1]
+            config = proxy_config(self.port, [{"handler": "static_response", "body": "new"}], admin_port=self.admin)
+            server(config)["listen"] = [f"127.0.0.1:{self.port}", f"127.0.0.1:{fresh}", f"127.0.0.1:{busy}"]
+            status, _, body = self.load(config)
+            self.assertEqual(status, 400, body)
+            self.assertIn(f"127.0.0.1:{busy}", json.loads(body)["error"])
+            self.assert_old_config_serves()
+            self.assertFalse(port_open(fresh), "a listener of the refused config was left open")
+
+
+if __name__ == "__main__":
+    unittest.main()
