@@ -111,6 +111,20 @@ class ReloadUnderLoad(harness.ProxyTestCase):
             json.dump(self.config(2), f)
         wait_until(lambda: self.generation()[1] == "2", what="the fixed config to serve")
 
+    def test_a_watched_caddyfile_is_adapted_again_on_each_edit(self):
+        def site(body):
+            return f"{{\n\tadmin off\n}}\nhttp://127.0.0.1:{self.port} {{\n\tbind 127.0.0.1\n\trespond \"{body}\"\n}}\n"
+
+        proxy = self.start_proxflow(site("first"), caddyfile=True, extra_args=["--watch"], wait_port=self.port)
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/")[2], b"first")
+        for body in ("second", "third"):
+            tmp = proxy.config_path + ".tmp"
+            with open(tmp, "w") as f:
+                f.write(site(body))
+            os.replace(tmp, proxy.config_path)
+            wait_until(lambda: http("GET", f"http://127.0.0.1:{self.port}/")[2] == body.encode(),
+                       what=f"the {body} Caddyfile to serve")
+
 
 class Listeners(harness.ProxyTestCase):
     def config(self, ports, body, admin):
@@ -221,6 +235,29 @@ class GracefulStop(harness.ProxyTestCase):
         thread.join(10)
         self.assertEqual(result.get("status"), 200, result)
         self.assertEqual(self.proxy.wait(10), 0, harness.log_of(self.proxy))
+
+    def test_a_request_in_flight_across_a_reload_finishes_with_the_old_config(self):
+        self.start()
+        thread, result = self.slow_request_in_background()
+        new = proxy_config(self.port, [{"handler": "static_response", "body": "new"}], admin_port=self.admin)
+        self.assertEqual(http("POST", f"http://127.0.0.1:{self.admin}/load", body=json.dumps(new).encode(),
+                              headers={"Content-Type": "application/json"})[0], 200)
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/")[2], b"new")
+        thread.join(10)
+        self.assertEqual(result.get("status"), 200, result)
+        self.assertIn(b'"backend": "slowpoke"', result["body"])
+
+    def test_a_request_in_flight_on_a_removed_listener_still_finishes(self):
+        self.start()
+        thread, result = self.slow_request_in_background()
+        other = free_port()
+        new = proxy_config(other, [{"handler": "static_response", "body": "elsewhere"}], admin_port=self.admin)
+        self.assertEqual(http("POST", f"http://127.0.0.1:{self.admin}/load", body=json.dumps(new).encode(),
+                              headers={"Content-Type": "application/json"})[0], 200)
+        wait_until(lambda: not port_open(self.port), what="the old listener to close")
+        thread.join(10)
+        self.assertEqual(result.get("status"), 200, result)
+        self.assertIn(b'"backend": "slowpoke"', result["body"])
 
     def test_get_stop_is_refused_and_changes_nothing(self):
         self.start()
