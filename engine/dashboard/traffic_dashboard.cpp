@@ -97,6 +97,7 @@ private:
             ctx.client.expires_after(std::chrono::seconds(30));
             auto [ec, n] = co_await asio::async_write(ctx.client, asio::buffer(events), use_nothrow);
             ctx.bytes_written += n;
+            ctx.body_bytes_written += n;
             if (ec) break;
             timer.expires_after(interval_);
             co_await timer.async_wait(use_nothrow);

@@ -89,16 +89,14 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
     bool first = true;
 
     for (;;) {
-        std::shared_ptr<const Runtime> runtime = worker.runtime;
-        const ServerRuntime* server = runtime ? runtime->server_for(listener_key) : nullptr;
-        if (!server || worker.draining) break;
-
         // Wait for the first byte under the idle timeout, then give the whole header read_header_timeout.
         // The wait is bounded by the worker's once-a-second sweep rather than a timer per request:
         // arming and cancelling a timer for every keep-alive wait costs more than the sweep.
         conn.idle = true;
         if (buffer.size() == 0) {
-            conn.deadline = std::chrono::steady_clock::now() + (first ? server->timeouts.read_header : server->timeouts.idle);
+            const ServerRuntime* waiting = worker.runtime ? worker.runtime->server_for(listener_key) : nullptr;
+            if (!waiting || worker.draining) break;
+            conn.deadline = std::chrono::steady_clock::now() + (first ? waiting->timeouts.read_header : waiting->timeouts.idle);
             auto [rec, n] = co_await stream.socket().async_read_some(buffer.prepare(8192), use_nothrow);
             if (rec) break;
             buffer.commit(n);
@@ -106,7 +104,12 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         conn.idle = false;
         conn.deadline = std::chrono::steady_clock::time_point::max();
         first = false;
-        if (worker.draining) break;
+
+        // The config is taken when the request arrives, so a connection kept alive across a reload
+        // serves its next request with the new one.
+        std::shared_ptr<const Runtime> runtime = worker.runtime;
+        const ServerRuntime* server = runtime ? runtime->server_for(listener_key) : nullptr;
+        if (!server || worker.draining) break;
 
         RequestParser parser;
         parser.header_limit(static_cast<std::uint32_t>(server->max_header_bytes));

@@ -49,7 +49,8 @@ struct RequestContext {
     bool responded = false;
     bool close_connection = false;
     unsigned status = 0;
-    std::uint64_t bytes_written = 0;
+    std::uint64_t bytes_written = 0;      // headers and framing included
+    std::uint64_t body_bytes_written = 0; // the response body only (access logs' "size")
     std::uint64_t bytes_read = 0;
 
     Request& request() { return parser.get(); }

@@ -35,6 +35,7 @@ awaitable<void> write_response(RequestContext& ctx, http::response<http::string_
     res.prepare_payload();
     auto [ec, n] = co_await http::async_write(ctx.client, res, use_nothrow);
     ctx.bytes_written += n;
+    if (!ec) ctx.body_bytes_written += res.body().size();
     if (ec) ctx.close_connection = true;
 }
 

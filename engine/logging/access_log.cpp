@@ -114,7 +114,7 @@ void AccessLog::write(const RequestContext& ctx) const {
           {"uri", ctx.original_uri},
           {"headers", headers}}},
         {"duration", duration},
-        {"size", ctx.bytes_written},
+        {"size", ctx.body_bytes_written},
         {"status", ctx.status},
     };
     if (!ctx.upstream_hostport.empty()) line["upstream"] = ctx.upstream_hostport;

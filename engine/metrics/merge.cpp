@@ -19,22 +19,13 @@ std::string country_code(int slot) {
 
 namespace {
 
-WindowStats window(const std::vector<SeriesPoint>& series, const std::vector<HistogramCounts>& histograms, int seconds) {
-    WindowStats w;
+void finish_window(WindowStats& w, const HistogramCounts& merged, int seconds) {
     w.seconds = seconds;
-    HistogramCounts merged;
-    const std::size_t n = series.size();
-    for (std::size_t i = n - static_cast<std::size_t>(seconds); i < n; ++i) {
-        w.requests += series[i].requests;
-        w.errors += series[i].errors;
-        merged.add(histograms[i]);
-    }
     w.requests_per_second = static_cast<double>(w.requests) / seconds;
     w.errors_per_second = static_cast<double>(w.errors) / seconds;
     w.p50_ms = merged.percentile_ms(50);
     w.p95_ms = merged.percentile_ms(95);
     w.p99_ms = merged.percentile_ms(99);
-    return w;
 }
 
 } // namespace
@@ -51,30 +42,43 @@ void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_
         out.latency.add(t->latency());
     }
 
-    // Complete seconds only: [now - 300, now - 1].
-    out.series.assign(history, {});
-    std::vector<HistogramCounts> histograms(history);
-    for (int i = 0; i < history; ++i) {
-        const std::int64_t second = now - history + i;
-        auto& point = out.series[i];
+    // Complete seconds only, newest first, folded into the windows as they are read: a handful of
+    // histograms in memory rather than one per second of history.
+    out.series.assign(static_cast<std::size_t>(history), {});
+    struct Window {
+        int seconds;
+        WindowStats* stats;
+        HistogramCounts merged;
+    };
+    std::vector<Window> windows{{1, &out.last_1s, {}}, {10, &out.last_10s, {}}};
+    if (with_series) {
+        windows.push_back({60, &out.last_1m, {}});
+        windows.push_back({300, &out.last_5m, {}});
+    }
+    HistogramCounts second_histogram;
+    for (int age = 1; age <= history; ++age) {
+        const std::int64_t second = now - age;
+        auto& point = out.series[static_cast<std::size_t>(history - age)];
         point.unix_second = second;
+        second_histogram = HistogramCounts{};
         for (const auto* t : threads) {
             const auto& slot = t->second(static_cast<int>(second % ThreadMetrics::history_seconds));
             if (slot.unix_second.load(std::memory_order_acquire) != second) continue;
             point.requests += slot.requests.get();
             point.errors += slot.errors.get();
-            histograms[i].add(slot.latency);
+            second_histogram.add(slot.latency);
         }
-        point.p50_ms = histograms[i].percentile_ms(50);
-        point.p95_ms = histograms[i].percentile_ms(95);
-        point.p99_ms = histograms[i].percentile_ms(99);
+        point.p50_ms = second_histogram.percentile_ms(50);
+        point.p95_ms = second_histogram.percentile_ms(95);
+        point.p99_ms = second_histogram.percentile_ms(99);
+        for (auto& w : windows) {
+            if (age > w.seconds) continue;
+            w.stats->requests += point.requests;
+            w.stats->errors += point.errors;
+            if (second_histogram.total) w.merged.add(second_histogram);
+        }
     }
-    out.last_1s = window(out.series, histograms, 1);
-    out.last_10s = window(out.series, histograms, 10);
-    if (with_series) {
-        out.last_1m = window(out.series, histograms, 60);
-        out.last_5m = window(out.series, histograms, 300);
-    }
+    for (auto& w : windows) finish_window(*w.stats, w.merged, w.seconds);
 
     for (int slot = 0; slot < ThreadMetrics::country_slots; ++slot) {
         std::uint64_t requests = 0, latency_us = 0;

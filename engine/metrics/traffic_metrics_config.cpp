@@ -62,6 +62,7 @@ std::string TrafficMetricsConfig::country_of(const RequestContext& ctx) const {
         }
     }
     if (metrics::is_local_address(address)) return "local";
+    if (metrics::is_documentation_address(address)) return "unknown";
     if (geo)
         if (auto code = geo->country(address)) return *code;
     return "unknown";

@@ -13,7 +13,7 @@ namespace proxflow {
 struct UpstreamConnection {
     // Beast reads into a flat_buffer at most its free capacity (512 bytes when empty): reserve
     // room so that a response arrives in a few large reads, not dozens of small ones.
-    explicit UpstreamConnection(const asio::any_io_executor& ex) : stream(ex) { buffer.reserve(16 * 1024); }
+    explicit UpstreamConnection(const asio::any_io_executor& ex) : stream(ex) { buffer.reserve(64 * 1024); }
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
     std::chrono::steady_clock::time_point idle_since;

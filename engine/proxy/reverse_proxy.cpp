@@ -321,6 +321,7 @@ private:
         const RelayResult relayed =
             co_await relay_message(conn->stream, conn->buffer, *response, ctx.client, scratch.data(), scratch.size());
         ctx.bytes_written += relayed.bytes_written;
+        ctx.body_bytes_written += relayed.body_bytes;
         ctx.client.expires_never();
         if (relayed.status != RelayStatus::done) {
             // The response has started: the only honest signal left is closing the connection.

@@ -1,0 +1,100 @@
+"""The Caddyfile adapter against the corpus of real Caddy 2.6.2 output, and its error messages."""
+import json
+import os
+import re
+import subprocess
+import unittest
+
+import harness
+
+CORPUS = os.path.join(os.environ.get("PROXFLOW_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared")),
+                      "corpus")
+# Every corpus case whose directives ProxFlow implements passes; the rest must fail with a clear
+# "not supported by ProxFlow yet". Raise the floor as directives land.
+ADAPT_MATCH_FLOOR = 20
+
+
+class CorpusAgainstRealCaddy(harness.ProxyTestCase):
+    def test_adapt_matches_caddy_2_6_2_and_unsupported_cases_say_so(self):
+        r = subprocess.run([os.path.join(CORPUS, "check-adapt"), "--candidate", f"{harness.PROXFLOW} adapt --config {{file}}"],
+                           capture_output=True, text=True, timeout=600)
+        print(r.stdout)
+        match = re.search(r"adapt_match=(\d+)/(\d+)", r.stdout)
+        self.assertIsNotNone(match, r.stdout + r.stderr)
+        self.assertGreaterEqual(int(match.group(1)), ADAPT_MATCH_FLOOR, r.stdout)
+        for line in r.stdout.splitlines():
+            if line.startswith("ERROR"):
+                self.assertIn("is not supported by ProxFlow yet", line)
+                self.assertRegex(line, r"\.caddyfile:\d+: ")
+            self.assertFalse(line.startswith("FAIL"), f"a case adapted to different JSON: {line}")
+
+
+class Errors(harness.ProxyTestCase):
+    def adapt(self, text, name="Caddyfile"):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return self.run_proxflow("adapt", "--config", path)
+
+    def test_a_misspelled_directive_suggests_the_nearest_one(self):
+        r = self.adapt(":80 {\n\treverse_prxy 127.0.0.1:9000\n}\n")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Caddyfile:2: unrecognized directive: reverse_prxy (did you mean 'reverse_proxy'?)", r.stderr)
+
+    def test_an_unclosed_brace_names_the_line_that_opened_it(self):
+        r = self.adapt(":80 {\n\trespond /a 200\n\thandle /b {\n\t\trespond b\n}\n")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Caddyfile:1: unclosed '{'", r.stderr)
+
+    def test_an_unsupported_caddy_directive_is_named_not_dropped(self):
+        r = self.adapt(":80 {\n\tfile_server\n}\n")
+        self.assertIn("Caddyfile:2: directive 'file_server' is not supported by ProxFlow yet", r.stderr)
+
+    def test_a_subdirective_error_names_the_directive_and_line(self):
+        r = self.adapt(":80 {\n\treverse_proxy 127.0.0.1:9000 {\n\t\tlb_policy fastest\n\t}\n}\n")
+        self.assertIn("Caddyfile:3: reverse_proxy: unknown load-balancing policy 'fastest'", r.stderr)
+
+
+class Features(harness.ProxyTestCase):
+    def adapt(self, text, env=None):
+        path = os.path.join(self.tmp, "Caddyfile")
+        with open(path, "w") as f:
+            f.write(text)
+        r = subprocess.run([harness.PROXFLOW, "adapt", "--config", path], capture_output=True, text=True,
+                           env=dict(os.environ, **(env or {})), cwd=self.tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def routes(self, config):
+        return config["apps"]["http"]["servers"]["srv0"]["routes"]
+
+    def test_env_placeholders_with_defaults(self):
+        config = self.adapt(":{$PF_PORT} {\n\trespond {$PF_BODY:fallback}\n}\n", env={"PF_PORT": "8181"})
+        self.assertEqual(config["apps"]["http"]["servers"]["srv0"]["listen"], [":8181"])
+        self.assertEqual(self.routes(config)[0]["handle"][0]["body"], "fallback")
+
+    def test_snippets_and_file_imports_with_arguments(self):
+        with open(os.path.join(self.tmp, "common.caddy"), "w") as f:
+            f.write("header X-Site {args[0]}\n")
+        config = self.adapt("(proxy) {\n\treverse_proxy {args.0}\n}\n:80 {\n\timport common.caddy one\n\timport proxy 127.0.0.1:9000\n}\n")
+        handlers = self.routes(config)[0]["handle"]
+        self.assertEqual(handlers[0]["response"]["set"]["X-Site"], ["one"])
+        self.assertEqual(handlers[1]["upstreams"], [{"dial": "127.0.0.1:9000"}])
+
+    def test_handle_path_strips_its_prefix_and_named_matchers_apply(self):
+        config = self.adapt(":80 {\n\t@api header X-Api 1\n\thandle_path /v1/* {\n\t\treverse_proxy @api 127.0.0.1:9000\n\t}\n}\n")
+        route = self.routes(config)[0]
+        self.assertEqual(route["match"], [{"path": ["/v1/*"]}])
+        inner = route["handle"][0]["routes"]
+        self.assertEqual(inner[0]["handle"][0], {"handler": "rewrite", "strip_path_prefix": "/v1"})
+        self.assertEqual(inner[1]["match"], [{"header": {"X-Api": ["1"]}}])
+
+    def test_proxflow_directives_adapt(self):
+        config = self.adapt("{\n\ttraffic_metrics {\n\t\tgeo_header CF-IPCountry\n\t}\n}\n:80 {\n\ttraffic_dashboard {\n\t\tpath /dash\n\t\tupdate_interval 2s\n\t}\n}\n")
+        self.assertEqual(config["apps"]["traffic_metrics"], {"geo_header": "CF-IPCountry"})
+        self.assertEqual(self.routes(config)[0]["handle"][0],
+                         {"handler": "traffic_dashboard", "path": "/dash", "update_interval": 2000000000})
+
+
+if __name__ == "__main__":
+    unittest.main()
