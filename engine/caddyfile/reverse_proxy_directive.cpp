@@ -168,7 +168,7 @@ json parse_reverse_proxy(Helper& h) {
     };
     while (d.next_block(0)) {
         const std::string sub = d.val();
-        if (sub.starts_with("@")) d.fail("response matchers (" + sub + ") are not supported by ProxFlow yet");
+        if (sub.starts_with("@")) d.fail("response matcher " + sub + " is not supported by ProxFlow yet");
         if (sub == "to") {
             auto args = d.remaining_args();
             if (args.empty()) d.wrong_args();

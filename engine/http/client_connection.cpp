@@ -35,6 +35,12 @@ bool has_unsupported_transfer_encoding(const Request& req) {
     return !te.empty() && !req.chunked();
 }
 
+// RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host header; none at all only in HTTP/1.0.
+bool has_valid_host(const Request& req) {
+    const auto hosts = req.count(http::field::host);
+    return hosts == 1 || (hosts == 0 && req.version() < 11);
+}
+
 // Reads and drops what a handler left of the request body, so the next request starts in sync.
 awaitable<bool> discard_body(RequestContext& ctx) {
     constexpr std::uint64_t limit = 1 << 20;
@@ -128,6 +134,10 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         if (hec) {
             const auto status = status_for_parse_error(hec);
             if (status != http::status::unknown) co_await reply_and_close(stream, status);
+            break;
+        }
+        if (!has_valid_host(parser.get())) {
+            co_await reply_and_close(stream, http::status::bad_request);
             break;
         }
         if (has_unsupported_transfer_encoding(parser.get())) {
