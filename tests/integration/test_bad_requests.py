@@ -85,6 +85,34 @@ class BadRequests(harness.ProxyTestCase):
         self.assertNotIn("/big", self.seen_paths())
         self.assert_still_serving()
 
+    def test_a_header_block_over_max_header_bytes_in_many_packets_gets_431(self):
+        # Not all in the first read: the limit holds across reads too.
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        self.addCleanup(s.close)
+        s.sendall(b"GET /big HTTP/1.1\r\nHost: t\r\n")
+        received = b""
+        try:
+            for i in range(20):
+                s.sendall(b"X-Filler-%d: " % i + b"b" * 500 + b"\r\n")
+                time.sleep(0.02)  # separate segments, so the server parses as the bytes come
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        try:
+            while chunk := s.recv(65536):
+                received += chunk
+        except ConnectionResetError:
+            pass
+        self.assertEqual(statuses(received), [431], received)
+        self.assertNotIn("/big", self.seen_paths())
+        self.assert_still_serving()
+
+    def test_a_malformed_request_after_a_good_one_on_the_same_connection_gets_400(self):
+        data, closed = exchange(self.port, b"GET /good HTTP/1.1\r\nHost: t\r\n\r\nBROKEN LINE\r\n\r\n")
+        self.assertEqual(statuses(data), [200, 400], data)
+        self.assertTrue(closed)
+        self.assertEqual(self.seen_paths(), ["/good"])
+        self.assert_still_serving()
+
     def test_a_header_block_just_under_max_header_bytes_is_served(self):
         request = b"GET /fits HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-Filler: " + b"a" * 3000 + b"\r\n\r\n"
         data, _ = exchange(self.port, request)
