@@ -45,5 +45,6 @@ int run_command(int argc, char** argv);
 int adapt_command(int argc, char** argv);
 int validate_command(int argc, char** argv);
 int reverse_proxy_command(int argc, char** argv);
+int fmt_command(int argc, char** argv);
 
 } // namespace proxflow::cli

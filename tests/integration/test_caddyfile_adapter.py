@@ -29,6 +29,39 @@ class CorpusAgainstRealCaddy(harness.ProxyTestCase):
             self.assertFalse(line.startswith("FAIL"), f"a case adapted to different JSON: {line}")
 
 
+class FormatterAgainstRealCaddy(harness.ProxyTestCase):
+    MESSY = [
+        "example.com{\nreverse_proxy   localhost:9000   {\nlb_policy   first\n}\n}\n\n\n\nb.example{respond \"a  b\"}",
+        ":80 {\n  # a comment   kept as is\n\theader X-A {http.request.host}\n\n\n\trespond `raw {x}` 200\n}\n(snip) {\n\tlog\n}\n",
+        "{\n\tadmin off\n}\n:8080\nrespond /a \"x\" {\n\tclose\n}\n",
+    ]
+
+    def caddy_fmt(self, path):
+        home = os.path.join(self.tmp, "home")
+        os.makedirs(home, exist_ok=True)
+        return subprocess.run(["caddy", "fmt", path], capture_output=True, text=True, env=dict(os.environ, HOME=home)).stdout
+
+    def test_fmt_equals_caddy_fmt_on_the_corpus_and_on_messy_input(self):
+        files = sorted(os.path.join(CORPUS, "caddyfile", f) for f in os.listdir(os.path.join(CORPUS, "caddyfile"))
+                       if f.endswith(".caddyfile"))
+        for i, text in enumerate(self.MESSY):
+            path = os.path.join(self.tmp, f"messy{i}.caddyfile")
+            with open(path, "w") as f:
+                f.write(text)
+            files.append(path)
+        for path in files:
+            with self.subTest(file=os.path.basename(path)):
+                self.assertEqual(self.run_proxflow("fmt", path).stdout, self.caddy_fmt(path))
+
+    def test_fmt_overwrite_rewrites_the_file(self):
+        path = os.path.join(self.tmp, "Caddyfile")
+        with open(path, "w") as f:
+            f.write(self.MESSY[0])
+        self.assertEqual(self.run_proxflow("fmt", "--overwrite", path).returncode, 0)
+        with open(path) as f:
+            self.assertEqual(f.read(), self.caddy_fmt(path))
+
+
 class Errors(harness.ProxyTestCase):
     def adapt(self, text, name="Caddyfile"):
         path = os.path.join(self.tmp, name)
