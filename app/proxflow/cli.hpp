@@ -46,5 +46,6 @@ int adapt_command(int argc, char** argv);
 int validate_command(int argc, char** argv);
 int reverse_proxy_command(int argc, char** argv);
 int fmt_command(int argc, char** argv);
+int export_command(int argc, char** argv);
 
 } // namespace proxflow::cli

@@ -15,6 +15,7 @@ Commands:
   adapt          Print the JSON config a Caddyfile adapts to
   validate       Check a config file without running it
   reverse-proxy  Run a quick reverse proxy from one address to upstreams
+  export         Print a JSON config as a Caddyfile
   fmt            Format a Caddyfile as caddy fmt does
   version        Print the version
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     if (command == "validate") return validate_command(argc, argv);
     if (command == "reverse-proxy") return reverse_proxy_command(argc, argv);
     if (command == "fmt") return fmt_command(argc, argv);
+    if (command == "export") return export_command(argc, argv);
     std::cerr << "proxflow: unknown command \"" << command << "\"\n\n" << usage;
     return usage_error;
 }

@@ -12,6 +12,8 @@ CORPUS = os.path.join(os.environ.get("PROXFLOW_SHARED", os.path.join(os.path.dir
 # Every corpus case whose directives ProxFlow implements passes; the rest must fail with a clear
 # "not supported by ProxFlow yet". Raise the floor as directives land.
 ADAPT_MATCH_FLOOR = 20
+# Real Caddy reads the export back to the same JSON; the other cases must refuse with the JSON path.
+EXPORT_ROUNDTRIP_FLOOR = 18
 
 
 class CorpusAgainstRealCaddy(harness.ProxyTestCase):
@@ -27,6 +29,38 @@ class CorpusAgainstRealCaddy(harness.ProxyTestCase):
                 self.assertIn("is not supported by ProxFlow yet", line)
                 self.assertRegex(line, r"\.caddyfile:\d+: ")
             self.assertFalse(line.startswith("FAIL"), f"a case adapted to different JSON: {line}")
+
+
+class ExportReadBackByRealCaddy(harness.ProxyTestCase):
+    def test_caddy_adapts_the_export_back_to_the_source_json(self):
+        home = os.path.join(self.tmp, "home")
+        os.makedirs(home)
+        r = subprocess.run([os.path.join(CORPUS, "check-adapt"), "--export", f"{harness.PROXFLOW} export --config {{file}}"],
+                           capture_output=True, text=True, timeout=900, env=dict(os.environ, HOME=home))
+        print(r.stdout)
+        match = re.search(r"export_roundtrip=(\d+)/(\d+)", r.stdout)
+        self.assertIsNotNone(match, r.stdout + r.stderr)
+        self.assertGreaterEqual(int(match.group(1)), EXPORT_ROUNDTRIP_FLOOR, r.stdout)
+        for line in r.stdout.splitlines():
+            self.assertFalse(line.startswith("FAIL"), f"an export read back differently: {line}")
+            if line.startswith("ERROR"):
+                self.assertIn("cannot say in a Caddyfile: ", line, "an export must refuse with a JSON path, not write something caddy rejects")
+
+    def test_stock_caddy_target_lists_proxflow_only_parts(self):
+        config = {"apps": {"traffic_metrics": {"geo_header": "CF-IPCountry"}, "http": {"servers": {"srv0": {
+            "listen": [":8080"], "routes": [{"handle": [{"handler": "traffic_dashboard", "path": "/dash"},
+                                                        {"handler": "reverse_proxy", "upstreams": [{"dial": "127.0.0.1:9000"}]}]}]}}}}}
+        path = os.path.join(self.tmp, "config.json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        own = self.run_proxflow("export", "--config", path)
+        self.assertIn("traffic_dashboard", own.stdout)
+        self.assertIn("geo_header CF-IPCountry", own.stdout)
+        stock = self.run_proxflow("export", "--config", path, "--target", "caddy")
+        self.assertEqual(stock.returncode, 0, stock.stderr)
+        self.assertNotIn("traffic_dashboard", stock.stdout)
+        self.assertIn("warning: apps.traffic_metrics", stock.stderr)
+        self.assertIn("traffic_dashboard is ProxFlow's own directive", stock.stderr)
 
 
 class FormatterAgainstRealCaddy(harness.ProxyTestCase):

@@ -1,0 +1,598 @@
+// JSON -> Caddyfile: each server's routes are read back into site blocks (the host-matched,
+// terminal subroutes Caddy's adapter makes) and each handler into its directive.
+#include "caddyfile/exporter.hpp"
+
+#include "caddyfile/formatter.hpp"
+#include "config/object_reader.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace proxflow::caddyfile {
+namespace {
+
+using nlohmann::json;
+
+std::string quote(const std::string& value) {
+    const bool plain = !value.empty() && value.find_first_of(" \t\n\"'`#") == std::string::npos && value != "{" && value != "}";
+    if (plain) return value;
+    if (value.find('"') == std::string::npos && value.find('\n') == std::string::npos) return "\"" + value + "\"";
+    if (value.find('`') == std::string::npos) return "`" + value + "`";
+    std::string escaped;
+    for (char c : value) {
+        if (c == '"') escaped += '\\';
+        escaped += c;
+    }
+    return "\"" + escaped + "\"";
+}
+
+std::string duration(const json& value, const std::string& path) {
+    return format_duration(parse_duration(value, path));
+}
+
+std::string str(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+class Writer {
+public:
+    explicit Writer(bool for_stock_caddy) : stock_(for_stock_caddy) {}
+
+    std::vector<std::string> warnings;
+
+    void line(const std::string& text) { out_ += std::string(depth_, '\t') + text + "\n"; }
+    void open(const std::string& text) {
+        line(text + " {");
+        ++depth_;
+    }
+    void close() {
+        --depth_;
+        line("}");
+    }
+    const std::string& text() const { return out_; }
+    bool stock() const { return stock_; }
+
+private:
+    std::string out_;
+    int depth_ = 0;
+    bool stock_;
+};
+
+// Matchers of one route: "" (none), an inline path, or a named matcher defined before use.
+class MatcherNames {
+public:
+    MatcherNames(Writer& w, std::string path) : w_(w), path_(std::move(path)) {}
+
+    std::string token_for(const json& route, const std::string& path) {
+        if (!route.contains("match")) return "";
+        const json& sets = route["match"];
+        if (sets.empty()) return "";
+        if (sets.size() > 1)
+            throw ExportError(path + ".match", "several matcher sets (OR) have no Caddyfile form for one directive; split the route");
+        const json& set = sets[0];
+        if (set.size() == 1 && set.contains("path") && set["path"].size() == 1) {
+            const std::string p = set["path"][0];
+            if (p.starts_with("/")) return p;
+        }
+        const std::string name = "@m" + std::to_string(count_++);
+        definitions_.push_back({name, set, path + ".match[0]"});
+        return name;
+    }
+
+    // Named matcher blocks go before the directives that use them.
+    void write_definitions(Writer& w) {
+        for (const auto& [name, set, path] : definitions_) {
+            w.open(name);
+            for (auto it = set.begin(); it != set.end(); ++it) write_matcher(w, it.key(), it.value(), path + "." + it.key());
+            w.close();
+        }
+    }
+
+    static void write_matcher(Writer& w, const std::string& type, const json& value, const std::string& path) {
+        if (type == "path" || type == "host" || type == "method") {
+            std::string text = type;
+            for (const auto& v : value) text += " " + quote(v);
+            w.line(text);
+        } else if (type == "header" || type == "query" || type == "vars") {
+            // Absent-header conditions first: Caddy 2.6 reads "header !Name" only before valued ones.
+            if (type == "header")
+                for (auto it = value.begin(); it != value.end(); ++it)
+                    if (it.value().is_null()) w.line("header !" + it.key());
+            for (auto it = value.begin(); it != value.end(); ++it) {
+                if (type == "header" && it.value().is_null()) continue;
+                std::string text = type;
+                if (type == "query") {
+                    for (const auto& v : it.value()) text += " " + quote(it.key() + "=" + str(v));
+                } else if (type == "header") {
+                    // Caddy 2.6 reads one value per header line.
+                    for (const auto& v : it.value()) w.line("header " + quote(it.key()) + " " + quote(str(v)));
+                    if (it.value().empty()) w.line("header " + quote(it.key()));
+                    continue;
+                } else {
+                    text += " " + quote(it.key());
+                    for (const auto& v : it.value()) text += " " + quote(str(v));
+                }
+                w.line(text);
+            }
+        } else if (type == "path_regexp") {
+            w.line("path_regexp " + (value.contains("name") ? quote(value["name"]) + " " : "") + quote(value["pattern"]));
+        } else if (type == "header_regexp") {
+            for (auto it = value.begin(); it != value.end(); ++it)
+                w.line("header_regexp " + (it.value().contains("name") ? quote(it.value()["name"]) + " " : "") + quote(it.key()) + " " +
+                       quote(it.value()["pattern"]));
+        } else if (type == "vars_regexp") {
+            for (auto it = value.begin(); it != value.end(); ++it)
+                w.line("vars_regexp " + (it.value().contains("name") ? quote(it.value()["name"]) + " " : "") + quote(it.key()) + " " +
+                       quote(it.value()["pattern"]));
+        } else if (type == "remote_ip") {
+            std::string text = "remote_ip";
+            if (value.value("forwarded", false)) text += " forwarded";
+            for (const auto& r : value["ranges"]) text += " " + quote(r);
+            w.line(text);
+        } else if (type == "protocol") {
+            w.line("protocol " + quote(value));
+        } else if (type == "expression") {
+            w.line("expression " + quote(value));
+        } else if (type == "not") {
+            if (value.size() != 1) throw ExportError(path, "a 'not' of several matcher sets has no Caddyfile form");
+            w.open("not");
+            for (auto it = value[0].begin(); it != value[0].end(); ++it) write_matcher(w, it.key(), it.value(), path + "." + it.key());
+            w.close();
+        } else {
+            throw ExportError(path, "matcher '" + type + "' has no Caddyfile form in ProxFlow yet");
+        }
+    }
+
+private:
+    Writer& w_;
+    std::string path_;
+    int count_ = 0;
+    struct Definition {
+        std::string name;
+        json set;
+        std::string path;
+    };
+    std::vector<Definition> definitions_;
+};
+
+void header_op_lines(const json& ops, const std::string& prefix, std::vector<std::string>& lines) {
+    if (ops.contains("set"))
+        for (auto it = ops["set"].begin(); it != ops["set"].end(); ++it)
+            for (const auto& v : it.value()) lines.push_back(prefix + quote(it.key()) + " " + quote(v));
+    if (ops.contains("add"))
+        for (auto it = ops["add"].begin(); it != ops["add"].end(); ++it)
+            for (const auto& v : it.value()) lines.push_back(prefix + quote("+" + it.key()) + " " + quote(v));
+    if (ops.contains("delete"))
+        for (const auto& name : ops["delete"]) lines.push_back(prefix + quote("-" + name.get<std::string>()));
+    if (ops.contains("replace"))
+        for (auto it = ops["replace"].begin(); it != ops["replace"].end(); ++it)
+            for (const auto& r : it.value())
+                lines.push_back(prefix + quote(it.key()) + " " + quote(r.value("search_regexp", r.value("search", ""))) + " " +
+                                quote(r.value("replace", "")));
+}
+
+void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const std::string& path) {
+    std::string head = "reverse_proxy" + (m.empty() ? "" : " " + m);
+    for (const auto& up : h.value("upstreams", json::array())) head += " " + quote(up["dial"]);
+    std::vector<std::string> body;
+    for (auto it = h.begin(); it != h.end(); ++it) {
+        const std::string& key = it.key();
+        const json& v = it.value();
+        const std::string p = path + "." + key;
+        if (key == "handler" || key == "upstreams") continue;
+        if (key == "load_balancing") {
+            if (v.contains("selection_policy")) {
+                const json& sp = v["selection_policy"];
+                std::string line = "lb_policy " + sp.value("policy", "random");
+                for (const char* arg : {"choose", "field", "key", "name", "secret"})
+                    if (sp.contains(arg)) line += " " + quote(str(sp[arg]));
+                if (sp.contains("weights"))
+                    for (const auto& wgt : sp["weights"]) line += " " + str(wgt);
+                body.push_back(line);
+            }
+            if (v.contains("retries")) body.push_back("lb_retries " + str(v["retries"]));
+            if (v.contains("try_duration")) body.push_back("lb_try_duration " + duration(v["try_duration"], p));
+            if (v.contains("try_interval")) body.push_back("lb_try_interval " + duration(v["try_interval"], p));
+            if (v.contains("retry_match"))
+                for (const auto& set : v["retry_match"]) {
+                    body.push_back("lb_retry_match {");
+                    Writer block(false);
+                    for (auto m = set.begin(); m != set.end(); ++m)
+                        MatcherNames::write_matcher(block, m.key(), m.value(), p + ".retry_match." + m.key());
+                    std::istringstream lines(block.text());
+                    for (std::string l; std::getline(lines, l);) body.push_back("\t" + l);
+                    body.push_back("}");
+                }
+        } else if (key == "health_checks") {
+            if (v.contains("active")) {
+                const json& a = v["active"];
+                if (a.contains("uri")) body.push_back("health_uri " + quote(a["uri"]));
+                if (a.contains("path")) body.push_back("health_path " + quote(a["path"]));
+                if (a.contains("port")) body.push_back("health_port " + str(a["port"]));
+                if (a.contains("interval")) body.push_back("health_interval " + duration(a["interval"], p));
+                if (a.contains("timeout")) body.push_back("health_timeout " + duration(a["timeout"], p));
+                if (a.contains("expect_status")) body.push_back("health_status " + str(a["expect_status"]));
+                if (a.contains("expect_body")) body.push_back("health_body " + quote(a["expect_body"]));
+                if (a.contains("headers")) {
+                    body.push_back("health_headers {");
+                    for (auto hit = a["headers"].begin(); hit != a["headers"].end(); ++hit) {
+                        std::string line = "\t" + quote(hit.key());
+                        for (const auto& hv : hit.value())
+                            if (!(hit.value().size() == 1 && hv == "")) line += " " + quote(hv);
+                        body.push_back(line);
+                    }
+                    body.push_back("}");
+                }
+            }
+            if (v.contains("passive")) {
+                const json& ps = v["passive"];
+                if (ps.contains("fail_duration")) body.push_back("fail_duration " + duration(ps["fail_duration"], p));
+                if (ps.contains("max_fails")) body.push_back("max_fails " + str(ps["max_fails"]));
+                if (ps.contains("unhealthy_request_count")) body.push_back("unhealthy_request_count " + str(ps["unhealthy_request_count"]));
+                if (ps.contains("unhealthy_status")) {
+                    std::string line = "unhealthy_status";
+                    for (const auto& s : ps["unhealthy_status"]) line += " " + str(s);
+                    body.push_back(line);
+                }
+                if (ps.contains("unhealthy_latency")) body.push_back("unhealthy_latency " + duration(ps["unhealthy_latency"], p));
+            }
+        } else if (key == "trusted_proxies") {
+            std::string line = "trusted_proxies";
+            for (const auto& t : v) line += " " + quote(t);
+            body.push_back(line);
+        } else if (key == "headers") {
+            if (v.contains("request")) header_op_lines(v["request"], "header_up ", body);
+            if (v.contains("response")) header_op_lines(v["response"], "header_down ", body);
+        } else if (key == "buffer_requests" || key == "buffer_responses") {
+            if (v.get<bool>()) body.push_back(key);
+        } else if (key == "max_buffer_size") {
+            body.push_back("max_buffer_size " + str(v));
+        } else if (key == "rewrite") {
+            for (auto r = v.begin(); r != v.end(); ++r) {
+                if (r.key() == "method") body.push_back("method " + quote(r.value()));
+                else if (r.key() == "uri") body.push_back("rewrite " + quote(r.value()));
+                else throw ExportError(p + "." + r.key(), "rewrite option has no reverse_proxy form");
+            }
+        } else if (key == "flush_interval") {
+            body.push_back("flush_interval " + (v.is_number_integer() && v.get<long long>() < 0 ? str(v) : duration(v, p)));
+        } else if (key == "transport") {
+            if (v.value("protocol", "http") != "http") throw ExportError(p, "only the http transport has a Caddyfile form here");
+            body.push_back("transport http {");
+            for (auto t = v.begin(); t != v.end(); ++t) {
+                const std::string& k = t.key();
+                const json& tv = t.value();
+                if (k == "protocol") continue;
+                if (k == "dial_timeout" || k == "response_header_timeout" || k == "read_timeout" || k == "write_timeout" ||
+                    k == "dial_fallback_delay" || k == "expect_continue_timeout")
+                    body.push_back("\t" + k + " " + duration(tv, p + "." + k));
+                else if (k == "max_conns_per_host") body.push_back("\tmax_conns_per_host " + str(tv));
+                else if (k == "read_buffer_size") body.push_back("\tread_buffer " + str(tv));
+                else if (k == "write_buffer_size") body.push_back("\twrite_buffer " + str(tv));
+                else if (k == "max_response_header_size") body.push_back("\tmax_response_header " + str(tv));
+                else if (k == "resolver") {
+                    std::string line = "\tresolvers";
+                    for (const auto& a : tv["addresses"]) line += " " + quote(a);
+                    body.push_back(line);
+                } else if (k == "tls") {
+                    if (tv.empty()) body.push_back("\ttls");
+                    for (auto o = tv.begin(); o != tv.end(); ++o) {
+                        if (o.key() == "renegotiation") body.push_back("\ttls_renegotiation " + quote(o.value()));
+                        else if (o.key() == "server_name") body.push_back("\ttls_server_name " + quote(o.value()));
+                        else if (o.key() == "insecure_skip_verify" && o.value().get<bool>()) body.push_back("\ttls_insecure_skip_verify");
+                        else if (o.key() == "handshake_timeout") body.push_back("\ttls_timeout " + duration(o.value(), p));
+                        else if (o.key() == "except_ports" || o.key() == "root_ca_pem_files") {
+                            std::string line = o.key() == "except_ports" ? "\ttls_except_ports" : "\ttls_trusted_ca_certs";
+                            for (const auto& x : o.value()) line += " " + quote(x);
+                            body.push_back(line);
+                        } else throw ExportError(p + ".tls." + o.key(), "transport tls option has no export here yet");
+                    }
+                }
+                else if (k == "keep_alive") {
+                    if (tv.contains("enabled") && !tv["enabled"].get<bool>()) body.push_back("\tkeepalive off");
+                    if (tv.contains("idle_timeout")) body.push_back("\tkeepalive " + duration(tv["idle_timeout"], p));
+                    if (tv.contains("probe_interval")) body.push_back("\tkeepalive_interval " + duration(tv["probe_interval"], p));
+                    if (tv.contains("max_idle_conns")) body.push_back("\tkeepalive_idle_conns " + str(tv["max_idle_conns"]));
+                    if (tv.contains("max_idle_conns_per_host"))
+                        body.push_back("\tkeepalive_idle_conns_per_host " + str(tv["max_idle_conns_per_host"]));
+                } else if (k == "versions") {
+                    std::string line = "\tversions";
+                    for (const auto& ver : tv) line += " " + quote(ver);
+                    body.push_back(line);
+                } else if (k == "compression" && !tv.get<bool>()) body.push_back("\tcompression off");
+                else throw ExportError(p + "." + k, "transport option '" + k + "' has no Caddyfile export here yet");
+            }
+            body.push_back("}");
+        } else {
+            throw ExportError(p, "reverse_proxy option '" + key + "' has no Caddyfile export here yet");
+        }
+    }
+    if (body.empty()) {
+        w.line(head);
+        return;
+    }
+    w.open(head);
+    for (const auto& l : body) w.line(l);
+    w.close();
+}
+
+void write_routes(Writer& w, const json& routes, const std::string& path);
+
+void write_handler(Writer& w, const std::string& m, const json& h, const std::string& path) {
+    const std::string name = h.value("handler", "");
+    const std::string mt = m.empty() ? "" : " " + m;
+    if (name == "reverse_proxy") {
+        write_reverse_proxy(w, m, h, path);
+    } else if (name == "static_response") {
+        if (h.value("abort", false)) {
+            w.line("abort" + mt);
+            return;
+        }
+        const std::string status = h.contains("status_code") ? str(h["status_code"]) : "";
+        if (h.contains("headers") && h["headers"].contains("Location") && h["headers"].size() == 1 && !h.contains("body")) {
+            std::string line = "redir" + mt + " " + quote(h["headers"]["Location"][0]);
+            if (status != "302") line += " " + status;
+            w.line(line);
+            return;
+        }
+        if (h.contains("headers")) throw ExportError(path + ".headers", "respond with headers has no Caddyfile form; use a header directive");
+        std::string line = "respond" + mt;
+        if (h.contains("body")) line += " " + quote(h["body"]);
+        if (!status.empty()) line += " " + status;
+        if (h.value("close", false)) {
+            w.open(line);
+            w.line("close");
+            w.close();
+        } else {
+            w.line(line);
+        }
+    } else if (name == "headers") {
+        if (h.contains("request")) throw ExportError(path + ".request", "request header operations export as request_header, which ProxFlow does not adapt yet");
+        if (!h.contains("response")) return;
+        json ops = h["response"];
+        if (ops.contains("require")) throw ExportError(path + ".response.require", "conditional response headers have no export here yet");
+        ops.erase("deferred");
+        std::vector<std::string> lines;
+        header_op_lines(ops, "header" + mt + " ", lines);
+        for (const auto& l : lines) w.line(l);
+    } else if (name == "rewrite") {
+        if (h.contains("strip_path_prefix")) w.line("uri" + mt + " strip_prefix " + quote(h["strip_path_prefix"]));
+        if (h.contains("strip_path_suffix")) w.line("uri" + mt + " strip_suffix " + quote(h["strip_path_suffix"]));
+        if (h.contains("uri")) w.line("rewrite" + mt + " " + quote(h["uri"]));
+        if (h.contains("uri_substring"))
+            for (const auto& s : h["uri_substring"])
+                w.line("uri" + mt + " replace " + quote(s["find"]) + " " + quote(s["replace"]) +
+                       (s.contains("limit") ? " " + str(s["limit"]) : ""));
+        if (h.contains("path_regexp"))
+            for (const auto& s : h["path_regexp"]) w.line("uri" + mt + " path_regexp " + quote(s["find"]) + " " + quote(s["replace"]));
+        if (h.contains("method")) throw ExportError(path + ".method", "rewriting the method has no export here yet");
+    } else if (name == "vars") {
+        for (auto it = h.begin(); it != h.end(); ++it)
+            if (it.key() != "handler") w.line("vars" + mt + " " + quote(it.key()) + " " + quote(str(it.value())));
+    } else if (name == "request_body") {
+        w.open("request_body" + mt);
+        if (h.contains("max_size")) w.line("max_size " + str(h["max_size"]));
+        w.close();
+    } else if (name == "metrics") {
+        w.line("metrics" + mt);
+    } else if (name == "traffic_dashboard") {
+        if (w.stock()) {
+            w.warnings.push_back(path + ": traffic_dashboard is ProxFlow's own directive; stock Caddy has none (left out)");
+            return;
+        }
+        w.open("traffic_dashboard" + mt);
+        if (h.contains("path")) w.line("path " + quote(h["path"]));
+        if (h.contains("update_interval")) w.line("update_interval " + duration(h["update_interval"], path + ".update_interval"));
+        w.close();
+    } else if (name == "subroute") {
+        w.open("route" + mt);
+        if (h.contains("routes")) write_routes(w, h["routes"], path + ".routes");
+        w.close();
+    } else {
+        throw ExportError(path + ".handler", "handler '" + name + "' has no Caddyfile export here yet");
+    }
+}
+
+// One route: the block forms (handle, handle_path, route) when its single handler is a
+// subroute, otherwise one directive per handler under the route's matcher.
+void write_route(Writer& w, MatcherNames& names, const json& route, const std::string& path) {
+    const json handlers = route.value("handle", json::array());
+    const std::string m = names.token_for(route, path);
+    const std::string mt = m.empty() ? "" : " " + m;
+    if (handlers.size() == 1 && handlers[0].value("handler", "") == "subroute" && route.contains("group")) {
+        json inner = handlers[0].value("routes", json::array());
+        // handle_path: a one-path match and a first inner route that strips exactly that prefix.
+        if (route.contains("match") && route["match"].size() == 1 && route["match"][0].size() == 1 &&
+            route["match"][0].contains("path") && route["match"][0]["path"].size() == 1 && !inner.empty()) {
+            std::string prefix = route["match"][0]["path"][0];
+            while (prefix.ends_with("*")) prefix.pop_back();
+            while (prefix.size() > 1 && prefix.ends_with("/")) prefix.pop_back();
+            if (inner[0] == json{{"handle", {{{"handler", "rewrite"}, {"strip_path_prefix", prefix}}}}}) {
+                inner.erase(inner.begin());
+                w.open("handle_path " + std::string(route["match"][0]["path"][0]));
+                write_routes(w, inner, path + ".handle[0].routes");
+                w.close();
+                return;
+            }
+        }
+        w.open("handle" + mt);
+        write_routes(w, inner, path + ".handle[0].routes");
+        w.close();
+        return;
+    }
+    for (std::size_t i = 0; i < handlers.size(); ++i) write_handler(w, m, handlers[i], index_path(path + ".handle", i));
+}
+
+void write_routes(Writer& w, const json& routes, const std::string& path) {
+    // Named matchers are collected while writing the directives, then placed first.
+    Writer body(w.stock());
+    MatcherNames names(body, path);
+    for (std::size_t i = 0; i < routes.size(); ++i) write_route(body, names, routes[i], index_path(path, i));
+    Writer defs(w.stock());
+    names.write_definitions(defs);
+    for (const auto& text : {defs.text(), body.text()}) {
+        std::istringstream lines(text);
+        for (std::string l; std::getline(lines, l);) w.line(l);
+    }
+    for (auto& warning : body.warnings) w.warnings.push_back(warning);
+}
+
+struct SiteBlock {
+    std::vector<std::string> keys;
+    json routes;
+    std::vector<std::string> binds;
+};
+
+// "127.0.0.1:8080" -> ("127.0.0.1", "8080"); ":8080" -> ("", "8080").
+std::pair<std::string, std::string> split_listen(const std::string& listen, const std::string& path) {
+    // "tcp6/[::]:443" binds "tcp6/[::]"; "127.0.0.1:80" binds "127.0.0.1"; ":80" binds nothing.
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos) throw ExportError(path, "listen address without a port");
+    return {listen.substr(0, colon), listen.substr(colon + 1)};
+}
+
+} // namespace
+
+ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
+    Writer w(for_stock_caddy);
+    // Global options.
+    std::vector<std::string> global;
+    for (auto it = config.begin(); it != config.end(); ++it) {
+        if (it.key() == "admin") {
+            const json& a = it.value();
+            if (a.value("disabled", false)) global.push_back("admin off");
+            else if (a.contains("listen")) global.push_back("admin " + quote(a["listen"]));
+        } else if (it.key() != "apps") {
+            throw ExportError(it.key(), "has no Caddyfile export here yet");
+        }
+    }
+    const json apps = config.value("apps", json::object());
+    for (auto it = apps.begin(); it != apps.end(); ++it) {
+        if (it.key() == "traffic_metrics") {
+            if (for_stock_caddy) {
+                w.warnings.push_back("apps.traffic_metrics: ProxFlow's own; stock Caddy has no such option (left out)");
+                continue;
+            }
+            const json& t = it.value();
+            if (t.value("disabled", false)) global.push_back("traffic_metrics off");
+            std::vector<std::string> lines;
+            for (const char* k : {"geo_database", "geo_header", "client_ip_header"})
+                if (t.contains(k)) lines.push_back(std::string("\t") + k + " " + quote(t[k]));
+            if (t.contains("trusted_proxies")) {
+                std::string l = "\ttrusted_proxies";
+                for (const auto& r : t["trusted_proxies"]) l += " " + quote(r);
+                lines.push_back(l);
+            }
+            if (!lines.empty()) {
+                global.push_back("traffic_metrics {");
+                for (auto& l : lines) global.push_back(l);
+                global.push_back("}");
+            }
+        } else if (it.key() != "http") {
+            throw ExportError("apps." + it.key(), "this app has no Caddyfile export here yet");
+        }
+    }
+    const json http_app = apps.value("http", json::object());
+    const int http_port = http_app.value("http_port", 80), https_port = http_app.value("https_port", 443);
+    for (auto it = http_app.begin(); it != http_app.end(); ++it) {
+        const std::string& k = it.key();
+        if (k == "servers") continue;
+        if (k == "http_port" || k == "https_port") global.push_back(k + " " + str(it.value()));
+        else if (k == "grace_period" || k == "shutdown_delay") global.push_back(k + " " + duration(it.value(), "apps.http." + k));
+        else throw ExportError("apps.http." + k, "has no Caddyfile export here yet");
+    }
+    const json servers = http_app.value("servers", json::object());
+    std::vector<SiteBlock> sites;
+    for (auto it = servers.begin(); it != servers.end(); ++it) {
+        const std::string spath = "apps.http.servers." + it.key();
+        const json& server = it.value();
+        bool auto_https_off = false;
+        std::set<std::string> http_hosts;
+        for (auto f = server.begin(); f != server.end(); ++f) {
+            if (f.key() == "listen" || f.key() == "routes") continue;
+            if (f.key() == "automatic_https") {
+                for (auto a = f.value().begin(); a != f.value().end(); ++a) {
+                    static const std::map<std::string, std::string> global_forms{
+                        {"disable_redirects", "auto_https disable_redirects"},
+                        {"disable_certificates", "auto_https disable_certs"},
+                        {"ignore_loaded_certificates", "auto_https ignore_loaded_certs"}};
+                    if (a.key() == "disable" && a.value().get<bool>()) auto_https_off = true;
+                    else if (a.key() == "skip") for (const auto& h : a.value()) http_hosts.insert(h);
+                    else if (auto g = global_forms.find(a.key()); g != global_forms.end() && a.value().get<bool>()) {
+                        if (std::find(global.begin(), global.end(), g->second) == global.end()) global.push_back(g->second);
+                    } else throw ExportError(spath + ".automatic_https." + a.key(), "has no Caddyfile export here yet");
+                }
+                continue;
+            }
+            throw ExportError(spath + "." + f.key(), "server option has no Caddyfile export here yet");
+        }
+        if (auto_https_off && std::find(global.begin(), global.end(), "auto_https off") == global.end())
+            global.push_back("auto_https off");
+        const json listen = server.value("listen", json::array());
+        if (listen.empty()) throw ExportError(spath + ".listen", "a server without listen addresses has no site address");
+        std::set<std::string> ports, binds;
+        for (std::size_t i = 0; i < listen.size(); ++i) {
+            auto [host, port] = split_listen(listen[i], index_path(spath + ".listen", i));
+            ports.insert(port);
+            if (!host.empty()) binds.insert(host);
+        }
+        if (ports.size() != 1) throw ExportError(spath + ".listen", "listen addresses on several ports have no single site address");
+        if (!binds.empty() && binds.size() != listen.size())
+            throw ExportError(spath + ".listen", "a mix of bound and unbound addresses has no Caddyfile form");
+        const std::string port = *ports.begin();
+        auto key_for = [&](const std::string& host) {
+            const bool plain_http = port == std::to_string(http_port) || http_hosts.contains(host) || auto_https_off;
+            if (host.empty()) return ":" + port;
+            if (port == std::to_string(https_port) && !plain_http) return host;
+            if (port == std::to_string(http_port)) return "http://" + host;
+            return (plain_http ? "http://" : "") + host + ":" + port;
+        };
+        const json routes = server.value("routes", json::array());
+        const bool wrapped = !routes.empty() && std::all_of(routes.begin(), routes.end(), [](const json& r) {
+            return r.value("terminal", false) && (!r.contains("handle") || (r["handle"].size() == 1 && r["handle"][0].value("handler", "") == "subroute"));
+        });
+        if (!wrapped) {
+            sites.push_back({{key_for("")}, routes, {binds.begin(), binds.end()}});
+            continue;
+        }
+        for (std::size_t i = 0; i < routes.size(); ++i) {
+            const json& r = routes[i];
+            SiteBlock site;
+            site.binds.assign(binds.begin(), binds.end());
+            if (r.contains("match")) {
+                if (r["match"].size() != 1 || r["match"][0].size() != 1 || !r["match"][0].contains("host"))
+                    throw ExportError(index_path(spath + ".routes", i) + ".match", "a site matched by more than its hosts has no site address");
+                for (const auto& h : r["match"][0]["host"]) site.keys.push_back(key_for(h));
+            } else {
+                site.keys.push_back(key_for(""));
+            }
+            site.routes = r.contains("handle") ? r["handle"][0].value("routes", json::array()) : json::array();
+            sites.push_back(std::move(site));
+        }
+    }
+    // The global block last, once every server has said what it needs (auto_https off).
+    Writer out(for_stock_caddy);
+    if (!global.empty()) {
+        out.open("");
+        for (const auto& l : global) out.line(l);
+        out.close();
+    }
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        std::string keys;
+        for (const auto& k : sites[i].keys) keys += (keys.empty() ? "" : ", ") + k;
+        out.open(keys);
+        if (!sites[i].binds.empty()) {
+            std::string b = "bind";
+            for (const auto& h : sites[i].binds) b += " " + h;
+            out.line(b);
+        }
+        write_routes(out, sites[i].routes, "apps.http.servers.site" + std::to_string(i) + ".routes");
+        out.close();
+    }
+    for (auto& warning : w.warnings) out.warnings.push_back(warning);
+    std::string text = out.text();
+    // "{" alone opened the global block: drop the empty label the writer put before it.
+    if (text.starts_with(" {")) text.erase(0, 1);
+    return {format(text), out.warnings};
+}
+
+} // namespace proxflow::caddyfile

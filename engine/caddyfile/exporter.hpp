@@ -1,0 +1,26 @@
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace proxflow::caddyfile {
+
+// A part of a JSON config that a Caddyfile cannot say: where it is and why.
+struct ExportError : std::runtime_error {
+    ExportError(std::string path, const std::string& why) : std::runtime_error(path + ": " + why), path(std::move(path)) {}
+    std::string path;
+};
+
+struct ExportResult {
+    std::string caddyfile;
+    std::vector<std::string> warnings; // parts a stock Caddy would not understand (with --target caddy)
+};
+
+// Native JSON to a Caddyfile that adapts back to the same JSON (Caddy's adapter's inverse for
+// the directives ProxFlow adapts). for_stock_caddy: ProxFlow-only parts become warnings instead of
+// directives. Throws ExportError for what no Caddyfile can express.
+ExportResult export_caddyfile(const nlohmann::json& config, bool for_stock_caddy = false);
+
+} // namespace proxflow::caddyfile
