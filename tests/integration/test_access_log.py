@@ -125,6 +125,23 @@ class AccessLog(harness.ProxyTestCase):
         self.assertEqual((line["logger"], line["request"]["uri"]), ("http.log.access.site", "/static"))
         self.assertEqual(self.lines(), [])
 
+    def test_without_a_logging_writer_access_lines_go_to_stderr(self):
+        proxy = self.start(logging=False)
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/static?to=stderr")[0], 200)
+
+        def access_lines():
+            return [json.loads(l) for l in harness.log_of(proxy).splitlines() if l.startswith("{")]
+
+        wait_until(lambda: len(access_lines()) == 1, what="the access line on stderr")
+        self.assertEqual(access_lines()[0]["request"]["uri"], "/static?to=stderr")
+        self.assertFalse(os.path.exists(self.log_path))
+
+    def test_a_head_request_logs_no_body_bytes(self):
+        self.start()
+        self.assertEqual(http("HEAD", f"http://127.0.0.1:{self.port}/static")[0], 200)
+        (line,) = self.wait_for_lines(1)
+        self.assertEqual((line["request"]["method"], line["status"], line["size"]), ("HEAD", 200, 0))
+
     def test_without_a_logs_block_no_access_line_is_written(self):
         # srv0 has no logs block; srv1, in the same process and logging config, does: its line proves
         # the log is live, and srv0's requests (answered before it) left nothing.

@@ -172,6 +172,18 @@ class AdminApi(harness.ProxyTestCase):
         self.assertEqual(self.served("/"), (200, "no admin"))
         wait_until(lambda: not port_open(self.admin), what="the admin listener to close")
 
+    def test_load_that_moves_the_admin_address_moves_the_listener(self):
+        moved = free_port()
+        new = proxy_config(self.port, [static("moved")], admin_port=moved)
+        self.assertEqual(self.api("POST", "/load", new)[0], 200)
+        wait_until(lambda: port_open(moved), what="the admin API on its new address")
+        wait_until(lambda: not port_open(self.admin), what="the old admin address to close")
+        status, _, body = http("GET", f"http://127.0.0.1:{moved}/config/apps/http/servers/srv0/routes/0/handle/0/body")
+        self.assertEqual((status, json.loads(body)), (200, "moved"))
+        # The allowed Host follows the address: the old one is now foreign.
+        status, _, _ = http("GET", f"http://127.0.0.1:{moved}/config/", headers={"Host": f"127.0.0.1:{self.admin}"})
+        self.assertEqual(status, 403)
+
     # --- who may talk to it ------------------------------------------------------------------------
     def test_a_foreign_host_header_is_refused_with_403(self):
         self.assert_json_error(self.api("GET", "/config/", headers={"Host": "evil.example"}), 403, "evil.example")

@@ -109,6 +109,12 @@ class BadConfigs(harness.ProxyTestCase):
             self.assert_rejected(good_config(port), "apps.http.servers.srv0.listen", f"127.0.0.1:{port}",
                                  "in use", commands=("run",))
 
+    def test_an_admin_address_that_a_server_also_listens_on_fails_run_with_exit_1(self):
+        port = free_port()
+        config = good_config(port)
+        config["admin"] = {"listen": f"127.0.0.1:{port}"}
+        self.assert_rejected(config, "admin.listen", f"127.0.0.1:{port}", "in use", commands=("run",))
+
     def test_two_servers_on_one_address_are_rejected(self):
         def twice(c):
             c["apps"]["http"]["servers"]["srv1"] = copy.deepcopy(server(c))

@@ -125,6 +125,21 @@ class Cli(harness.ProxyTestCase):
                 self.assertEqual(res.returncode, 1, res.stderr)
                 self.assertIn("absent.json", res.stderr)
 
+    def test_run_with_adapter_caddyfile_reads_a_file_of_any_name_with_the_threads_asked(self):
+        port = free_port()
+        path = self.write("site.conf", caddyfile(port, "adapted"))
+        proxy = self.procs.start("proxflow-adapter", [harness.PROXFLOW, "run", "--config", path,
+                                                      "--adapter", "caddyfile", "--threads", "1"])
+        wait_until(lambda: proxy.poll() is None and port_open(port), what="proxflow to serve site.conf")
+        self.assertEqual(http("GET", f"http://127.0.0.1:{port}/")[2], b"adapted")
+        threads = len(os.listdir(f"/proc/{proxy.pid}/task"))
+        self.assertLessEqual(threads, 4, "one event loop, the background loop and the main thread")
+
+    def test_an_unknown_adapter_is_a_usage_error(self):
+        res = self.run_proxflow("validate", "--config", self.write("x.yaml", "a: 1"), "--adapter", "yaml")
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("yaml", res.stderr)
+
     # --- ./Caddyfile as the default ----------------------------------------------------------------
     def test_run_without_config_serves_the_caddyfile_in_the_working_directory(self):
         port = free_port()
@@ -163,6 +178,24 @@ class Cli(harness.ProxyTestCase):
                                            "--to", f"127.0.0.1:{a.port}"])
         wait_until(lambda: port_open(port), what="reverse-proxy to listen")
         self.assertEqual(http("GET", f"http://127.0.0.1:{port}/")[1].get("X-Backend"), "a")
+
+    def test_reverse_proxy_change_host_header_sends_the_upstream_address_as_host(self):
+        a = self.start_backend("named", "a")
+        port = free_port()
+        for flags, expected in (([], f"127.0.0.1:{port}"), (["--change-host-header"], f"127.0.0.1:{a.port}")):
+            with self.subTest(flags=flags):
+                proc = self.procs.start("reverse-proxy", [harness.PROXFLOW, "reverse-proxy", "--from", f"127.0.0.1:{port}",
+                                                          "--to", f"127.0.0.1:{a.port}", *flags])
+                wait_until(lambda: port_open(port), what="reverse-proxy to listen")
+                seen = json.loads(http("GET", f"http://127.0.0.1:{port}/")[2])
+                self.assertEqual(seen["headers"]["Host"], expected)
+                self.procs.stop(proc)
+                wait_until(lambda: not port_open(port), what="reverse-proxy to stop")
+
+    def test_reverse_proxy_from_https_is_refused_as_a_usage_error(self):
+        res = self.run_proxflow("reverse-proxy", "--from", "https://127.0.0.1:8443", "--to", "127.0.0.1:1")
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("TLS", res.stderr)
 
     def test_reverse_proxy_without_to_is_a_usage_error(self):
         res = self.run_proxflow("reverse-proxy", "--from", "127.0.0.1:1")
