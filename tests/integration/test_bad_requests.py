@@ -51,7 +51,7 @@ class BadRequests(harness.ProxyTestCase):
         self.port = free_port()
         self.proxy = self.start_proxflow(
             proxy_config(self.port, [reverse_proxy(self.backend.port)],
-                         server_extra={"read_header_timeout": "1s", "max_header_bytes": 4096}),
+                         server_extra={"read_header_timeout": "1s", "idle_timeout": "1s", "max_header_bytes": 4096}),
             wait_port=self.port)
 
     def seen(self):
@@ -188,6 +188,15 @@ class BadRequests(harness.ProxyTestCase):
         self.assertEqual(self.seen_paths(), [])
         self.assert_still_serving()
 
+    def test_a_malformed_chunk_size_never_reaches_the_upstream_or_desyncs(self):
+        request = (b"POST /badchunk HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   b"zz\r\nhello\r\n0\r\n\r\nGET /x HTTP/1.1\r\nHost: t\r\n\r\n")
+        data, closed = exchange(self.port, request)
+        self.assertIn(statuses(data), ([], [400]), data)  # a 400 or just a close; never a second response
+        self.assertTrue(closed)
+        self.assertNotIn("/x", self.seen_paths())
+        self.assert_still_serving()
+
     def test_an_obs_fold_header_never_desyncs_the_connection(self):
         # RFC 9112 §5.2: reject with 400, or replace each fold with spaces. A fold that looks like a
         # Content-Length must not become one, and exactly one response comes back.
@@ -260,6 +269,17 @@ class BadRequests(harness.ProxyTestCase):
         self.assertLess(time.monotonic() - t0, 2.6)
         s.close()
         self.assert_still_serving()
+
+    def test_an_idle_keep_alive_connection_is_closed_by_idle_timeout(self):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        self.addCleanup(s.close)
+        s.sendall(b"GET /ka HTTP/1.1\r\nHost: t\r\n\r\n")
+        self.assertEqual(statuses(s.recv(65536)), [200])
+        t0 = time.monotonic()
+        self.assertEqual(s.recv(4096), b"")  # closed without another byte
+        idle = time.monotonic() - t0
+        self.assertGreater(idle, 0.9)
+        self.assertLess(idle, 2.6)  # 1 s plus up to one once-a-second sweep
 
     def test_slowhttptest_slowloris_does_not_starve_normal_clients(self):
         report = os.path.join(self.tmp, "slowhttptest")
