@@ -194,6 +194,10 @@ class GracefulStop(harness.ProxyTestCase):
         ups = json.loads(http("GET", f"http://127.0.0.1:{self.admin}/reverse_proxy/upstreams")[2])
         return sum(u["num_requests"] for u in ups)
 
+    def active_connections(self):
+        metrics = http("GET", f"http://127.0.0.1:{self.admin}/metrics")[2].decode()
+        return int(float(re.search(r"^proxflow_http_connections_active (\S+)$", metrics, re.M).group(1)))
+
     def slow_request_in_background(self):
         result = {}
 
@@ -219,6 +223,22 @@ class GracefulStop(harness.ProxyTestCase):
         self.assertIn(b'"path": "/slow?ms=1500"', result["body"])
         self.assertGreater(result["took"], 1.4)
         self.assertEqual(self.proxy.wait(10), 0, harness.log_of(self.proxy))
+
+    def test_idle_and_silent_connections_do_not_hold_up_a_sigterm(self):
+        self.start()
+        kept = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        self.addCleanup(kept.close)
+        kept.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        self.assertIn(b"200 OK", kept.recv(65536))
+        silent = socket.create_connection(("127.0.0.1", self.port), timeout=5)  # never sends a byte
+        self.addCleanup(silent.close)
+        wait_until(lambda: self.active_connections() == 2, what="both connections to be accepted")
+        t0 = time.monotonic()
+        self.proxy.send_signal(signal.SIGTERM)
+        self.assertEqual(self.proxy.wait(10), 0, harness.log_of(self.proxy))
+        self.assertLess(time.monotonic() - t0, 2.0, "shutdown waited for idle connections (grace period)")
+        self.assertEqual(kept.recv(4096), b"")
+        self.assertEqual(silent.recv(4096), b"")
 
     def test_post_stop_stops_the_process_with_exit_0(self):
         self.start()
