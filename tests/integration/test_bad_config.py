@@ -109,6 +109,21 @@ class BadConfigs(harness.ProxyTestCase):
             self.assert_rejected(good_config(port), "apps.http.servers.srv0.listen", f"127.0.0.1:{port}",
                                  "in use", commands=("run",))
 
+    def test_a_port_held_by_another_proxflow_fails_run_with_exit_1(self):
+        # The engine binds with SO_REUSEPORT for its own threads; a second process must not share the port.
+        port = free_port()
+        self.start_proxflow(proxy_config(port, [{"handler": "static_response", "body": "first"}]), wait_port=port)
+        with socket.socket() as taken_reuseport:
+            taken_reuseport.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            taken_reuseport.bind(("127.0.0.1", 0))
+            taken_reuseport.listen()
+            other = taken_reuseport.getsockname()[1]
+            for held in (port, other):
+                with self.subTest(held_by="proxflow" if held == port else "a SO_REUSEPORT socket"):
+                    self.assert_rejected(good_config(held), "apps.http.servers.srv0.listen", f"127.0.0.1:{held}",
+                                         "in use", name=f"second-{held}.json", commands=("run",))
+        self.assertEqual(http("GET", f"http://127.0.0.1:{port}/")[2], b"first")
+
     def test_an_admin_address_that_a_server_also_listens_on_fails_run_with_exit_1(self):
         port = free_port()
         config = good_config(port)
