@@ -157,6 +157,22 @@ class AccessLog(harness.ProxyTestCase):
         lines = self.wait_for_lines(1)
         self.assertEqual([line["request"]["uri"] for line in lines], ["/static?logged"])
 
+    def test_a_reload_after_the_log_was_moved_away_writes_a_new_file(self):
+        admin = free_port()
+        config = proxy_config(self.port, None, routes=routes_for(self.backend.port), admin_port=admin,
+                              server_extra={"logs": {}})
+        config["logging"] = {"logs": {"default": {"writer": {"output": "file", "filename": self.log_path}}}}
+        self.start_proxflow(config, wait_port=self.port)
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/static?before")[0], 200)
+        self.wait_for_lines(1)
+        os.rename(self.log_path, self.log_path + ".1")  # as logrotate does
+        status, _, body = http("POST", f"http://127.0.0.1:{admin}/load", body=json.dumps(config).encode(),
+                               headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/static?after")[0], 200)
+        self.assertEqual([l["request"]["uri"] for l in self.wait_for_lines(1)], ["/static?after"])
+        self.assertEqual([l["request"]["uri"] for l in self.lines(self.log_path + ".1")], ["/static?before"])
+
     def test_without_logs_or_logging_no_file_is_written(self):
         self.start(server_logs=False, logging=False)
         for _ in range(5):

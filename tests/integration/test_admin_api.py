@@ -132,6 +132,34 @@ class AdminApi(harness.ProxyTestCase):
         self.assert_json_error(self.api("POST", "/config/apps/http/servers/srv0/routes/0/handle/0/body", b"{not json"), 400)
         self.assertEqual(self.served("/a"), (200, "route a"))
 
+    def test_adding_a_server_by_path_opens_its_listener_and_deleting_it_closes_it(self):
+        extra = free_port()
+        srv1 = {"listen": [f"127.0.0.1:{extra}"], "routes": [{"handle": [static("second server")]}]}
+        self.assertEqual(self.api("POST", "/config/apps/http/servers/srv1", srv1)[0], 200)
+        self.assertEqual(http("GET", f"http://127.0.0.1:{extra}/")[2], b"second server")
+        self.assertEqual(self.api("DELETE", "/config/apps/http/servers/srv1")[0], 200)
+        wait_until(lambda: not port_open(extra), what="the deleted server's listener to close")
+        self.assertEqual(self.served("/a"), (200, "route a"))
+
+    def test_concurrent_loads_leave_one_consistent_config(self):
+        import threading
+        results = []
+
+        def load(n):
+            results.append(self.api("POST", "/load", proxy_config(self.port, [static(f"config {n}")],
+                                                                  admin_port=self.admin))[0])
+
+        threads = [threading.Thread(target=load, args=(n,)) for n in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        self.assertEqual(results, [200] * 12)
+        running = json.loads(self.api("GET", "/config/apps/http/servers/srv0/routes/0/handle/0/body")[2])
+        self.assertRegex(running, r"^config \d+$")
+        for _ in range(5):  # every worker thread serves the config the API reports
+            self.assertEqual(self.served("/"), (200, running))
+
     # --- /load -------------------------------------------------------------------------------------
     def test_load_with_json_replaces_the_whole_config(self):
         new = proxy_config(self.port, [static("loaded json")], admin_port=self.admin)
