@@ -33,7 +33,7 @@ bool haveCaddyfileAdapter() {
 QString configText(const nlohmann::json& config) {
 #ifdef PROXFLOW_UI_HAVE_EXPORTER
     try {
-        return QString::fromStdString(caddyfile::export_caddyfile(config));
+        return QString::fromStdString(caddyfile::export_caddyfile(config).caddyfile);
     } catch (const std::exception& e) {
         return QStringLiteral("# cannot export this config as a Caddyfile: %1\n").arg(QString::fromStdString(e.what())) +
                QString::fromStdString(config.dump(2));
