@@ -7,7 +7,7 @@ namespace proxflow {
 std::string tick_event(const metrics::Snapshot& snap) {
     nlohmann::json countries = nlohmann::json::array();
     for (const auto& c : snap.countries)
-        countries.push_back({{"code", c.code}, {"requests", c.requests}, {"mean_latency_ms", c.mean_latency_ms}});
+        countries.push_back({{"code", c.code}, {"continent", c.continent}, {"requests", c.requests}, {"mean_latency_ms", c.mean_latency_ms}});
     const nlohmann::json data{
         {"t", snap.taken_unix_ms},
         {"requests", snap.requests},

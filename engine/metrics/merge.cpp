@@ -1,5 +1,7 @@
 #include "metrics/merge.hpp"
 
+#include "metrics/continents.hpp"
+
 #include <algorithm>
 
 namespace proxflow::metrics {
@@ -87,7 +89,8 @@ void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_
             latency_us += t->country_latency_us(slot);
         }
         if (!requests) continue;
-        out.countries.push_back({country_code(slot), requests, static_cast<double>(latency_us) / requests / 1000.0});
+        const std::string code = country_code(slot);
+        out.countries.push_back({code, std::string(continent_of(code)), requests, static_cast<double>(latency_us) / requests / 1000.0});
     }
     std::sort(out.countries.begin(), out.countries.end(), [](const auto& a, const auto& b) { return a.requests > b.requests; });
 }

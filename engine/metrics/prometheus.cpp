@@ -1,6 +1,7 @@
 #include "metrics/prometheus.hpp"
 
 #include <cstdio>
+#include <map>
 
 namespace proxflow::metrics {
 namespace {
@@ -100,6 +101,15 @@ std::string render_prometheus(const Snapshot& snap) {
     family(out, "proxflow_http_requests_by_country_total", "counter", "Requests by client country (ISO 3166 alpha-2, local, unknown).");
     for (const auto& c : snap.countries)
         sample(out, "proxflow_http_requests_by_country_total", "country=\"" + escape_label(c.code) + "\"", static_cast<double>(c.requests));
+
+    family(out, "proxflow_http_requests_by_continent_total", "counter", "Requests by client continent (AF, AN, AS, EU, NA, OC, SA).");
+    {
+        std::map<std::string, std::uint64_t> continents;
+        for (const auto& c : snap.countries)
+            if (!c.continent.empty()) continents[c.continent] += c.requests;
+        for (const auto& [continent, requests] : continents)
+            sample(out, "proxflow_http_requests_by_continent_total", "continent=\"" + continent + "\"", static_cast<double>(requests));
+    }
 
     family(out, "proxflow_reverse_proxy_upstreams_healthy", "gauge", "1 when the upstream is healthy, by upstream.");
     for (const auto& u : snap.upstreams)

@@ -45,6 +45,7 @@ struct UpstreamStats {
 
 struct CountryStats {
     std::string code;      // ISO 3166 alpha-2, or "local" for private/loopback clients, "unknown"
+    std::string continent; // AF, AN, AS, EU, NA, OC, SA; empty for local and unknown
     std::uint64_t requests = 0;
     double mean_latency_ms = 0;
 };

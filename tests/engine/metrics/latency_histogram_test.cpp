@@ -65,6 +65,8 @@ private slots:
         QCOMPARE(snap.series.back().requests, std::uint64_t(40));
         QCOMPARE(snap.countries.front().code, std::string("local"));
         QCOMPARE(snap.countries.back().code, std::string("DE"));
+        QCOMPARE(snap.countries.back().continent, std::string("EU"));
+        QCOMPARE(snap.countries.front().continent, std::string()); // local has no continent
 
         Snapshot later;
         merge_threads({&a, &b}, now + 20, later); // 20 s later the 10 s window is empty again
