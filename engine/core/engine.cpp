@@ -152,14 +152,16 @@ metrics::Snapshot Engine::metrics_snapshot(bool with_series) const {
     std::vector<const metrics::ThreadMetrics*> threads;
     for (const auto& worker : workers_) threads.push_back(&worker->metrics);
     metrics::merge_threads(threads, duration_cast<seconds>(now).count(), snap, with_series);
-    for (const auto& server : server_metrics_.all()) {
+    const auto stats_of = [](const metrics::ServerMetrics& m) {
         metrics::ServerStats stats;
-        stats.name = server->name;
-        stats.requests = server->requests.load(std::memory_order_relaxed);
-        for (int i = 0; i < 5; ++i) stats.status_classes[i] = server->status_classes[i].load(std::memory_order_relaxed);
-        stats.latency.add(server->latency);
-        snap.servers.push_back(std::move(stats));
-    }
+        stats.name = m.name;
+        stats.requests = m.requests.load(std::memory_order_relaxed);
+        for (int i = 0; i < 5; ++i) stats.status_classes[i] = m.status_classes[i].load(std::memory_order_relaxed);
+        stats.latency.add(m.latency);
+        return stats;
+    };
+    for (const auto& server : server_metrics_.servers()) snap.servers.push_back(stats_of(*server));
+    for (const auto& route : server_metrics_.routes()) snap.routes.push_back(stats_of(*route));
     for (const auto& host : hosts_.all()) {
         metrics::UpstreamStats stats;
         stats.address = host->dial;

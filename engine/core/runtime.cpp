@@ -101,8 +101,9 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
                     const std::string spath = s.path_of(it.key());
                     s.skip(it.key());
                     auto server = read_server(it.key(), it.value(), spath, logging, build, https_port);
-                    server->metrics = server_metrics ? server_metrics->get(it.key())
+                    server->metrics = server_metrics ? server_metrics->server(it.key())
                                                      : std::make_shared<metrics::ServerMetrics>(it.key());
+                    server->routes.attach_metrics(server_metrics, it.key());
                     for (std::size_t i = 0; i < server->listen.size(); ++i) {
                         const auto key = server->listen[i].key();
                         if (runtime->by_listener.contains(key))

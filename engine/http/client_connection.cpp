@@ -64,8 +64,9 @@ void record_metrics(Worker& worker, const Runtime& runtime, const ServerRuntime&
     if (!runtime.traffic->enabled) return;
     const auto latency = std::chrono::steady_clock::now() - ctx.started;
     worker.metrics.request_finished(ctx.status, latency, ctx.bytes_read, ctx.bytes_written, country_slot);
-    server.metrics->record(ctx.status, static_cast<std::uint64_t>(
-                                           std::chrono::duration_cast<std::chrono::microseconds>(latency).count()));
+    const auto micros = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(latency).count());
+    server.metrics->record(ctx.status, micros);
+    if (ctx.route_metrics) ctx.route_metrics->record(ctx.status, micros);
 }
 
 struct Tracked {

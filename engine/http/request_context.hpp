@@ -10,6 +10,9 @@
 namespace proxflow {
 
 class HeaderOps;
+namespace metrics {
+struct ServerMetrics;
+}
 class ConnectionPool;
 struct ServerRuntime;
 
@@ -41,6 +44,9 @@ struct RequestContext {
     // The client's own framing, read before handlers rewrite the request for an upstream.
     unsigned client_version = 11;
     bool client_keep_alive = true;
+
+    // The counters of the first top-level route that matched (per-route metrics).
+    metrics::ServerMetrics* route_metrics = nullptr;
 
     // Set while the engine shuts down: long-lived responses (event streams) end early.
     const bool* shutting_down = nullptr;

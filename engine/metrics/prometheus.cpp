@@ -89,6 +89,17 @@ std::string render_prometheus(const Snapshot& snap) {
     for (const auto& s : snap.servers)
         histogram(out, "proxflow_http_request_duration_seconds", "server=\"" + escape_label(s.name) + "\"", s.latency);
 
+    // Per route: the server's top-level routes, "srv0 routes[2]" split into its two labels.
+    const auto route_labels = [](const ServerStats& r) {
+        const auto space = r.name.find(' ');
+        return "server=\"" + escape_label(r.name.substr(0, space)) + "\",route=\"" +
+               escape_label(space == std::string::npos ? "" : r.name.substr(space + 1)) + "\"";
+    };
+    family(out, "proxflow_http_route_requests_total", "counter", "Requests by the first top-level route that matched.");
+    for (const auto& r : snap.routes) sample(out, "proxflow_http_route_requests_total", route_labels(r), static_cast<double>(r.requests));
+    family(out, "proxflow_http_route_request_duration_seconds", "histogram", "Request duration by top-level route.");
+    for (const auto& r : snap.routes) histogram(out, "proxflow_http_route_request_duration_seconds", route_labels(r), r.latency);
+
     family(out, "proxflow_http_requests_in_flight", "gauge", "Requests being handled now.");
     sample(out, "proxflow_http_requests_in_flight", "", static_cast<double>(snap.active_requests));
     family(out, "proxflow_http_connections_active", "gauge", "Open client connections.");

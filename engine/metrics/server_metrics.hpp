@@ -28,24 +28,31 @@ struct ServerMetrics {
     }
 };
 
+// Counters of servers and of their top-level routes, by name, kept across reloads.
 class ServerMetricsRegistry {
 public:
-    std::shared_ptr<ServerMetrics> get(const std::string& name) {
+    std::shared_ptr<ServerMetrics> server(const std::string& name) { return get(servers_, name); }
+    // name: "srv0 routes[2]".
+    std::shared_ptr<ServerMetrics> route(const std::string& name) { return get(routes_, name); }
+    std::vector<std::shared_ptr<ServerMetrics>> servers() const { return all(servers_); }
+    std::vector<std::shared_ptr<ServerMetrics>> routes() const { return all(routes_); }
+
+private:
+    using Map = std::map<std::string, std::shared_ptr<ServerMetrics>>;
+    std::shared_ptr<ServerMetrics> get(Map& map, const std::string& name) {
         std::lock_guard lock(mutex_);
-        auto& slot = servers_[name];
+        auto& slot = map[name];
         if (!slot) slot = std::make_shared<ServerMetrics>(name);
         return slot;
     }
-    std::vector<std::shared_ptr<ServerMetrics>> all() const {
+    std::vector<std::shared_ptr<ServerMetrics>> all(const Map& map) const {
         std::lock_guard lock(mutex_);
         std::vector<std::shared_ptr<ServerMetrics>> out;
-        for (const auto& [name, m] : servers_) out.push_back(m);
+        for (const auto& [name, m] : map) out.push_back(m);
         return out;
     }
-
-private:
     mutable std::mutex mutex_;
-    std::map<std::string, std::shared_ptr<ServerMetrics>> servers_;
+    Map servers_, routes_;
 };
 
 } // namespace proxflow::metrics

@@ -62,6 +62,7 @@ struct Snapshot {
     std::vector<SeriesPoint> series; // the last 300 seconds, oldest first
     HistogramCounts latency;          // every request since start
     std::vector<ServerStats> servers;
+    std::vector<ServerStats> routes;      // a server's top-level routes, named "srv0 routes[2]"
     std::vector<UpstreamStats> upstreams;
     std::vector<CountryStats> countries; // busiest first
 };

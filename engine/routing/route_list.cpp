@@ -1,5 +1,7 @@
 #include "routing/route_list.hpp"
 
+#include "http/request_context.hpp"
+
 #include <algorithm>
 
 namespace proxflow {
@@ -25,6 +27,13 @@ RouteList RouteList::from_json(const json& value, const std::string& path, Build
     return list;
 }
 
+void RouteList::attach_metrics(metrics::ServerMetricsRegistry* registry, const std::string& server_name) {
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        const std::string name = server_name + " routes[" + std::to_string(i) + "]";
+        routes_[i].metrics = registry ? registry->route(name) : std::make_shared<metrics::ServerMetrics>(name);
+    }
+}
+
 awaitable<bool> RouteList::run(RequestContext& ctx) const {
     std::vector<std::string_view> groups_used;
     for (const auto& route : routes_) {
@@ -33,6 +42,7 @@ awaitable<bool> RouteList::run(RequestContext& ctx) const {
             continue;
         if (!route.match.match(ctx)) continue;
         if (!route.group.empty()) groups_used.push_back(route.group);
+        if (route.metrics && !ctx.route_metrics) ctx.route_metrics = route.metrics.get();
         for (const auto& handler : route.handle)
             if (co_await handler->handle(ctx)) co_return true;
         if (route.terminal) co_return true;

@@ -1,5 +1,6 @@
 #pragma once
 #include "http/handler.hpp"
+#include "metrics/server_metrics.hpp"
 #include "routing/matcher.hpp"
 
 #include <string>
@@ -15,6 +16,8 @@ public:
     // Returns true when the chain ended (a response was written or a terminal route ran).
     awaitable<bool> run(RequestContext& ctx) const;
     bool empty() const { return routes_.empty(); }
+    // Gives each route its counters (a server's top-level routes: "srv0 routes[2]").
+    void attach_metrics(metrics::ServerMetricsRegistry* registry, const std::string& server_name);
 
 private:
     struct Route {
@@ -22,6 +25,7 @@ private:
         std::vector<HandlerPtr> handle;
         std::string group;
         bool terminal = false;
+        std::shared_ptr<metrics::ServerMetrics> metrics;
     };
     std::vector<Route> routes_;
 };

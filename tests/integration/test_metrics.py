@@ -253,6 +253,26 @@ class Countries(MetricsTestCase):
         self.assertIn("missing.mmdb", log)
 
 
+class PerRoute(MetricsTestCase):
+    def test_each_top_level_route_counts_its_own_requests(self):
+        self.backend = self.start_backend("named")
+        self.port, self.admin = free_port(), free_port()
+        routes = [{"match": [{"path": ["/api/*"]}], "handle": [reverse_proxy(self.backend.port)]},
+                  {"handle": [{"handler": "static_response", "status_code": 404}]}]
+        self.start_proxflow(proxy_config(self.port, [], admin_port=self.admin, routes=routes), wait_port=self.port)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        for path in ["/api/a"] * 7 + ["/elsewhere"] * 3:
+            conn.request("GET", path)
+            conn.getresponse().read()
+        samples, _ = scrape(self.admin)
+        per_route = {dict(labels)["route"]: v for (name, labels), v in samples.items()
+                     if name == "proxflow_http_route_requests_total" and dict(labels)["server"] == "srv0"}
+        self.assertEqual(per_route, {"routes[0]": 7, "routes[1]": 3})
+        counts = {dict(labels)["route"]: v for (name, labels), v in samples.items()
+                  if name == "proxflow_http_route_request_duration_seconds_count" and dict(labels)["server"] == "srv0"}
+        self.assertEqual(counts, {"routes[0]": 7, "routes[1]": 3})
+
+
 class Disabled(MetricsTestCase):
     def test_disabled_traffic_metrics_count_nothing(self):
         self.start_proxy({"disabled": True, "trusted_proxies": ["127.0.0.1"]})
