@@ -100,10 +100,10 @@ class ProxyTestCase(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="proxflow-it-")
         self.procs = Processes(self.tmp)
-
-    def tearDown(self):
-        self.procs.stop_all()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        # Cleanups run even when a subclass's setUp fails after starting processes (tearDown
+        # would not), so nothing outlives its test.
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+        self.addCleanup(self.procs.stop_all)
 
     # --- backends -------------------------------------------------------------------------------
     def start_backend(self, name, *args, port=None):

@@ -23,7 +23,6 @@ def routes_for(backend_port):
 class AccessLog(harness.ProxyTestCase):
     def setUp(self):
         super().setUp()
-        self.addCleanup(self.procs.stop_all)  # also when the rest of setUp fails
         self.log_path = os.path.join(self.tmp, "access.log")
         self.backend = self.start_backend("named", "logged")
         self.port = free_port()

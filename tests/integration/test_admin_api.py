@@ -20,7 +20,6 @@ def route(path, body):
 class AdminApi(harness.ProxyTestCase):
     def setUp(self):
         super().setUp()
-        self.addCleanup(self.procs.stop_all)  # also when the rest of setUp fails
         self.port, self.admin = free_port(), free_port()
         self.config = proxy_config(self.port, None, admin_port=self.admin,
                                    routes=[route("/a", "route a"), route("/b", "route b")])

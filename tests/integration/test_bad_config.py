@@ -158,7 +158,6 @@ class BadConfigs(harness.ProxyTestCase):
 class BadConfigThroughAdmin(harness.ProxyTestCase):
     def setUp(self):
         super().setUp()
-        self.addCleanup(self.procs.stop_all)  # also when the rest of setUp fails
         self.port, self.admin = free_port(), free_port()
         self.config = proxy_config(self.port, [{"handler": "static_response", "body": "still the old one"}],
                                    admin_port=self.admin)

@@ -45,7 +45,6 @@ def statuses(data):
 class BadRequests(harness.ProxyTestCase):
     def setUp(self):
         super().setUp()
-        self.addCleanup(self.procs.stop_all)  # also when the rest of setUp fails
         self.seen_log = os.path.join(self.tmp, "seen.log")
         open(self.seen_log, "w").close()
         self.backend = self.start_backend("recording", self.seen_log)

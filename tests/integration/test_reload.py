@@ -33,7 +33,6 @@ def parse_wrk(output):
 class ReloadUnderLoad(harness.ProxyTestCase):
     def setUp(self):
         super().setUp()
-        self.addCleanup(self.procs.stop_all)  # also when the rest of setUp fails
         self.nginx = [self.start_nginx(body=f"nginx {name}\n") for name in ("a", "b")]
         self.port = free_port()
 
