@@ -8,7 +8,7 @@ import ProxFlow.Ui
 Rectangle {
     id: banner
     required property ConfigDocument document
-    visible: document.errorMessage !== ""
+    visible: document !== null && document.errorMessage !== ""
     implicitHeight: visible ? text.implicitHeight + 16 : 0
     radius: 4
     color: "#33dc2626"
@@ -20,7 +20,7 @@ Rectangle {
         anchors.fill: parent
         anchors.margins: 8
         wrapMode: Text.Wrap
-        text: banner.document.errorPath !== ""
+        text: !banner.document ? "" : banner.document.errorPath !== ""
               ? qsTr("%1 — at %2").arg(banner.document.errorMessage).arg(banner.document.errorPath)
               : banner.document.errorMessage
     }

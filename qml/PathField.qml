@@ -12,7 +12,8 @@ ColumnLayout {
     property string label
     property string placeholder
     property bool list: false // comma-separated into a JSON array of strings
-    readonly property string error: document.errorPath, document.errorFor(path)
+    // errorPath is read so the binding follows errorChanged.
+    readonly property string error: document && document.errorPath !== undefined ? document.errorFor(path) : ""
     property alias field: input
 
     spacing: 2

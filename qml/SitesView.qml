@@ -135,7 +135,7 @@ Item {
                 id: routeList
                 objectName: "routeList"
                 Layout.fillWidth: true
-                Layout.preferredHeight: Math.min(contentHeight, 220)
+                Layout.preferredHeight: Math.min(count * 44, 220)
                 clip: true
                 model: routes
                 currentIndex: 0

@@ -76,7 +76,7 @@ public:
 
     // The field under `path` shows `message` when the engine's error names it or something inside.
     Q_INVOKABLE QString errorFor(const QString& path) const;
-    void setError(const QString& path, const QString& message);
+    Q_INVOKABLE void setError(const QString& path, const QString& message);
 
     // Atomic save (QSaveFile) and restore; the default file lives under AppConfigLocation.
     static QString defaultFile();

@@ -27,6 +27,17 @@ QVariant RowListModel::value(int row, const QString& role) const { return get(ro
 void RowListModel::setRows(QList<QVariantMap> rows) {
     const int before = static_cast<int>(rows_.size());
     const int after = static_cast<int>(rows.size());
+    // Rows keep their identity (the first role) across appends and truncations; anything else resets.
+    bool prefix = true;
+    const QString key = roles_.value(0);
+    for (int i = 0; i < std::min(before, after) && prefix; ++i) prefix = rows_[i].value(key) == rows[i].value(key);
+    if (before != after && !prefix) {
+        beginResetModel();
+        rows_ = std::move(rows);
+        endResetModel();
+        emit countChanged();
+        return;
+    }
     if (after > before) {
         beginInsertRows({}, before, after - 1);
         rows_ = std::move(rows);

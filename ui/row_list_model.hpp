@@ -6,7 +6,8 @@
 namespace proxflow::ui {
 
 // A list model whose rows are recomputed as a whole (from the config or a metrics snapshot) and
-// applied as inserts, removals and dataChanged, so views keep their selection and scroll position.
+// applied as appends, truncations and dataChanged when rows keep their keys (the first role), so
+// views keep their selection and scroll position; other changes reset the model.
 class RowListModel : public QAbstractListModel {
     Q_OBJECT
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)

@@ -1,0 +1,105 @@
+// ConfigDocument: edits by JSON path, undo/redo, the unsaved marker, atomic save and restore.
+#include "config_document.hpp"
+
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace proxflow::ui;
+
+class ConfigDocumentTest : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void paths_read_and_write_the_engines_notation() {
+        const JsonPath p(QStringLiteral("apps.http.servers.srv0.routes[0].handle[1].upstreams[2].dial"));
+        QCOMPARE(p.steps().size(), std::size_t(11));
+        QCOMPARE(p.text(), QStringLiteral("apps.http.servers.srv0.routes[0].handle[1].upstreams[2].dial"));
+        json root = json::object();
+        p.make(root) = "127.0.0.1:1";
+        QCOMPARE(root["apps"]["http"]["servers"]["srv0"]["routes"][0]["handle"][1]["upstreams"][2]["dial"], json("127.0.0.1:1"));
+        QVERIFY(p.remove(root));
+        QVERIFY(!p.find(root));
+    }
+
+    void an_error_covers_its_field_and_nothing_beside_it() {
+        QVERIFY(pathCovers("a.routes[0]", "a.routes[0].handle[0]"));
+        QVERIFY(pathCovers("a.routes[0].x", "a.routes[0].x"));
+        QVERIFY(!pathCovers("a.routes[1]", "a.routes[10].x"));
+        QVERIFY(!pathCovers("", "a"));
+    }
+
+    void typing_into_one_field_is_one_undo_step() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        doc.setText("apps.http.servers.site0.routes[0].handle[0].upstreams[0].dial", "1");
+        doc.setText("apps.http.servers.site0.routes[0].handle[0].upstreams[0].dial", "12");
+        doc.setText("apps.http.servers.site0.routes[0].handle[0].upstreams[0].dial", "127.0.0.1:9");
+        QCOMPARE(doc.textAt("apps.http.servers.site0.routes[0].handle[0].upstreams[0].dial"), QStringLiteral("127.0.0.1:9"));
+        doc.undo();
+        QCOMPARE(doc.textAt("apps.http.servers.site0.routes[0].handle[0].upstreams[0].dial"), QString());
+        QCOMPARE(doc.serverNames(), QStringList{"site0"});
+        doc.undo();
+        QVERIFY(doc.empty());
+        QVERIFY(!doc.canUndo());
+        doc.redo();
+        doc.redo();
+        QCOMPARE(doc.textAt("apps.http.servers.site0.routes[0].handle[0].upstreams[0].dial"), QStringLiteral("127.0.0.1:9"));
+    }
+
+    void text_keeps_numbers_numbers_and_lists_split_on_commas() {
+        ConfigDocument doc;
+        doc.setText("a.status_code", "404");
+        QCOMPARE(doc.root()["a"]["status_code"], json(404));
+        doc.setList("a.listen", ":80, 127.0.0.1:81 ,");
+        QCOMPARE(doc.root()["a"]["listen"], json::array({":80", "127.0.0.1:81"}));
+        doc.setList("a.weights", "3, 1");
+        QCOMPARE(doc.root()["a"]["weights"], json::array({3, 1}));
+        doc.setText("a.status_code", "");
+        QVERIFY(!doc.root()["a"].contains("status_code"));
+    }
+
+    void routes_reorder_and_handlers_switch_kind() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        doc.addRoute("site0", "static_response");
+        doc.move("apps.http.servers.site0.routes", 1, 0);
+        QCOMPARE(doc.textAt("apps.http.servers.site0.routes[0].handle[0].handler"), QStringLiteral("static_response"));
+        doc.setHandlerType("apps.http.servers.site0.routes[0].handle[0]", "redirect");
+        QCOMPARE(doc.value("apps.http.servers.site0.routes[0].handle[0].status_code").toInt(), 302);
+        QCOMPARE(doc.proxyHandlers().size(), 1);
+        QCOMPARE(doc.proxyHandlers()[0].toMap()["path"].toString(), QStringLiteral("apps.http.servers.site0.routes[1].handle[0]"));
+    }
+
+    void dirty_until_saved_and_restored_as_saved() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("config.json");
+        ConfigDocument doc;
+        QSignalSpy dirty(&doc, &ConfigDocument::dirtyChanged);
+        doc.addSite(":8080", "example.com");
+        QVERIFY(doc.dirty());
+        QVERIFY(doc.save(file));
+        QVERIFY(!doc.dirty());
+        QCOMPARE(dirty.count(), 2);
+        doc.undo();
+        QVERIFY(doc.dirty());
+        doc.redo();
+        QVERIFY(!doc.dirty());
+
+        ConfigDocument restored;
+        QVERIFY(restored.restore(file));
+        QCOMPARE(restored.root(), doc.root());
+        QVERIFY(!restored.dirty());
+        QVERIFY(!restored.canUndo());
+        QVERIFY(!restored.restore(dir.filePath("missing.json")));
+    }
+
+    void the_default_file_lives_under_the_app_config_location() {
+        QVERIFY(ConfigDocument::defaultFile().startsWith(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)));
+    }
+};
+
+QTEST_GUILESS_MAIN(ConfigDocumentTest)
+#include "config_document_test.moc"

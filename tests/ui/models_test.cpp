@@ -1,0 +1,177 @@
+// The list models over the config and over metric snapshots, checked by QAbstractItemModelTester.
+#include "config_document.hpp"
+#include "country_model.hpp"
+#include "history_model.hpp"
+#include "route_list_model.hpp"
+#include "site_list_model.hpp"
+#include "traffic_stats.hpp"
+#include "upstream_list_model.hpp"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace proxflow::ui;
+using proxflow::metrics::Snapshot;
+
+namespace {
+QVariant role(const QAbstractItemModel& m, int row, const char* name) {
+    return m.data(m.index(row, 0), m.roleNames().key(name));
+}
+}
+
+class ModelsTest : public QObject {
+    Q_OBJECT
+private slots:
+    void sites_follow_the_servers_of_the_config() {
+        ConfigDocument doc;
+        SiteListModel sites;
+        QAbstractItemModelTester tester(&sites, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        sites.setDocument(&doc);
+        QCOMPARE(sites.rowCount(), 0);
+        doc.addSite(":8080", "a.example");
+        doc.addSite("127.0.0.1:9090");
+        QCOMPARE(sites.rowCount(), 2);
+        QCOMPARE(role(sites, 0, "listen").toString(), QStringLiteral(":8080"));
+        QCOMPARE(role(sites, 0, "hosts").toString(), QStringLiteral("a.example"));
+        QCOMPARE(sites.indexOf("site1"), 1);
+
+        Snapshot snap;
+        snap.servers.push_back({.name = "site1", .requests = 42, .status_classes = {0, 0, 0, 0, 2}, .latency = {}});
+        sites.updateLive(snap);
+        QCOMPARE(role(sites, 1, "requests").toULongLong(), 42ull);
+        QCOMPARE(role(sites, 1, "errors").toULongLong(), 2ull);
+        doc.remove("apps.http.servers.site0");
+        QCOMPARE(sites.rowCount(), 1);
+        doc.undo();
+        QCOMPARE(sites.rowCount(), 2);
+    }
+
+    void routes_show_matchers_and_handler_kind() {
+        ConfigDocument doc;
+        doc.addSite(":8080", "a.example");
+        doc.addRoute("site0", "redirect");
+        RouteListModel routes;
+        QAbstractItemModelTester tester(&routes, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        routes.setDocument(&doc);
+        routes.setServerName("site0");
+        QCOMPARE(routes.rowCount(), 2);
+        QCOMPARE(role(routes, 0, "hosts").toString(), QStringLiteral("a.example"));
+        QCOMPARE(role(routes, 0, "handler").toString(), QStringLiteral("reverse_proxy"));
+        QCOMPARE(role(routes, 1, "handler").toString(), QStringLiteral("redirect"));
+        QCOMPARE(role(routes, 1, "paths").toString(), QStringLiteral("/new/*"));
+        doc.setHeaderMatch(role(routes, 1, "path").toString(), "X-Canary: 1");
+        QCOMPARE(role(routes, 1, "headers").toString(), QStringLiteral("X-Canary: 1"));
+        routes.setServerName("nope");
+        QCOMPARE(routes.rowCount(), 0);
+    }
+
+    void upstreams_join_config_and_live_state_by_dial() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        const QString handler = "apps.http.servers.site0.routes[0].handle[0]";
+        doc.addUpstream(handler, "127.0.0.1:1");
+        doc.addUpstream(handler, "127.0.0.1:2");
+        doc.setText(handler + ".health_checks.passive.max_fails", "2");
+        TrafficStats traffic;
+        UpstreamListModel upstreams;
+        QAbstractItemModelTester tester(&upstreams, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        upstreams.setDocument(&doc);
+        upstreams.setHandlerPath(handler);
+        upstreams.setTraffic(&traffic);
+        QCOMPARE(upstreams.rowCount(), 2);
+        QCOMPARE(role(upstreams, 1, "known").toBool(), false);
+
+        Snapshot snap;
+        proxflow::metrics::UpstreamStats up;
+        up.address = "127.0.0.1:2";
+        up.active_requests = 3;
+        up.requests = 10;
+        up.fails = 2; // reaches max_fails: passively unhealthy although active checks say healthy
+        snap.upstreams.push_back(up);
+        traffic.update(snap);
+        QCOMPARE(role(upstreams, 1, "known").toBool(), true);
+        QCOMPARE(role(upstreams, 1, "inFlight").toInt(), 3);
+        QCOMPARE(role(upstreams, 1, "requests").toULongLong(), 10ull);
+        QCOMPARE(role(upstreams, 1, "healthy").toBool(), false);
+        QCOMPARE(role(upstreams, 0, "healthy").toBool(), true);
+        doc.remove(handler + ".upstreams[0]");
+        QCOMPARE(upstreams.rowCount(), 1);
+        QCOMPARE(role(upstreams, 0, "dial").toString(), QStringLiteral("127.0.0.1:2"));
+    }
+
+    void countries_sort_by_any_column_both_ways() {
+        CountryModel countries;
+        QAbstractItemModelTester tester(&countries, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        Snapshot snap;
+        for (const auto& [code, requests, latency] : {std::tuple{"DE", 5, 2.0}, {"local", 20, 1.0}, {"BR", 10, 9.0}}) {
+            proxflow::metrics::CountryStats c;
+            c.code = code;
+            c.requests = requests;
+            c.mean_latency_ms = latency;
+            snap.countries.push_back(c);
+        }
+        countries.update(snap);
+        QCOMPARE(role(countries, 0, "code").toString(), QStringLiteral("local"));
+        QCOMPARE(role(countries, 0, "share").toDouble(), 20.0 / 35 * 100);
+        countries.sortBy("code");
+        QCOMPARE(role(countries, 0, "code").toString(), QStringLiteral("BR"));
+        countries.sortBy("code");
+        QCOMPARE(role(countries, 0, "code").toString(), QStringLiteral("local"));
+        countries.sortBy("meanLatencyMs");
+        QCOMPARE(role(countries, 0, "code").toString(), QStringLiteral("BR"));
+    }
+
+    void traffic_feeds_series_relative_to_now() {
+        TrafficStats traffic;
+        Snapshot snap;
+        snap.taken_unix_ms = 1000'000;
+        snap.series = {{.unix_second = 998, .requests = 7, .errors = 1, .p50_ms = 1, .p95_ms = 2, .p99_ms = 30},
+                       {.unix_second = 999, .requests = 70, .errors = 0, .p50_ms = 1, .p95_ms = 2, .p99_ms = 3}};
+        snap.active_connections = 4;
+        QSignalSpy updated(&traffic, &TrafficStats::updated);
+        traffic.update(snap);
+        QCOMPARE(updated.count(), 1);
+        const auto requests = traffic.points("requests");
+        QCOMPARE(requests.size(), 2);
+        QCOMPARE(requests[1], QPointF(-1, 70));
+        QCOMPARE(traffic.points("errors")[0], QPointF(-2, 1));
+        QCOMPARE(traffic.points("connections").size(), 1);
+        QCOMPARE(traffic.maxRate(), 100.0);
+        QCOMPARE(traffic.maxLatency(), 50.0);
+    }
+
+    void history_keeps_snapshots_newest_first_and_diffs_them() {
+        HistoryModel history;
+        QAbstractItemModelTester tester(&history, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        history.add({{"a", 1}, {"b", 2}}, "first");
+        history.add({{"a", 1}, {"b", 3}}, "second");
+        QCOMPARE(history.rowCount(), 2);
+        QCOMPARE(role(history, 0, "note").toString(), QStringLiteral("second"));
+        const QVariantList diff = history.diff(1, 0);
+        QStringList changed;
+        for (const auto& line : diff)
+            if (line.toMap()["kind"] != " ") changed << line.toMap()["kind"].toString() + line.toMap()["text"].toString().trimmed();
+        QCOMPARE(changed, (QStringList{"-\"b\": 2", "+\"b\": 3"}));
+
+        QTemporaryDir dir;
+        QVERIFY(history.save(dir.filePath("h.json")));
+        HistoryModel restored;
+        QVERIFY(restored.restore(dir.filePath("h.json")));
+        QCOMPARE(restored.rowCount(), 2);
+        QCOMPARE(restored.configAt(1), (json{{"a", 1}, {"b", 2}}));
+    }
+
+    void a_long_diff_keeps_only_context_around_changes() {
+        QStringList a, b;
+        for (int i = 0; i < 40; ++i) a << QString::number(i);
+        b = a;
+        b[20] = "changed";
+        const QVariantList hunk = withContext(lineDiff(a, b), 2);
+        QCOMPARE(hunk.size(), 1 + 2 + 2 + 2 + 1); // gap, context, -/+, context, gap
+        QCOMPARE(hunk.first().toMap()["kind"].toString(), QStringLiteral("@"));
+    }
+};
+
+QTEST_GUILESS_MAIN(ModelsTest)
+#include "models_test.moc"
