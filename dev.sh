@@ -10,6 +10,11 @@ PACKAGES=(
   # build
   cmake ninja-build g++ ccache pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev libnghttp2-dev
   libsqlite3-dev libmaxminddb-dev qt6-base-dev
+  # proxflow-console (Qt Quick + Charts) and its tests and package
+  qt6-declarative-dev qt6-charts-dev qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
+  qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-controls
+  qml6-module-qtquick-layouts qml6-module-qtquick-shapes qml6-module-qtquick-dialogs
+  qml6-module-qt-labs-folderlistmodel qml6-module-qtcharts qml6-module-qttest qt6-qpa-plugins fonts-dejavu-core dpkg-dev
   # real peers and clients the tests drive
   nginx-light caddy curl wrk python3 python3-websockets slowhttptest procps chromium python3-prometheus-client
 )
