@@ -82,11 +82,35 @@ Item {
             }
 
             Frame {
-                Layout.preferredWidth: 340
+                Layout.preferredWidth: 400
                 Layout.fillHeight: true
-                CountryTable {
+                ColumnLayout {
                     anchors.fill: parent
-                    model: view.session.countries
+                    spacing: 6
+                    WorldMap {
+                        id: map
+                        objectName: "worldMap"
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: width / 2.5
+                        model: view.session.countries
+                        emptyColor: view.dark ? "#3a3f47" : "#d7dbe0"
+                        lowColor: view.dark ? "#1e3a8a" : "#bfdbfe"
+                        highColor: view.dark ? "#60a5fa" : "#1d4ed8"
+                        borderColor: palette.base
+                        HoverHandler { id: hover }
+                        ToolTip {
+                            readonly property var country: hover.hovered ? map.countryAt(hover.point.position) : ({})
+                            visible: country.name !== undefined
+                            text: country.name !== undefined ? qsTr("%1 (%2): %3 requests").arg(country.name).arg(country.code).arg(country.requests) : ""
+                            x: hover.point.position.x + 12
+                            y: hover.point.position.y + 12
+                        }
+                    }
+                    CountryTable {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        model: view.session.countries
+                    }
                 }
             }
         }
