@@ -50,10 +50,31 @@ Frame {
                     Label { text: qsTr("Header"); font.pixelSize: 12; color: palette.placeholderText }
                     TextField {
                         id: header
+                        objectName: "headerMatch"
                         Layout.fillWidth: true
                         placeholderText: "X-Canary: 1"
-                        Component.onCompleted: text = editor.document.headerMatchText(editor.routePath)
+                        selectByMouse: true
+                        // Follows the document (another route, undo, a pull) without fighting the
+                        // user's typing: only text that means something else is replaced.
+                        function current() { return editor.document.headerMatchText(editor.routePath) }
+                        function normalized() {
+                            const colon = text.indexOf(":")
+                            const name = (colon < 0 ? text : text.slice(0, colon)).trim()
+                            return name === "" ? "" : name + ": " + (colon < 0 ? "" : text.slice(colon + 1).trim())
+                        }
+                        Component.onCompleted: text = current()
                         onTextEdited: editor.document.setHeaderMatch(editor.routePath, text)
+                        Connections {
+                            target: editor.document
+                            function onChanged() {
+                                if (header.normalized() !== header.current())
+                                    header.text = header.current()
+                            }
+                        }
+                        Connections {
+                            target: editor
+                            function onRoutePathChanged() { header.text = header.current() }
+                        }
                     }
                     Label {
                         visible: text !== ""

@@ -16,6 +16,7 @@ TestCase {
     Component { id: fieldComponent; PathField { width: 300 } }
     Component { id: navComponent; NavigationList { width: 200; height: 400 } }
     Component { id: bannerComponent; ErrorBanner { width: 400 } }
+    Component { id: routeEditorComponent; RouteEditor { width: 580; height: 380 } }
 
     function test_path_field_writes_the_document_as_you_type() {
         const doc = createTemporaryObject(documentComponent, test)
@@ -64,6 +65,38 @@ TestCase {
         doc.setError("apps.http.servers.a.listen", "cannot listen")
         verify(banner.visible)
         verify(findChild(banner, "errorBanner").text.indexOf("apps.http.servers.a.listen") >= 0)
+    }
+
+    // The header matcher follows the route shown (and undo), so typing never lands on another route.
+    function test_route_editor_header_field_follows_the_route_and_undo() {
+        const doc = createTemporaryObject(documentComponent, test)
+        doc.addSite(":8080", "")
+        doc.addRoute("site0", "static_response")
+        const first = "apps.http.servers.site0.routes[0]", second = "apps.http.servers.site0.routes[1]"
+        doc.setHeaderMatch(first, "X-Canary: 1")
+        const editor = createTemporaryObject(routeEditorComponent, test, { document: doc, routePath: first })
+        const header = findChild(editor, "headerMatch")
+        verify(header)
+        compare(header.text, "X-Canary: 1")
+
+        editor.routePath = second
+        compare(header.text, "")
+        header.forceActiveFocus()
+        for (const c of "X-Beta: 2")
+            keyClick(c)
+        compare(header.text, "X-Beta: 2") // typing is not rewritten under the cursor
+        compare(doc.headerMatchText(second), "X-Beta: 2")
+        compare(doc.headerMatchText(first), "X-Canary: 1")
+
+        doc.undo()
+        compare(doc.headerMatchText(second), "")
+        compare(header.text, "")
+        editor.routePath = first
+        compare(header.text, "X-Canary: 1")
+        doc.setHeaderMatch(first, "X-Other: 3") // changed elsewhere (a pull, the Caddyfile view)
+        compare(header.text, "X-Other: 3")
+        editor.destroy() // before the document it reads
+        wait(0)
     }
 
     Component { id: signalSpyComponent; SignalSpy {} }
