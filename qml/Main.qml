@@ -7,9 +7,9 @@ import ProxFlow.Ui
 ApplicationWindow {
     id: window
     required property ConsoleSession session
-    property bool dark: false
-    property string currentView: "sites"
-    property string currentSite: session.document.serverNames().length > 0 ? session.document.serverNames()[0] : ""
+    // View, site and theme live in the session (saved with the project, restored on start).
+    readonly property UiState ui: session.ui
+    readonly property bool dark: ui.dark
 
     width: 1280
     height: 800
@@ -34,16 +34,9 @@ ApplicationWindow {
 
     Shortcut { sequences: [StandardKey.Save]; onActivated: window.session.save() }
     Shortcut { sequences: [StandardKey.Undo]; onActivated: window.session.document.undo() }
-    Shortcut { sequences: [StandardKey.Redo, "Ctrl+Shift+Z"]; onActivated: window.session.document.redo() }
-
-    Connections {
-        target: window.session.document
-        function onChanged() {
-            const names = window.session.document.serverNames()
-            if (names.indexOf(window.currentSite) < 0)
-                window.currentSite = names.length > 0 ? names[0] : ""
-        }
-    }
+    // Not StandardKey.Redo: on Linux it already is Ctrl+Shift+Z, and a sequence listed twice is
+    // ambiguous, so neither would fire.
+    Shortcut { sequences: ["Ctrl+Shift+Z", "Ctrl+Y"]; onActivated: window.session.document.redo() }
 
     header: ToolBar {
         RowLayout {
@@ -65,16 +58,29 @@ ApplicationWindow {
             ToolButton { text: qsTr("Undo"); enabled: window.session.document.canUndo; onClicked: window.session.document.undo() }
             ToolButton { text: qsTr("Redo"); enabled: window.session.document.canRedo; onClicked: window.session.document.redo() }
             ToolButton { text: qsTr("Save"); enabled: window.session.document.dirty; onClicked: window.session.save() }
+            TextField {
+                id: applyNote
+                objectName: "applyNote"
+                Layout.preferredWidth: 220
+                placeholderText: qsTr("note for History (optional)")
+                selectByMouse: true
+                onAccepted: applyButton.clicked()
+            }
             Button {
+                id: applyButton
                 objectName: "applyButton"
                 text: qsTr("Apply")
                 highlighted: true
                 enabled: !window.session.document.empty && window.session.engine.state !== "applying"
-                onClicked: window.session.apply("")
+                onClicked: {
+                    window.session.apply(applyNote.text.trim())
+                    applyNote.clear()
+                }
             }
             ToolButton {
+                objectName: "themeButton"
                 text: window.dark ? qsTr("Light") : qsTr("Dark")
-                onClicked: window.dark = !window.dark
+                onClicked: window.ui.dark = !window.ui.dark
             }
         }
     }
@@ -87,8 +93,8 @@ ApplicationWindow {
             objectName: "navigation"
             Layout.fillHeight: true
             Layout.preferredWidth: 200
-            currentView: window.currentView
-            onViewChosen: view => window.currentView = view
+            currentView: window.ui.currentView
+            onViewChosen: view => window.ui.currentView = view
         }
 
         Loader {
@@ -97,9 +103,9 @@ ApplicationWindow {
             Layout.fillWidth: true
             Layout.fillHeight: true
             sourceComponent: {
-                if (window.session.document.empty && ["sites", "upstreams", "caddyfile"].indexOf(window.currentView) >= 0)
+                if (window.session.document.empty && ["sites", "upstreams", "caddyfile"].indexOf(window.ui.currentView) >= 0)
                     return welcome
-                switch (window.currentView) {
+                switch (window.ui.currentView) {
                 case "upstreams": return upstreams
                 case "dashboard": return dashboard
                 case "caddyfile": return caddyfile
@@ -117,8 +123,8 @@ ApplicationWindow {
         id: sites
         SitesView {
             session: window.session
-            currentSite: window.currentSite
-            onSiteChosen: name => window.currentSite = name
+            currentSite: window.ui.currentSite
+            onSiteChosen: name => window.ui.currentSite = name
         }
     }
     Component { id: upstreams; UpstreamsView { session: window.session } }
@@ -126,7 +132,7 @@ ApplicationWindow {
     Component { id: caddyfile; CaddyfileView { session: window.session; dark: window.dark } }
     Component { id: history; HistoryView { session: window.session; dark: window.dark } }
     Component { id: servers; ServersView { session: window.session } }
-    Component { id: traffic; TrafficView { session: window.session; currentSite: window.currentSite } }
+    Component { id: traffic; TrafficView { session: window.session; currentSite: window.ui.currentSite } }
 
     footer: StatusBar { session: window.session }
 }

@@ -34,6 +34,7 @@ ConsoleSession::ConsoleSession(Options options, QObject* parent)
       traffic_(new TrafficStats(this)),
       countries_(new CountryModel(this)),
       remote_(new RemoteAdmin(this)),
+      ui_(new UiState(this)),
       testTraffic_(new TrafficGenerator(this)) {
     sites_->setDocument(document_);
 
@@ -42,6 +43,7 @@ ConsoleSession::ConsoleSession(Options options, QObject* parent)
     connect(&validation_, &QTimer::timeout, this, [this] { engine_->validate(document_->root()); });
     connect(document_, &ConfigDocument::changed, this, [this] {
         validateSoon();
+        keepCurrentSite();
         emit configTextChanged();
     });
     connect(engine_, &EngineBridge::validated, this,
@@ -83,11 +85,21 @@ ConsoleSession::ConsoleSession(Options options, QObject* parent)
 
     if (options_.persist) {
         history_->restore();
+        ui_->restore();
         if (document_->restore() && options_.applyOnStart && !document_->empty()) apply(tr("restored on start"));
     }
+    keepCurrentSite();
 }
 
-ConsoleSession::~ConsoleSession() = default;
+// Quitting keeps where the user was (the project itself is saved only when they say so).
+ConsoleSession::~ConsoleSession() {
+    if (options_.persist) ui_->save();
+}
+
+void ConsoleSession::keepCurrentSite() {
+    const QStringList names = document_->serverNames();
+    if (!names.contains(ui_->currentSite())) ui_->setCurrentSite(names.value(0));
+}
 
 QString ConsoleSession::configText() const { return ui::configText(document_->root()); }
 bool ConsoleSession::haveCaddyfileExporter() const { return ui::haveCaddyfileExporter(); }
@@ -116,7 +128,7 @@ void ConsoleSession::rollback(int historyRow) {
 }
 
 bool ConsoleSession::save() {
-    const bool ok = document_->save() && history_->save();
+    const bool ok = document_->save() && history_->save() && ui_->save();
     setStatus(ok ? tr("saved to %1").arg(document_->filePath()) : tr("could not save to %1").arg(ConfigDocument::defaultFile()));
     return ok;
 }

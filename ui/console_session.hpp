@@ -7,6 +7,7 @@
 #include "site_list_model.hpp"
 #include "traffic_generator.hpp"
 #include "traffic_stats.hpp"
+#include "ui_state.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,7 @@ class ConsoleSession : public QObject {
     Q_PROPERTY(TrafficStats* traffic READ traffic CONSTANT)
     Q_PROPERTY(CountryModel* countries READ countries CONSTANT)
     Q_PROPERTY(RemoteAdmin* remote READ remote CONSTANT)
+    Q_PROPERTY(UiState* ui READ ui CONSTANT)
     Q_PROPERTY(TrafficGenerator* testTraffic READ testTraffic CONSTANT)
     Q_PROPERTY(QString statusMessage READ statusMessage NOTIFY statusMessageChanged)
     Q_PROPERTY(QString configText READ configText NOTIFY configTextChanged)
@@ -49,7 +51,7 @@ public:
     struct Options {
         unsigned engineThreads = 2;
         int pollMs = 1000;
-        bool persist = true;      // restore from and save to AppConfigLocation
+        bool persist = true;      // restore from and save to AppConfigLocation (project, UI state)
         bool applyOnStart = true; // run the restored config
     };
     explicit ConsoleSession(QObject* parent = nullptr);
@@ -63,6 +65,7 @@ public:
     TrafficStats* traffic() const { return traffic_; }
     CountryModel* countries() const { return countries_; }
     RemoteAdmin* remote() const { return remote_; }
+    UiState* ui() const { return ui_; }
     TrafficGenerator* testTraffic() const { return testTraffic_; }
     QString statusMessage() const { return statusMessage_; }
     QString configText() const;
@@ -95,6 +98,7 @@ signals:
 private:
     void setStatus(const QString& message);
     void validateSoon();
+    void keepCurrentSite();
 
     Options options_;
     ConfigDocument* document_;
@@ -104,6 +108,7 @@ private:
     TrafficStats* traffic_;
     CountryModel* countries_;
     RemoteAdmin* remote_;
+    UiState* ui_;
     TrafficGenerator* testTraffic_;
     QTimer validation_;
     std::map<quint64, std::pair<nlohmann::json, QString>> pending_; // apply token -> (config, note)

@@ -37,11 +37,11 @@ bool ScreenshotTour::grab(const QString& name) {
 }
 
 void ScreenshotTour::shootEmptyState() {
-    window_->setProperty("currentView", QStringLiteral("sites"));
-    window_->setProperty("dark", false);
+    session_->ui()->setCurrentView(QStringLiteral("sites"));
+    session_->ui()->setDark(false);
     QTimer::singleShot(settle_ms, this, [this] {
         grab(QStringLiteral("welcome-light"));
-        window_->setProperty("dark", true);
+        session_->ui()->setDark(true);
         QTimer::singleShot(settle_ms, this, [this] {
             grab(QStringLiteral("welcome-dark"));
             prepareTraffic();
@@ -89,8 +89,8 @@ void ScreenshotTour::next() {
         return;
     }
     const QStringList parts = queue_.takeFirst().split(QLatin1Char('/'));
-    window_->setProperty("currentView", parts[0]);
-    window_->setProperty("dark", parts[1] == QLatin1String("dark"));
+    session_->ui()->setCurrentView(parts[0]);
+    session_->ui()->setDark(parts[1] == QLatin1String("dark"));
     QTimer::singleShot(settle_ms, this, [this, parts] {
         grab(parts[0] + QLatin1Char('-') + parts[1]);
         next();

@@ -1,0 +1,207 @@
+// The main window as a user meets it, offscreen: the world map beside the country table, the
+// keyboard shortcuts, Apply with a note, and the window coming back the way it was left.
+#include "console_session.hpp"
+#include "world_map.hpp"
+
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtQml/QQmlExtensionPlugin>
+#include <QtTest>
+
+Q_IMPORT_QML_PLUGIN(ProxFlow_UiPlugin)
+
+using namespace proxflow::ui;
+
+namespace {
+
+QQuickItem* findItem(QQuickItem* at, const QString& name) {
+    if (at->objectName() == name && at->isVisible()) return at;
+    for (QQuickItem* child : at->childItems())
+        if (QQuickItem* found = findItem(child, name)) return found;
+    return nullptr;
+}
+
+// Main.qml over a session, the way main() starts it.
+struct Window {
+    QQmlApplicationEngine qml;
+    QQuickWindow* window = nullptr;
+
+    explicit Window(ConsoleSession* session) {
+        qml.addImportPath(QStringLiteral("qrc:/qt/qml"));
+        qml.setInitialProperties({{"session", QVariant::fromValue(session)}});
+        qml.load(QUrl(QStringLiteral("qrc:/qt/qml/ProxFlow/Ui/Main.qml")));
+        if (!qml.rootObjects().isEmpty()) window = qobject_cast<QQuickWindow*>(qml.rootObjects().constFirst());
+    }
+    QQuickItem* find(const QString& name) const { return findItem(window->contentItem(), name); }
+    void click(QQuickItem* item) const {
+        QTest::mouseClick(window, Qt::LeftButton, {}, item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint());
+    }
+};
+
+} // namespace
+
+class ConsoleWindowTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir config_;
+
+private slots:
+    void initTestCase() {
+        // Every file the console saves lands in this folder, never in the user's own config.
+        QVERIFY(config_.isValid());
+        qputenv("XDG_CONFIG_HOME", config_.path().toUtf8());
+        QCoreApplication::setApplicationName(QStringLiteral("proxflow-console-test"));
+        QVERIFY(ConfigDocument::defaultFile().startsWith(config_.path()));
+    }
+
+    void the_world_map_colours_countries_by_their_requests() {
+        CountryModel countries;
+        proxflow::metrics::Snapshot snapshot;
+        snapshot.countries = {{.code = "DE", .continent = "EU", .requests = 900, .mean_latency_ms = 1},
+                              {.code = "BR", .continent = "SA", .requests = 3, .mean_latency_ms = 1},
+                              {.code = "local", .continent = "", .requests = 50, .mean_latency_ms = 1}};
+        countries.update(snapshot);
+
+        QQuickWindow window;
+        window.resize(720, 282);
+        WorldMap map(window.contentItem());
+        map.setSize(QSizeF(720, 282)); // 2 px per degree: x = 2 (lon + 180), y = 2 (84 - lat)
+        map.setModel(&countries);
+        QVERIFY2(map.shapeCount() > 150, qPrintable(QString::number(map.shapeCount())));
+        QCOMPARE(map.maxRequests(), 900.0);
+
+        QCOMPARE(map.colorFor("FR"), map.property("emptyColor").value<QColor>());
+        QVERIFY(map.colorFor("DE") != map.colorFor("FR"));
+        QVERIFY(map.colorFor("BR") != map.colorFor("FR"));
+        QVERIFY(map.colorFor("BR") != map.colorFor("DE")); // fewer requests, lighter
+
+        // The shapes carry the engine's alpha-2 codes (world-atlas ids are ISO numeric).
+        const auto at = [](double lon, double lat) { return QPointF(2 * (lon + 180), 2 * (84 - lat)); };
+        QCOMPARE(map.countryAt(at(10, 51)).value("code").toString(), QStringLiteral("DE"));
+        QCOMPARE(map.countryAt(at(2.5, 46.5)).value("code").toString(), QStringLiteral("FR"));
+        QCOMPARE(map.countryAt(at(-51, -10)).value("code").toString(), QStringLiteral("BR"));
+        QVERIFY(map.countryAt(at(-30, 30)).isEmpty()); // the Atlantic
+
+        // And it is drawn that way.
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QImage image = window.grabWindow();
+        const auto pixel = [&](double lon, double lat) { return QColor(image.pixel(at(lon, lat).toPoint())); };
+        QCOMPARE(pixel(10, 51), map.colorFor("DE"));
+        QCOMPARE(pixel(2.5, 46.5), map.colorFor("FR"));
+        QVERIFY(pixel(10, 51) != pixel(2.5, 46.5));
+    }
+
+    void the_dashboard_shows_the_world_map_beside_the_country_table() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        Window w(&session);
+        QVERIFY(w.window);
+        session.ui()->setCurrentView("dashboard");
+        QTRY_VERIFY(w.find("worldMap"));
+        auto* map = qobject_cast<WorldMap*>(w.find("worldMap"));
+        QVERIFY(map);
+        QVERIFY(map->width() > 300 && map->height() > 100);
+        QCOMPARE(map->model(), session.countries());
+    }
+
+    void shortcuts_save_undo_redo_and_find() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        Window w(&session);
+        QVERIFY(w.window);
+        w.window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(w.window));
+        ConfigDocument* doc = session.document();
+        doc->addSite("127.0.0.1:8081");
+        const QString listen = "apps.http.servers.site0.listen";
+        QVERIFY(doc->dirty());
+        w.window->contentItem()->forceActiveFocus(); // no text field: the window's shortcuts apply
+
+        QFile::remove(ConfigDocument::defaultFile());
+        QTest::keyClick(w.window, Qt::Key_S, Qt::ControlModifier);
+        QTRY_VERIFY(!doc->dirty());
+        QVERIFY(QFile::exists(ConfigDocument::defaultFile()));
+
+        doc->setText(listen, "127.0.0.1:9999");
+        QTest::keyClick(w.window, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(doc->textAt(listen), QStringLiteral("127.0.0.1:8081"));
+        QTest::keyClick(w.window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(doc->textAt(listen), QStringLiteral("127.0.0.1:9999"));
+        QTest::keyClick(w.window, Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(w.window, Qt::Key_Y, Qt::ControlModifier);
+        QCOMPARE(doc->textAt(listen), QStringLiteral("127.0.0.1:9999"));
+
+        QTRY_VERIFY(w.find("siteSearch"));
+        QVERIFY(!w.find("siteSearch")->hasActiveFocus());
+        QTest::keyClick(w.window, Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(w.find("siteSearch")->hasActiveFocus());
+    }
+
+    void apply_takes_the_note_into_history() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        Window w(&session);
+        QVERIFY(w.window);
+        QVERIFY(QTest::qWaitForWindowExposed(w.window));
+        ConfigDocument* doc = session.document();
+        QVERIFY(doc->loadJsonText(QStringLiteral(R"({"admin": {"disabled": true}, "apps": {"http": {"servers": {"s": {
+            "listen": ["127.0.0.1:%1"], "routes": [{"handle": [{"handler": "static_response", "body": "hi"}]}]}}}}})")
+                                      .arg(ConsoleSession::freePort())));
+        QQuickItem* note = w.find("applyNote");
+        QVERIFY(note);
+        w.click(note);
+        QTRY_VERIFY(note->hasActiveFocus());
+        for (const char c : std::string_view("canary for /api")) QTest::keyClick(w.window, c);
+        QSignalSpy applied(&session, &ConsoleSession::appliedConfig);
+        QQuickItem* apply = w.find("applyButton");
+        QTRY_VERIFY(apply->isEnabled());
+        w.click(apply);
+        QVERIFY(applied.wait(5000));
+        QCOMPARE(applied.first().at(0).toBool(), true);
+        QCOMPARE(session.history()->value(0, "note").toString(), QStringLiteral("canary for /api"));
+        QCOMPARE(note->property("text").toString(), QString()); // ready for the next one
+
+        applied.clear();
+        w.click(w.find("applyButton"));
+        QVERIFY(applied.wait(5000));
+        QCOMPARE(session.history()->value(0, "note").toString(), QStringLiteral("applied")); // no note given
+    }
+
+    void the_window_comes_back_as_it_was_left() {
+        for (const QString& file : {ConfigDocument::defaultFile(), UiState::defaultFile(), HistoryModel::defaultFile()}) QFile::remove(file);
+        {
+            ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = true, .applyOnStart = false});
+            Window w(&session);
+            QVERIFY(w.window);
+            session.document()->addSite("127.0.0.1:8081");
+            session.document()->addSite("127.0.0.1:8082");
+            QTRY_VERIFY(w.find("nav_history"));
+            w.click(w.find("nav_history"));
+            QTRY_COMPARE(session.ui()->currentView(), QStringLiteral("history"));
+            w.click(w.find("themeButton"));
+            QTRY_VERIFY(session.ui()->dark());
+            session.ui()->setCurrentSite("site1");
+            QVERIFY(session.save());
+        }
+        QVERIFY(QFile::exists(UiState::defaultFile()));
+
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = true, .applyOnStart = false});
+        QCOMPARE(session.ui()->currentView(), QStringLiteral("history"));
+        QCOMPARE(session.ui()->currentSite(), QStringLiteral("site1"));
+        QVERIFY(session.ui()->dark());
+        Window w(&session);
+        QVERIFY(w.window);
+        QCOMPARE(w.window->property("dark").toBool(), true);
+        QTRY_VERIFY(w.find("nav_history"));
+        QVERIFY(w.find("historyList"));
+        QCOMPARE(session.document()->serverNames(), QStringList({"site0", "site1"}));
+
+        // A site that is gone falls back to the first one.
+        session.document()->remove("apps.http.servers.site1");
+        QCOMPARE(session.ui()->currentSite(), QStringLiteral("site0"));
+    }
+};
+
+QTEST_MAIN(ConsoleWindowTest)
+#include "console_window_test.moc"
