@@ -1,4 +1,5 @@
 #pragma once
+#include "http/client_ip.hpp"
 #include "metrics/server_metrics.hpp"
 #include "routing/route_list.hpp"
 
@@ -34,6 +35,7 @@ struct ServerRuntime {
     RouteList routes;
     ServerTimeouts timeouts;
     std::size_t max_header_bytes = 1 << 20;
+    ClientIpPolicy client_ip;
     std::shared_ptr<AccessLog> access_log; // null: access logs off
     std::shared_ptr<metrics::ServerMetrics> metrics;
 };

@@ -1,6 +1,7 @@
 // Caddy's load-balancing selection policies, one small class each.
 #include "proxy/lb_policies.hpp"
 
+#include "http/client_ip.hpp"
 #include "http/request_context.hpp"
 
 #include <openssl/hmac.h>
@@ -170,24 +171,28 @@ public:
     }
 };
 
+// A request without a key goes to the fallback policy (Caddy's `fallback`, random by default).
 class KeyHashPolicy final : public SelectionPolicy {
 public:
     using KeyOf = std::function<bool(const RequestContext&, std::string&)>;
-    explicit KeyHashPolicy(KeyOf key_of) : key_of_(std::move(key_of)) {}
+    KeyHashPolicy(KeyOf key_of, std::unique_ptr<SelectionPolicy> fallback)
+        : key_of_(std::move(key_of)), fallback_(std::move(fallback)) {}
     const Upstream* select(const std::vector<Upstream>& pool, RequestContext& ctx) const override {
         std::string key;
-        if (!key_of_(ctx, key)) return random_available(pool); // no key: fall back to random, as Caddy
+        if (!key_of_(ctx, key)) return fallback_ ? fallback_->select(pool, ctx) : random_available(pool);
         return by_hash(pool, key);
     }
 
 private:
     KeyOf key_of_;
+    std::unique_ptr<SelectionPolicy> fallback_;
 };
 
 // Sticky sessions: the cookie holds an HMAC of the chosen upstream's address.
 class CookiePolicy final : public SelectionPolicy {
 public:
-    CookiePolicy(std::string name, std::string secret) : name_(std::move(name)), secret_(std::move(secret)) {}
+    CookiePolicy(std::string name, std::string secret, std::unique_ptr<SelectionPolicy> fallback)
+        : name_(std::move(name)), secret_(std::move(secret)), fallback_(std::move(fallback)) {}
     const Upstream* select(const std::vector<Upstream>& pool, RequestContext& ctx) const override {
         std::string wanted;
         for (const auto& field : ctx.request()) {
@@ -199,7 +204,7 @@ public:
         if (!wanted.empty())
             for (const auto& up : pool)
                 if (up.available() && sign(up.dial) == wanted) return &up;
-        const Upstream* chosen = random_available(pool);
+        const Upstream* chosen = fallback_->select(pool, ctx);
         if (chosen) ctx.response_headers_to_add.emplace_back("Set-Cookie", name_ + "=" + sign(chosen->dial) + "; Path=/");
         return chosen;
     }
@@ -220,6 +225,7 @@ private:
         return out;
     }
     std::string name_, secret_;
+    std::unique_ptr<SelectionPolicy> fallback_;
 };
 
 } // namespace
@@ -230,6 +236,11 @@ std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const 
     ObjectReader r(*value, path);
     const std::string name = r.string("policy");
     std::unique_ptr<SelectionPolicy> policy;
+    // Caddy 2.7's `fallback` of the query, header and cookie policies: for requests without their key.
+    const auto fallback = [&]() -> std::unique_ptr<SelectionPolicy> {
+        if (const json* f = r.take("fallback")) return make_selection_policy(f, r.path_of("fallback"), upstream_count);
+        return std::make_unique<RandomPolicy>();
+    };
     if (name == "random" || name.empty()) policy = std::make_unique<RandomPolicy>();
     else if (name == "random_choose") {
         const auto choose = r.integer("choose", 2);
@@ -240,17 +251,28 @@ std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const 
     else if (name == "weighted_round_robin")
         policy = std::make_unique<WeightedRoundRobinPolicy>(r.integers("weights"), r.path_of("weights"), upstream_count);
     else if (name == "least_conn") policy = std::make_unique<LeastConnPolicy>();
-    else if (name == "ip_hash" || name == "client_ip_hash") {
-        // Without trusted proxies in front of the engine, the client IP is the peer's address.
-        policy = std::make_unique<KeyHashPolicy>([](const RequestContext& ctx, std::string& key) {
-            key = ctx.remote.address().to_string();
-            return true;
-        });
+    else if (name == "ip_hash") {
+        policy = std::make_unique<KeyHashPolicy>(
+            [](const RequestContext& ctx, std::string& key) {
+                key = ctx.remote.address().to_string();
+                return true;
+            },
+            nullptr);
+    } else if (name == "client_ip_hash") {
+        // The client IP: from the server's client_ip_headers when the peer is a trusted proxy.
+        policy = std::make_unique<KeyHashPolicy>(
+            [](const RequestContext& ctx, std::string& key) {
+                key = client_ip_of(ctx).to_string();
+                return true;
+            },
+            nullptr);
     } else if (name == "uri_hash") {
-        policy = std::make_unique<KeyHashPolicy>([](const RequestContext& ctx, std::string& key) {
-            key = std::string(ctx.request().target());
-            return true;
-        });
+        policy = std::make_unique<KeyHashPolicy>(
+            [](const RequestContext& ctx, std::string& key) {
+                key = std::string(ctx.request().target());
+                return true;
+            },
+            nullptr);
     } else if (name == "query") {
         const std::string key_name = r.string("key");
         if (key_name.empty()) throw ConfigError(r.path_of("key"), "query policy needs a key");
@@ -272,21 +294,21 @@ std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const 
                 pos = amp + 1;
             }
             return false;
-        });
+        }, fallback());
     } else if (name == "header") {
         const std::string field = r.string("field");
         if (field.empty()) throw ConfigError(r.path_of("field"), "header policy needs a field");
         policy = std::make_unique<KeyHashPolicy>([field](const RequestContext& ctx, std::string& key) {
             key = std::string(ctx.request()[field]);
             return !key.empty();
-        });
+        }, fallback());
     } else if (name == "cookie") {
-        policy = std::make_unique<CookiePolicy>(r.string("name", "lb"), r.string("secret"));
+        policy = std::make_unique<CookiePolicy>(r.string("name", "lb"), r.string("secret"), fallback());
     } else {
         throw ConfigError(r.path_of("policy"), "unknown load-balancing policy \"" + name + "\"");
     }
-    r.take("fallback"); // Caddy 2.7's fallback policy: ProxFlow always falls back to random.
-    r.finish();
+    r.finish(); // `fallback` is read only by the policies that have one, so elsewhere it is an unknown field
+
     return policy;
 }
 

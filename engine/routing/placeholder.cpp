@@ -1,6 +1,7 @@
 #include "routing/placeholder.hpp"
 
 #include "http/request_context.hpp"
+#include "http/client_ip.hpp"
 #include "http/server_runtime.hpp"
 
 #include <charconv>
@@ -62,7 +63,8 @@ bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::s
     else if (key == "http.request.scheme") out += ctx.scheme();
     else if (key == "http.request.proto") out += req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
     else if (key == "http.request.remote") out += ctx.remote.address().to_string() + ":" + std::to_string(ctx.remote.port());
-    else if (key == "http.request.remote.host" || key == "http.request.client_ip") out += ctx.remote.address().to_string();
+    else if (key == "http.request.remote.host") out += ctx.remote.address().to_string();
+    else if (key == "http.request.client_ip") out += client_ip_of(ctx).to_string();
     else if (key == "http.request.remote.port") out += std::to_string(ctx.remote.port());
     else if (key == "http.request.local.host") out += ctx.local.address().to_string();
     else if (key == "http.request.local.port") out += std::to_string(ctx.local.port());

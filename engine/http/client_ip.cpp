@@ -1,0 +1,96 @@
+#include "http/client_ip.hpp"
+
+#include "http/request_context.hpp"
+#include "http/server_runtime.hpp"
+
+#include <algorithm>
+
+namespace proxflow {
+namespace {
+
+std::string_view trimmed(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// "203.0.113.9", "[2001:db8::1]:443" or "198.51.100.1:8080" as an address; false when it is none.
+bool parse_hop(std::string_view hop, asio::ip::address& out) {
+    hop = trimmed(hop);
+    error_code ec;
+    out = asio::ip::make_address(std::string(hop), ec);
+    if (!ec) return true;
+    if (!hop.empty() && hop.front() == '[') {
+        const auto end = hop.find(']');
+        if (end == std::string_view::npos) return false;
+        out = asio::ip::make_address(std::string(hop.substr(1, end - 1)), ec);
+        return !ec;
+    }
+    const auto colon = hop.find(':');
+    if (colon == std::string_view::npos || hop.find(':', colon + 1) != std::string_view::npos) return false;
+    out = asio::ip::make_address(std::string(hop.substr(0, colon)), ec);
+    return !ec;
+}
+
+} // namespace
+
+void ClientIpPolicy::read(ObjectReader& r) {
+    if (const json* proxies = r.take("trusted_proxies")) {
+        ObjectReader p(*proxies, r.path_of("trusted_proxies"));
+        const std::string source = p.string("source");
+        if (source != "static")
+            throw ConfigError(p.path_of("source"), "trusted_proxies source \"" + source + "\" is not supported by ProxFlow yet (only static)");
+        const auto ranges = p.strings("ranges");
+        for (std::size_t i = 0; i < ranges.size(); ++i) {
+            const std::string path = index_path(p.path_of("ranges"), i);
+            if (ranges[i] == "private_ranges")
+                for (const auto& range : private_ranges()) trusted_proxies.push_back(IpRange::parse(range, path));
+            else
+                trusted_proxies.push_back(IpRange::parse(ranges[i], path));
+        }
+        p.finish();
+    }
+    if (r.has("client_ip_headers")) headers = r.strings("client_ip_headers");
+    strict = r.boolean("trusted_proxies_strict");
+}
+
+bool ClientIpPolicy::trusts(const asio::ip::address& peer) const {
+    return std::any_of(trusted_proxies.begin(), trusted_proxies.end(), [&](const IpRange& r) { return r.contains(peer); });
+}
+
+asio::ip::address ClientIpPolicy::client_ip(const http::request_header<>& req, const asio::ip::address& peer) const {
+    if (trusted_proxies.empty() || !trusts(peer)) return peer;
+    for (const auto& name : headers) {
+        std::vector<std::string_view> hops;
+        for (auto range = req.equal_range(name); range.first != range.second; ++range.first) {
+            std::string_view value = range.first->value();
+            for (std::size_t pos = 0; pos <= value.size();) {
+                auto comma = value.find(',', pos);
+                if (comma == std::string_view::npos) comma = value.size();
+                hops.push_back(value.substr(pos, comma - pos));
+                pos = comma + 1;
+            }
+        }
+        if (hops.empty()) continue;
+        asio::ip::address ip;
+        if (!strict) {
+            for (auto hop : hops)
+                if (parse_hop(hop, ip)) return ip;
+            continue;
+        }
+        // Strict: walk back from the nearest hop; the first one not itself a trusted proxy is the client.
+        for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+            if (!parse_hop(*it, ip)) break;
+            if (!trusts(ip)) return ip;
+        }
+    }
+    return peer;
+}
+
+asio::ip::address client_ip_of(const RequestContext& ctx) {
+    return ctx.server.client_ip.client_ip(ctx.request().base(), ctx.remote.address());
+}
+
+bool from_trusted_proxy(const RequestContext& ctx) { return ctx.server.client_ip.trusts(ctx.remote.address()); }
+
+} // namespace proxflow

@@ -1,0 +1,31 @@
+#pragma once
+#include "config/object_reader.hpp"
+#include "http/beast.hpp"
+#include "routing/ip_range.hpp"
+
+#include <string>
+#include <vector>
+
+namespace proxflow {
+
+struct RequestContext;
+
+// A server's `trusted_proxies`, `client_ip_headers` and `trusted_proxies_strict` (Caddy 2.7): from
+// a trusted peer, the client IP comes from the first client-IP header present; otherwise it is the
+// peer's address.
+struct ClientIpPolicy {
+    std::vector<IpRange> trusted_proxies;
+    std::vector<std::string> headers{"X-Forwarded-For"};
+    bool strict = false; // right-most untrusted address instead of the left-most one
+
+    // Reads the three server fields from r (each optional).
+    void read(ObjectReader& r);
+    bool trusts(const asio::ip::address& peer) const;
+    asio::ip::address client_ip(const http::request_header<>& req, const asio::ip::address& peer) const;
+};
+
+// The request's client IP and whether its peer is one of its server's trusted proxies.
+asio::ip::address client_ip_of(const RequestContext& ctx);
+bool from_trusted_proxy(const RequestContext& ctx);
+
+} // namespace proxflow
