@@ -36,6 +36,7 @@ void Worker::start_sweeping() {
             error_code ignored;
             conn->stream->socket().cancel(ignored);
         }
+        pool.close_expired(now);
         start_sweeping();
     });
 }

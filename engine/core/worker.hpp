@@ -38,7 +38,7 @@ public:
 
     void start_accepting(const std::string& key, std::shared_ptr<tcp::acceptor> acceptor);
     void close_idle_connections();
-    // Once a second, closes idle connections past their deadline.
+    // Once a second, closes idle client connections and pooled upstream ones past their deadline.
     void start_sweeping();
 
 private:

@@ -16,7 +16,7 @@ struct UpstreamConnection {
     explicit UpstreamConnection(const asio::any_io_executor& ex) : stream(ex) { buffer.reserve(64 * 1024); }
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
-    std::chrono::steady_clock::time_point idle_since;
+    std::chrono::steady_clock::time_point idle_until = std::chrono::steady_clock::time_point::max();
     bool reused = false;
 };
 
@@ -24,8 +24,12 @@ struct UpstreamConnection {
 // it, so there are no locks on the request path.
 class ConnectionPool {
 public:
-    std::unique_ptr<UpstreamConnection> take(const std::string& dial, std::chrono::nanoseconds idle_timeout);
-    void put(const std::string& dial, std::unique_ptr<UpstreamConnection> conn, std::size_t max_idle);
+    std::unique_ptr<UpstreamConnection> take(const std::string& dial);
+    // Keeps conn for reuse for at most idle_timeout (0: no limit).
+    void put(const std::string& dial, std::unique_ptr<UpstreamConnection> conn, std::size_t max_idle,
+             std::chrono::nanoseconds idle_timeout);
+    // Closes the connections idle past their timeout, so upstreams see them go (the worker's sweep).
+    void close_expired(std::chrono::steady_clock::time_point now);
     void clear() { idle_.clear(); }
 
 private:

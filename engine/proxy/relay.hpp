@@ -3,6 +3,7 @@
 
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <span>
 #include <string>
 
@@ -25,10 +26,17 @@ void serialize_header(const http::response_header<>& header, std::string& out);
 // a time: each piece is written before the next is read, so memory stays flat and a slow reader
 // slows the writer (backpressure). Beast parses and de-chunks; the output framing follows the
 // (possibly edited) header: chunked when it says so, raw bytes otherwise.
+// A non-zero read_timeout / write_timeout bounds each read from `in` / each write to `out` (as Go's
+// per-call deadlines in Caddy's transport), not the whole message; zero leaves the stream's expiry.
+struct RelayTimeouts {
+    std::chrono::nanoseconds read{};
+    std::chrono::nanoseconds write{};
+};
+
 template <bool isRequest, class InStream, class OutStream>
 awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer,
                                      http::parser<isRequest, http::buffer_body>& parser, OutStream& out,
-                                     char* scratch, std::size_t scratch_size) {
+                                     char* scratch, std::size_t scratch_size, RelayTimeouts timeouts = {}) {
     RelayResult result;
     std::string head;
     serialize_header(parser.get().base(), head);
@@ -41,6 +49,7 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
         if (!parser.is_done()) {
             body.data = scratch;
             body.size = scratch_size;
+            if (timeouts.read.count() > 0) in.expires_after(timeouts.read);
             auto [ec, ignored] = co_await http::async_read_some(in, in_buffer, parser, use_nothrow);
             if (ec == http::error::need_buffer) ec = {};
             if (ec) {
@@ -69,6 +78,7 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
             pieces[count++] = asio::buffer(scratch, n);
         }
         if (count) {
+            if (timeouts.write.count() > 0) out.expires_after(timeouts.write);
             auto [ec, written] =
                 co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count), use_nothrow);
             result.bytes_written += written;

@@ -3,6 +3,7 @@
 #include "core/build_context.hpp"
 #include "handlers/handler_registry.hpp"
 #include "handlers/header_ops.hpp"
+#include "http/client_ip.hpp"
 #include "http/request_context.hpp"
 #include "http/response_writer.hpp"
 #include "proxy/connection_pool.hpp"
@@ -196,7 +197,9 @@ private:
             req.set(http::field::upgrade, upgrade_protocol);
         }
         const std::string client_ip = ctx.remote.address().to_string();
-        const bool trusted = std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),
+        // The handler's own trusted_proxies (Caddy 2.5) or its server's (Caddy 2.6 and later).
+        const bool trusted = from_trusted_proxy(ctx) ||
+                             std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),
                                          [&](const IpRange& r) { return r.contains(ctx.remote.address()); });
         const std::string_view prior_xff = req["X-Forwarded-For"];
         if (trusted && !prior_xff.empty()) req.set("X-Forwarded-For", std::string(prior_xff) + ", " + client_ip);
@@ -238,7 +241,7 @@ private:
         // A reused connection the upstream closed while idle fails without a response byte;
         // such a request goes again once on a fresh connection (when its body is still unread).
         for (int round = 0; round < 2 && !response; ++round) {
-            if (round == 0) conn = ctx.pool.take(up.dial, transport_.keep_alive_idle_timeout);
+            if (round == 0) conn = ctx.pool.take(up.dial);
             if (conn && has_body && !looks_open(*conn)) conn.reset();
             if (!conn) conn = co_await dial(up, ctx.client.get_executor());
             if (!conn) co_return Outcome::dial_failed;
@@ -247,7 +250,8 @@ private:
             if (has_body) co_await send_continue_if_expected(ctx);
             set_expiry(conn->stream, transport_.write_timeout);
             const RelayResult sent =
-                co_await relay_message(ctx.client, ctx.client_buffer, ctx.parser, conn->stream, scratch.data(), scratch.size());
+                co_await relay_message(ctx.client, ctx.client_buffer, ctx.parser, conn->stream, scratch.data(), scratch.size(),
+                                       RelayTimeouts{.write = transport_.write_timeout});
             ctx.bytes_read += sent.body_bytes;
             if (sent.status == RelayStatus::read_failed) {
                 // The client went away mid-body: nothing left to answer.
@@ -319,7 +323,8 @@ private:
         set_expiry(conn->stream, transport_.read_timeout);
         set_expiry(ctx.client, ctx.server.timeouts.write);
         const RelayResult relayed =
-            co_await relay_message(conn->stream, conn->buffer, *response, ctx.client, scratch.data(), scratch.size());
+            co_await relay_message(conn->stream, conn->buffer, *response, ctx.client, scratch.data(), scratch.size(),
+                                   RelayTimeouts{.read = transport_.read_timeout});
         ctx.bytes_written += relayed.bytes_written;
         ctx.body_bytes_written += relayed.body_bytes;
         ctx.client.expires_never();
@@ -331,7 +336,7 @@ private:
         }
         if (transport_.keep_alive && upstream_keeps_alive && response->is_done()) {
             conn->stream.expires_never();
-            ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host);
+            ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
         }
         co_return Outcome::done;
     }
@@ -344,8 +349,13 @@ private:
         const bool bodiless = ctx.request().method() == http::verb::head || res.result_int() == 204 || res.result_int() == 304;
         if (!bodiless && (upstream_chunked || parser.need_eof())) {
             // Unknown length: chunk it for HTTP/1.1 clients; HTTP/1.0 clients read to the close.
-            if (ctx.client_version >= 11) res.chunked(true);
-            else ctx.close_connection = true;
+            // (An HTTP/1.0 client must not see the upstream's Transfer-Encoding: the body goes de-chunked.)
+            if (ctx.client_version >= 11) {
+                res.chunked(true);
+            } else {
+                res.chunked(false);
+                ctx.close_connection = true;
+            }
         }
         finalize_response_header(ctx, res.base());
     }
