@@ -1,5 +1,6 @@
 """reverse_proxy against real backends: load-balancing policies, retries, health checks, headers, errors."""
 import collections
+import http.client as httpclient
 import json
 import os
 import socket
@@ -96,16 +97,84 @@ class LoadBalancing(harness.ProxyTestCase):
                     owners |= seen
                 self.assertGreater(len(owners), 1, "different keys should spread")
 
+    def from_source(self, source, headers=None, path="/"):
+        """A GET from a given loopback source address (loopback accepts any 127.x as a source)."""
+        conn = httpclient.HTTPConnection("127.0.0.1", self.port, timeout=10, source_address=(source, 0))
+        try:
+            conn.request("GET", path, headers=headers or {})
+            res = conn.getresponse()
+            res.read()
+            self.assertEqual(res.status, 200)
+            return res.getheader("X-Backend")
+        finally:
+            conn.close()
+
+    def owners(self, requests):
+        """Runs each key's request 4 times; asserts each key stays on one upstream; returns the upstreams seen."""
+        seen_all = set()
+        for key, request in requests.items():
+            seen = {request() for _ in range(4)}
+            self.assertEqual(len(seen), 1, f"{key} moved between {seen}")
+            seen_all |= seen
+        return seen_all
+
     def test_ip_hash_keeps_a_client_on_one_upstream(self):
-        for policy in ("ip_hash", "client_ip_hash"):
-            with self.subTest(policy=policy):
-                self.procs.stop_all()
-                self.start(["a", "b", "c"], load_balancing={"selection_policy": {"policy": policy}})
-                self.assertEqual(len(self.spread(12)), 1)
+        self.start(["a", "b", "c"], load_balancing={"selection_policy": {"policy": "ip_hash"}})
+        sources = {f"127.0.0.{n}": (lambda src=f"127.0.0.{n}": self.from_source(src)) for n in range(2, 14)}
+        self.assertGreater(len(self.owners(sources)), 1, "twelve client addresses should spread")
+        # ip_hash looks at the peer only: a forwarded client address changes nothing.
+        xff = {ip: (lambda ip=ip: self.from_source("127.0.0.2", {"X-Forwarded-For": ip}))
+               for ip in (f"203.0.113.{n}" for n in range(1, 13))}
+        self.assertEqual(len(self.owners(xff)), 1)
+
+    def test_client_ip_hash_hashes_the_forwarded_client_ip_from_a_trusted_proxy(self):
+        self.backends = [self.start_backend("named", n) for n in ("a", "b", "c")]
+        self.port = free_port()
+        ports = [b.port for b in self.backends]
+        handler = reverse_proxy(*ports, load_balancing={"selection_policy": {"policy": "client_ip_hash"}})
+        self.start_proxflow(proxy_config(self.port, [handler], server_extra={
+            "trusted_proxies": {"source": "static", "ranges": ["127.0.0.1/32"]}}), wait_port=self.port)
+        clients = [f"203.0.113.{n}" for n in range(1, 13)]
+        # From the trusted proxy 127.0.0.1: each forwarded client sticks, and different ones spread.
+        trusted = {ip: (lambda ip=ip: self.from_source("127.0.0.1", {"X-Forwarded-For": f"{ip}, 10.0.0.1"}))
+                   for ip in clients}
+        self.assertGreater(len(self.owners(trusted)), 1, "twelve forwarded clients should spread")
+        # The left-most address is the client: the hops after it do not move it.
+        for ip in clients[:3]:
+            self.assertEqual(self.from_source("127.0.0.1", {"X-Forwarded-For": ip}), trusted[ip]())
+        # From an untrusted peer the header is ignored: the peer's address is the client.
+        untrusted = {ip: (lambda ip=ip: self.from_source("127.0.0.7", {"X-Forwarded-For": ip})) for ip in clients}
+        self.assertEqual(len(self.owners(untrusted)), 1)
 
     def test_header_policy_without_the_header_still_serves(self):
         self.start(["a", "b"], load_balancing={"selection_policy": {"policy": "header", "field": "X-User"}})
-        self.assertEqual(sum(self.spread(10).values()), 10)
+        results = [backend_of(self.port) for _ in range(40)]
+        self.assertTrue(all(status == 200 for status, _ in results), results)
+        # No key: the default fallback is random, so both upstreams serve.
+        self.assertEqual({name for _, name in results}, {"a", "b"})
+
+    def test_fallback_policy_serves_requests_without_the_key(self):
+        cases = [
+            ({"policy": "header", "field": "X-User", "fallback": {"policy": "first"}}, {"a": 8}),
+            ({"policy": "query", "key": "user", "fallback": {"policy": "first"}}, {"a": 8}),
+            ({"policy": "query", "key": "user", "fallback": {"policy": "round_robin"}}, {"a": 4, "b": 4}),
+            ({"policy": "cookie", "name": "lb", "fallback": {"policy": "first"}}, {"a": 8}),
+        ]
+        for policy, expected in cases:
+            with self.subTest(policy=policy):
+                self.procs.stop_all()
+                self.start(["a", "b"], load_balancing={"selection_policy": policy})
+                self.assertEqual(self.spread(8), expected)
+
+    def test_fallback_is_refused_on_a_policy_without_one(self):
+        port = free_port()
+        path = os.path.join(self.tmp, "bad.json")
+        with open(path, "w") as f:
+            json.dump(proxy_config(port, [reverse_proxy(free_port(), load_balancing={
+                "selection_policy": {"policy": "round_robin", "fallback": {"policy": "first"}}})]), f)
+        res = self.run_proxflow("validate", "--config", path)
+        self.assertEqual(res.returncode, 1, res.stderr)
+        self.assertIn("selection_policy.fallback", res.stderr)
 
     def test_cookie_policy_sets_a_cookie_that_sticks(self):
         self.start(["a", "b", "c"], load_balancing={"selection_policy": {"policy": "cookie", "name": "lb", "secret": "s3"}})
@@ -230,6 +299,66 @@ class Headers(harness.ProxyTestCase):
         self.assertEqual(up["X-Kept"], "yes")
         for name in ("X-Hop", "Keep-Alive", "Proxy-Connection", "TE", "Upgrade"):
             self.assertNotIn(name, up)
+
+    def test_x_forwarded_proto_and_host_are_kept_from_a_trusted_proxy_only(self):
+        sent = {"Host": "inner.example", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "outer.example"}
+        for trust in ("handler", "server", None):
+            with self.subTest(trusted=trust):
+                self.procs.stop_all()
+                a = self.start_backend("named", "a")
+                port = free_port()
+                options = {"trusted_proxies": ["127.0.0.1/8"]} if trust == "handler" else {}
+                server = {"trusted_proxies": {"source": "static", "ranges": ["127.0.0.0/8"]}} if trust == "server" else {}
+                self.start_proxflow(proxy_config(port, [reverse_proxy(a.port, **options)], server_extra=server),
+                                    wait_port=port)
+                up = json.loads(http("GET", f"http://127.0.0.1:{port}/p", headers=sent)[2])["headers"]
+                if trust:
+                    self.assertEqual((up["X-Forwarded-Proto"], up["X-Forwarded-Host"]), ("https", "outer.example"))
+                else:  # an untrusted peer's claims are overwritten with what the proxy saw
+                    self.assertEqual((up["X-Forwarded-Proto"], up["X-Forwarded-Host"]), ("http", "inner.example"))
+
+    def raw_response(self, port, request):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(request)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+        s.close()
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode().split("\r\n")
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers.setdefault(name.strip().lower(), []).append(value.strip())
+        return lines[0], headers, body
+
+    def test_hop_by_hop_headers_of_the_response_do_not_reach_the_client(self):
+        a = self.start_backend("named", "a")
+        port = free_port()
+        self.start_proxflow(proxy_config(port, [reverse_proxy(a.port)]), wait_port=port)
+        status, headers, body = self.raw_response(port, b"GET /hop HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        self.assertEqual(status, "HTTP/1.1 200 OK")
+        self.assertEqual(headers["x-kept"], ["yes"])
+        self.assertEqual(body, b"hop")
+        for name in ("x-hop-res", "keep-alive", "proxy-authenticate", "upgrade"):
+            self.assertNotIn(name, headers)
+        self.assertEqual(headers.get("connection"), ["close"])  # the proxy's own, for this client
+
+    def test_a_chunked_response_is_reframed_for_each_client_version(self):
+        a = self.start_backend("named", "a")
+        port = free_port()
+        self.start_proxflow(proxy_config(port, [reverse_proxy(a.port)]), wait_port=port)
+        # HTTP/1.1: re-chunked, one Transfer-Encoding.
+        status, headers, body = self.raw_response(port, b"GET /chunked HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        self.assertEqual(headers["transfer-encoding"], ["chunked"])
+        self.assertNotIn("content-length", headers)
+        self.assertIn(b"alpha", body)
+        self.assertTrue(body.endswith(b"0\r\n\r\n"), body)
+        # HTTP/1.0 knows no chunks: the body comes raw and ends with the connection.
+        status, headers, body = self.raw_response(port, b"GET /chunked HTTP/1.0\r\nHost: t\r\n\r\n")
+        self.assertTrue(status.startswith("HTTP/1."), status)
+        self.assertNotIn("transfer-encoding", headers)
+        self.assertEqual(body, b"alphabetagamma")
 
 if __name__ == "__main__":
     unittest.main()
