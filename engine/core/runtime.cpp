@@ -69,7 +69,13 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
     server->timeouts.idle = r.duration("idle_timeout", server->timeouts.idle);
     server->max_header_bytes = static_cast<std::size_t>(r.integer("max_header_bytes", static_cast<std::int64_t>(server->max_header_bytes)));
     if (const json* logs = r.take("logs")) server->access_log = AccessLog::from_json(*logs, r.path_of("logs"), logging);
-    r.take("protocols"); // HTTP/1.1 is what ProxFlow serves; h2/h3 are listed in docs as not yet supported
+    server->client_ip.read(r);
+    // HTTP/1.1 (and 1.0) is all ProxFlow serves: a server that asks for more must not load as if it got it.
+    const auto protocols = r.strings("protocols");
+    for (std::size_t i = 0; i < protocols.size(); ++i)
+        if (protocols[i] != "h1")
+            throw ConfigError(index_path(r.path_of("protocols"), i),
+                              "protocol \"" + protocols[i] + "\" is not supported by ProxFlow yet (only h1)");
     r.finish();
     return server;
 }

@@ -76,6 +76,18 @@ class BadConfigs(harness.ProxyTestCase):
             with self.subTest(path=path):
                 self.assert_rejected(edited(edit), path, "unknown field")
 
+    def test_a_protocol_other_than_h1_is_refused_and_h1_is_accepted(self):
+        self.assert_rejected(edited(lambda c: server(c).update(protocols=["h1", "h2"])),
+                             "apps.http.servers.srv0.protocols[1]", '"h2" is not supported')
+        res = self.run_proxflow("validate", "--config", self.write("h1.json", edited(lambda c: server(c).update(protocols=["h1"]))))
+        self.assertEqual(res.returncode, 0, res.stderr)
+
+    def test_a_trusted_proxies_source_other_than_static_is_named(self):
+        self.assert_rejected(edited(lambda c: server(c).update(trusted_proxies={"source": "cloudflare"})),
+                             "apps.http.servers.srv0.trusted_proxies.source", "cloudflare")
+        self.assert_rejected(edited(lambda c: server(c).update(trusted_proxies={"source": "static", "ranges": ["10.0.0.0/99"]})),
+                             "apps.http.servers.srv0.trusted_proxies.ranges[0]")
+
     def test_an_unknown_handler_is_named_with_its_path(self):
         config = edited(lambda c: handler(c).update(handler="reverse_proxyy"))
         self.assert_rejected(config, f"{RP}.handler", "reverse_proxyy")
