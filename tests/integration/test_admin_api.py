@@ -1,7 +1,9 @@
 """The admin API as Caddy's: /config reads and edits the running config by path, /load replaces it
 (JSON or Caddyfile), errors are JSON and leave the running config serving, foreign Hosts and Origins
 are refused, and a disabled admin API does not listen at all."""
+import fcntl
 import json
+import os
 import subprocess
 import unittest
 
@@ -246,6 +248,31 @@ class DisabledAdmin(harness.ProxyTestCase):
         listening = subprocess.run(["ss", "-Hltnp"], capture_output=True, text=True).stdout
         mine = [line.split()[3] for line in listening.splitlines() if f"pid={proxy.pid}," in line]
         self.assertEqual(set(mine), {f"127.0.0.1:{port}"}, listening)
+
+
+class DefaultAdminAddress(harness.ProxyTestCase):
+    """Port 2019 is shared by the machine: tests serialize on a lock file, and skip when something
+    else already holds the port."""
+
+    def test_a_config_without_admin_serves_the_admin_api_on_localhost_2019(self):
+        lock = open(os.path.join("/tmp", "proxflow-admin-2019.lock"), "w")
+        self.addCleanup(lock.close)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if port_open(2019):
+            self.skipTest("something else listens on 127.0.0.1:2019")
+        port = free_port()
+        config = proxy_config(port, [static("default admin")])
+        del config["admin"]
+        proxy = self.start_proxflow(config, wait_port=port)
+        wait_until(lambda: port_open(2019) or proxy.poll() is not None, what="the admin API on 2019")
+        if proxy.poll() is not None and "2019" in harness.log_of(proxy):
+            self.skipTest("127.0.0.1:2019 was taken meanwhile: " + harness.log_of(proxy))
+        status, _, body = http("GET", "http://127.0.0.1:2019/config/", headers={"Host": "localhost:2019"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body), config)
+        self.assertEqual(http("GET", f"http://127.0.0.1:{port}/")[2], b"default admin")
+        self.procs.stop(proxy)
+        self.assertFalse(port_open(2019), "the admin API stops with the process")
 
 
 if __name__ == "__main__":
