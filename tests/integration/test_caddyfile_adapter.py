@@ -10,8 +10,14 @@ import harness
 CORPUS = os.path.join(os.environ.get("PROXFLOW_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared")),
                       "corpus")
 # Every corpus case whose directives ProxFlow implements passes; the rest must fail with a clear
-# "not supported by ProxFlow yet". Raise the floor as directives land.
-ADAPT_MATCH_FLOOR = 20
+# "not supported by ProxFlow yet". Each case listed here must match: add cases as directives land.
+ADAPT_MATCHES = (
+    "auto_https_ignore_loaded_certs", "bind_ipv6", "expression_quotes", "global_options_default_bind",
+    "global_server_options_single", "handle_path", "header_placeholder_search", "http_only_on_hostless_block",
+    "http_only_on_non_standard_port", "matcher_syntax", "matchers_in_route", "metrics_syntax",
+    "replaceable_upstream_partial_port", "request_body", "reverse_proxy_health_headers", "reverse_proxy_load_balance",
+    "reverse_proxy_options", "reverse_proxy_trusted_proxies", "site_block_sorting", "uri_replace_brace_escape",
+)
 # Real Caddy reads the export back to the same JSON; the other cases must refuse with the JSON path.
 EXPORT_ROUNDTRIP_FLOOR = 18
 
@@ -23,7 +29,11 @@ class CorpusAgainstRealCaddy(harness.ProxyTestCase):
         print(r.stdout)
         match = re.search(r"adapt_match=(\d+)/(\d+)", r.stdout)
         self.assertIsNotNone(match, r.stdout + r.stderr)
-        self.assertGreaterEqual(int(match.group(1)), ADAPT_MATCH_FLOOR, r.stdout)
+        passed = {line.split()[1] for line in r.stdout.splitlines() if line.startswith("PASS")}
+        for case in ADAPT_MATCHES:
+            with self.subTest(case=case):
+                self.assertIn(case, passed, f"corpus case {case} no longer adapts to Caddy's JSON")
+        self.assertGreaterEqual(int(match.group(1)), len(ADAPT_MATCHES), r.stdout)
         for line in r.stdout.splitlines():
             if line.startswith("ERROR"):
                 self.assertIn("is not supported by ProxFlow yet", line)
