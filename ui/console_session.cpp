@@ -34,6 +34,7 @@ ConsoleSession::ConsoleSession(Options options, QObject* parent)
       traffic_(new TrafficStats(this)),
       countries_(new CountryModel(this)),
       remote_(new RemoteAdmin(this)),
+      servers_(new ServerListModel(this)),
       ui_(new UiState(this)),
       testTraffic_(new TrafficGenerator(this)) {
     sites_->setDocument(document_);
@@ -85,6 +86,8 @@ ConsoleSession::ConsoleSession(Options options, QObject* parent)
 
     if (options_.persist) {
         history_->restore();
+        servers_->restore();
+        servers_->setPersistent(true);
         ui_->restore();
         if (document_->restore() && options_.applyOnStart && !document_->empty()) apply(tr("restored on start"));
     }

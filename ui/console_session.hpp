@@ -4,6 +4,7 @@
 #include "engine_bridge.hpp"
 #include "history_model.hpp"
 #include "remote_admin.hpp"
+#include "server_list_model.hpp"
 #include "site_list_model.hpp"
 #include "traffic_generator.hpp"
 #include "traffic_stats.hpp"
@@ -36,6 +37,7 @@ class ConsoleSession : public QObject {
     Q_PROPERTY(TrafficStats* traffic READ traffic CONSTANT)
     Q_PROPERTY(CountryModel* countries READ countries CONSTANT)
     Q_PROPERTY(RemoteAdmin* remote READ remote CONSTANT)
+    Q_PROPERTY(ServerListModel* servers READ servers CONSTANT)
     Q_PROPERTY(UiState* ui READ ui CONSTANT)
     Q_PROPERTY(TrafficGenerator* testTraffic READ testTraffic CONSTANT)
     Q_PROPERTY(QString statusMessage READ statusMessage NOTIFY statusMessageChanged)
@@ -51,7 +53,7 @@ public:
     struct Options {
         unsigned engineThreads = 2;
         int pollMs = 1000;
-        bool persist = true;      // restore from and save to AppConfigLocation (project, UI state)
+        bool persist = true;      // restore from and save to AppConfigLocation (project, UI state, servers)
         bool applyOnStart = true; // run the restored config
     };
     explicit ConsoleSession(QObject* parent = nullptr);
@@ -65,6 +67,7 @@ public:
     TrafficStats* traffic() const { return traffic_; }
     CountryModel* countries() const { return countries_; }
     RemoteAdmin* remote() const { return remote_; }
+    ServerListModel* servers() const { return servers_; }
     UiState* ui() const { return ui_; }
     TrafficGenerator* testTraffic() const { return testTraffic_; }
     QString statusMessage() const { return statusMessage_; }
@@ -108,6 +111,7 @@ private:
     TrafficStats* traffic_;
     CountryModel* countries_;
     RemoteAdmin* remote_;
+    ServerListModel* servers_;
     UiState* ui_;
     TrafficGenerator* testTraffic_;
     QTimer validation_;

@@ -3,18 +3,65 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QRegularExpression>
+#include <QTime>
 
 namespace proxflow::ui {
 namespace {
 constexpr int transfer_timeout_ms = 15000;
+constexpr int default_watch_interval_ms = 3000;
 }
 
-RemoteAdmin::RemoteAdmin(QObject* parent) : QObject(parent), network_(new QNetworkAccessManager(this)) {}
+MetricTotals metricTotals(const QString& text) {
+    // name{labels} value: comments and other families are skipped
+    static const QRegularExpression sample(QStringLiteral(R"(^([a-z_]+)(\{[^}]*\})?\s+([0-9.eE+-]+)\s*$)"),
+                                           QRegularExpression::MultilineOption);
+    MetricTotals totals;
+    for (auto it = sample.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        const QString name = m.captured(1), labels = m.captured(2);
+        const double value = m.captured(3).toDouble();
+        if (name == QLatin1String("proxflow_http_requests_total") || name == QLatin1String("caddy_http_requests_total")) {
+            totals.found = true;
+            totals.requests += value;
+        } else if (name == QLatin1String("proxflow_http_responses_total") && labels.contains(QLatin1String("code_class=\"5xx\""))) {
+            totals.errors += value;
+        }
+    }
+    return totals;
+}
+
+RemoteAdmin::RemoteAdmin(QObject* parent) : QObject(parent), network_(new QNetworkAccessManager(this)) {
+    watch_.setInterval(default_watch_interval_ms);
+    connect(&watch_, &QTimer::timeout, this, &RemoteAdmin::fetchMetrics);
+}
+
+void RemoteAdmin::setWatching(bool watching) {
+    if (watching == watch_.isActive()) return;
+    if (watching) {
+        watch_.start();
+        fetchMetrics();
+    } else {
+        watch_.stop();
+    }
+    emit watchingChanged();
+}
+
+void RemoteAdmin::setWatchIntervalMs(int ms) {
+    if (ms == watch_.interval() || ms <= 0) return;
+    watch_.setInterval(ms);
+    emit watchingChanged();
+}
 
 void RemoteAdmin::setAddress(const QString& address) {
-    if (address == address_) return;
+    if (address.trimmed() == address_) return;
     address_ = address.trimmed();
+    // Totals and metrics belong to the previous server.
+    totals_ = {};
+    metricsText_.clear();
+    metricsTime_.clear();
     emit addressChanged();
+    emit metricsTextChanged();
 }
 
 QString RemoteAdmin::url(const QString& path) const {
@@ -78,11 +125,36 @@ void RemoteAdmin::push(const nlohmann::json& config) {
     });
 }
 
+void RemoteAdmin::connectToServer() {
+    const QString to = address_;
+    setStatus(true, tr("connecting to %1…").arg(to));
+    QNetworkReply* reply = track(network_->get(request(url(QStringLiteral("/config/")))));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, to] {
+        if (reply->error() != QNetworkReply::NoError) return setStatus(false, tr("cannot reach %1: %2").arg(to, reply->errorString()));
+        const auto config = nlohmann::json::parse(reply->readAll().toStdString(), nullptr, false);
+        const auto* servers = config.is_object() && config.contains("apps") && config["apps"].contains("http") &&
+                                      config["apps"]["http"].contains("servers")
+                                  ? &config["apps"]["http"]["servers"]
+                                  : nullptr;
+        const int sites = servers && servers->is_object() ? int(servers->size()) : 0;
+        setStatus(true, tr("connected to %1: it runs %n site(s)", nullptr, sites).arg(to));
+    });
+}
+
 void RemoteAdmin::fetchMetrics() {
-    QNetworkReply* reply = track(network_->get(request(url(QStringLiteral("/metrics")))));
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        metricsText_ = reply->error() == QNetworkReply::NoError ? QString::fromUtf8(reply->readAll())
-                                                                 : tr("no /metrics: %1").arg(reply->errorString());
+    if (metricsInFlight_) return; // a slow server gets one poll at a time
+    metricsInFlight_ = true;
+    const QString from = address_;
+    // Not tracked as busy: a watched server is polled all the time and the buttons stay usable.
+    QNetworkReply* reply = network_->get(request(url(QStringLiteral("/metrics"))));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, from] {
+        reply->deleteLater();
+        metricsInFlight_ = false;
+        if (from != address_) return;
+        const bool ok = reply->error() == QNetworkReply::NoError;
+        metricsText_ = ok ? QString::fromUtf8(reply->readAll()) : tr("no /metrics: %1").arg(reply->errorString());
+        totals_ = ok ? metricTotals(metricsText_) : MetricTotals{};
+        metricsTime_ = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
         emit metricsTextChanged();
     });
 }

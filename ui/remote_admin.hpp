@@ -3,6 +3,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QTimer>
 #include <QtQml/qqmlregistration.h>
 
 class QNetworkAccessManager;
@@ -10,8 +11,17 @@ class QNetworkReply;
 
 namespace proxflow::ui {
 
+// Request totals read from a Prometheus text page: proxflow's proxflow_http_requests_total and
+// 5xx proxflow_http_responses_total, or Caddy's caddy_http_requests_total.
+struct MetricTotals {
+    bool found = false;
+    double requests = 0, errors = 0;
+};
+MetricTotals metricTotals(const QString& prometheusText);
+
 // A running proxflow or Caddy reached through its admin API: GET /config/ to pull its JSON,
-// POST /load to push one, GET /metrics to peek. All asynchronous (QNetworkAccessManager).
+// POST /load to push one, GET /metrics to peek, or watch it (polled every few seconds while
+// `watching`, parsed into request totals). All asynchronous (QNetworkAccessManager).
 class RemoteAdmin : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -21,6 +31,12 @@ class RemoteAdmin : public QObject {
     Q_PROPERTY(QString status READ status NOTIFY statusChanged)
     Q_PROPERTY(bool ok READ ok NOTIFY statusChanged)
     Q_PROPERTY(QString metricsText READ metricsText NOTIFY metricsTextChanged)
+    Q_PROPERTY(bool watching READ watching WRITE setWatching NOTIFY watchingChanged)
+    Q_PROPERTY(int watchIntervalMs READ watchIntervalMs WRITE setWatchIntervalMs NOTIFY watchingChanged)
+    Q_PROPERTY(bool haveTotals READ haveTotals NOTIFY metricsTextChanged)
+    Q_PROPERTY(double requestsTotal READ requestsTotal NOTIFY metricsTextChanged)
+    Q_PROPERTY(double errorsTotal READ errorsTotal NOTIFY metricsTextChanged)
+    Q_PROPERTY(QString metricsTime READ metricsTime NOTIFY metricsTextChanged)
 
 public:
     explicit RemoteAdmin(QObject* parent = nullptr);
@@ -31,7 +47,17 @@ public:
     QString status() const { return status_; }
     bool ok() const { return ok_; }
     QString metricsText() const { return metricsText_; }
+    bool watching() const { return watch_.isActive(); }
+    void setWatching(bool watching);
+    int watchIntervalMs() const { return watch_.interval(); }
+    void setWatchIntervalMs(int ms);
+    bool haveTotals() const { return totals_.found; }
+    double requestsTotal() const { return totals_.requests; }
+    double errorsTotal() const { return totals_.errors; }
+    QString metricsTime() const { return metricsTime_; }
 
+    // GET /config/ without loading it: is there an admin API, and what does it run?
+    Q_INVOKABLE void connectToServer();
     Q_INVOKABLE void pull();
     void push(const nlohmann::json& config);
     Q_INVOKABLE void fetchMetrics();
@@ -40,6 +66,7 @@ signals:
     void addressChanged();
     void statusChanged();
     void metricsTextChanged();
+    void watchingChanged();
     void pulled(const nlohmann::json& config, const QString& address);
     void pushed(const QString& address);
 
@@ -54,6 +81,10 @@ private:
     QString status_;
     bool ok_ = true;
     QString metricsText_;
+    QTimer watch_;
+    MetricTotals totals_;
+    QString metricsTime_;
+    bool metricsInFlight_ = false;
 };
 
 } // namespace proxflow::ui

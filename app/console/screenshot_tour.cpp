@@ -61,9 +61,10 @@ void ScreenshotTour::prepareTraffic() {
     connect(session_, &ConsoleSession::appliedConfig, this, [this, admin, doc](bool ok) {
         if (!ok) qWarning() << "example project was not applied:" << doc->errorPath() << doc->errorMessage();
         const QString url = session_->siteUrl(QStringLiteral("example"));
+        session_->servers()->add(admin);
         session_->remote()->setAddress(admin);
         session_->pullFromServer();
-        session_->remote()->fetchMetrics();
+        session_->remote()->setWatching(true);
         session_->testTraffic()->start(url + QStringLiteral("/hello"), 2400, 6, QStringLiteral("GET"), 300);
         QTimer::singleShot(2000, this, [this, doc, url] {
             // A second applied edit gives History something to diff.

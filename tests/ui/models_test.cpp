@@ -2,13 +2,16 @@
 #include "config_document.hpp"
 #include "country_model.hpp"
 #include "history_model.hpp"
+#include "remote_admin.hpp"
 #include "route_list_model.hpp"
+#include "server_list_model.hpp"
 #include "site_list_model.hpp"
 #include "traffic_stats.hpp"
 #include "upstream_list_model.hpp"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace proxflow::ui;
@@ -170,6 +173,51 @@ private slots:
         const QVariantList hunk = withContext(lineDiff(a, b), 2);
         QCOMPARE(hunk.size(), 1 + 2 + 2 + 2 + 1); // gap, context, -/+, context, gap
         QCOMPARE(hunk.first().toMap()["kind"].toString(), QStringLiteral("@"));
+    }
+
+    void servers_list_the_embedded_engine_first_and_remember_the_remotes() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("servers.json");
+        ServerListModel servers;
+        QAbstractItemModelTester tester(&servers, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(servers.rowCount(), 1);
+        QVERIFY(role(servers, 0, "local").toBool());
+        QCOMPARE(servers.add(" 10.0.0.5:2019 "), 1);
+        QCOMPARE(servers.add("http://caddy.lan:2019"), 2);
+        QCOMPARE(servers.add("10.0.0.5:2019"), 1); // known already
+        QCOMPARE(servers.add(""), -1);
+        QCOMPARE(servers.rowOf("http://caddy.lan:2019"), 2);
+        QCOMPARE(servers.rowOf("elsewhere:2019"), 0);
+        servers.remove(0); // the embedded engine stays
+        QCOMPARE(servers.rowCount(), 3);
+        QVERIFY(servers.save(file));
+
+        ServerListModel restored;
+        QVERIFY(restored.restore(file));
+        QCOMPARE(restored.remoteAddresses(), QStringList({"10.0.0.5:2019", "http://caddy.lan:2019"}));
+        restored.remove(1);
+        QCOMPARE(restored.remoteAddresses(), QStringList({"http://caddy.lan:2019"}));
+        QVERIFY(role(restored, 0, "local").toBool());
+    }
+
+    void metric_totals_read_proxflow_and_caddy_pages() {
+        const MetricTotals proxflow = metricTotals(QStringLiteral(
+            "# HELP proxflow_http_requests_total Requests served, by server.\n"
+            "# TYPE proxflow_http_requests_total counter\n"
+            "proxflow_http_requests_total{server=\"a\"} 12\n"
+            "proxflow_http_requests_total{server=\"b\"} 30\n"
+            "proxflow_http_responses_total{server=\"a\",code_class=\"2xx\"} 10\n"
+            "proxflow_http_responses_total{server=\"a\",code_class=\"5xx\"} 2\n"
+            "proxflow_http_route_requests_total{server=\"a\",route=\"routes[0]\"} 12\n"));
+        QVERIFY(proxflow.found);
+        QCOMPARE(proxflow.requests, 42.0);
+        QCOMPARE(proxflow.errors, 2.0);
+        const MetricTotals caddy = metricTotals(QStringLiteral(
+            "caddy_http_requests_total{handler=\"reverse_proxy\",server=\"srv0\"} 1.5e3\n"
+            "go_goroutines 12\n"));
+        QVERIFY(caddy.found);
+        QCOMPARE(caddy.requests, 1500.0);
+        QVERIFY(!metricTotals(QStringLiteral("go_goroutines 12\n")).found);
     }
 };
 

@@ -1,0 +1,148 @@
+// The Servers view's model against a real `proxflow run` started by the test on 127.0.0.1: connect,
+// load its config, push an edited one (POST /load) and watch its /metrics turn into request totals.
+#include "console_session.hpp"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace proxflow::ui;
+
+namespace {
+
+bool waitForPort(int port, int timeoutMs = 10000) {
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < timeoutMs) {
+        QTcpSocket socket;
+        socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+        if (socket.waitForConnected(200)) return true;
+        QTest::qWait(100);
+    }
+    return false;
+}
+
+QString get(QNetworkAccessManager& network, const QString& url) {
+    QNetworkReply* reply = network.get(QNetworkRequest(QUrl(url)));
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    if (!done.wait(5000)) return QStringLiteral("<timeout>");
+    reply->deleteLater();
+    return reply->error() == QNetworkReply::NoError ? QString::fromUtf8(reply->readAll()) : QStringLiteral("<error>");
+}
+
+} // namespace
+
+class RemoteServersTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QProcess proxflow_;
+    int adminPort_ = 0, sitePort_ = 0;
+    QString admin_;
+    QNetworkAccessManager network_;
+
+    QString site() const { return QStringLiteral("http://127.0.0.1:%1/").arg(sitePort_); }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        adminPort_ = ConsoleSession::freePort();
+        sitePort_ = ConsoleSession::freePort();
+        QVERIFY(adminPort_ != sitePort_);
+        admin_ = QStringLiteral("127.0.0.1:%1").arg(adminPort_);
+        QFile config(dir_.filePath("config.json"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(QStringLiteral(R"({"admin": {"listen": "%1"}, "apps": {"http": {"servers": {"remote": {
+            "listen": ["127.0.0.1:%2"], "routes": [{"handle": [{"handler": "static_response", "body": "one"}]}]}}}}})")
+                         .arg(admin_)
+                         .arg(sitePort_)
+                         .toUtf8());
+        config.close();
+        proxflow_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        proxflow_.start(QStringLiteral(PROXFLOW_BINARY), {"run", "--config", config.fileName()});
+        QVERIFY(proxflow_.waitForStarted());
+        QVERIFY(waitForPort(adminPort_));
+        QVERIFY(waitForPort(sitePort_));
+        QCOMPARE(get(network_, site()), QStringLiteral("one"));
+    }
+
+    void cleanupTestCase() {
+        if (proxflow_.state() == QProcess::NotRunning) return;
+        proxflow_.terminate(); // only the process this test started, by its PID
+        if (!proxflow_.waitForFinished(5000)) proxflow_.kill();
+        proxflow_.waitForFinished(3000);
+    }
+
+    void connecting_tells_what_the_server_runs() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        const int row = session.servers()->add(admin_);
+        QCOMPARE(row, 1);
+        QCOMPARE(session.servers()->value(row, "address").toString(), admin_);
+        session.remote()->setAddress(admin_);
+        session.remote()->connectToServer();
+        QTRY_VERIFY(!session.remote()->busy());
+        QVERIFY2(session.remote()->ok(), qPrintable(session.remote()->status()));
+        QVERIFY2(session.remote()->status().contains("1 site"), qPrintable(session.remote()->status()));
+        QVERIFY(session.document()->empty()); // connecting loads nothing
+
+        session.remote()->setAddress(QStringLiteral("127.0.0.1:%1").arg(ConsoleSession::freePort()));
+        session.remote()->connectToServer();
+        QTRY_VERIFY(!session.remote()->busy());
+        QVERIFY(!session.remote()->ok());
+    }
+
+    void load_edit_and_push_changes_what_the_remote_serves() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        session.remote()->setAddress(admin_);
+        session.pullFromServer();
+        QTRY_VERIFY_WITH_TIMEOUT(session.document()->serverNames().contains("remote"), 5000);
+        const QString body = "apps.http.servers.remote.routes[0].handle[0].body";
+        QCOMPARE(session.document()->textAt(body), QStringLiteral("one"));
+
+        session.document()->setText(body, "two");
+        QSignalSpy pushed(session.remote(), &RemoteAdmin::pushed);
+        session.pushToServer();
+        QVERIFY(pushed.wait(5000));
+        QVERIFY2(session.remote()->ok(), qPrintable(session.remote()->status()));
+        QTRY_COMPARE(get(network_, site()), QStringLiteral("two"));
+        QVERIFY(session.history()->value(0, "note").toString().startsWith("pushed to"));
+        QVERIFY(session.history()->value(1, "note").toString().startsWith("pulled from"));
+
+        // A config the remote rejects leaves it serving the last one, with its error shown.
+        session.document()->setText("apps.http.servers.remote.listen", "127.0.0.1:notaport");
+        session.pushToServer();
+        QTRY_VERIFY(!session.remote()->busy());
+        QVERIFY(!session.remote()->ok());
+        QCOMPARE(get(network_, site()), QStringLiteral("two"));
+    }
+
+    void watching_polls_metrics_into_request_totals() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        RemoteAdmin* remote = session.remote();
+        QVERIFY(remote->watchIntervalMs() >= 1000 && remote->watchIntervalMs() <= 10000); // every few seconds
+        remote->setAddress(admin_);
+        remote->setWatchIntervalMs(300);
+        remote->setWatching(true);
+        QTRY_VERIFY(remote->haveTotals());
+        const double before = remote->requestsTotal();
+        for (int i = 0; i < 7; ++i) QCOMPARE(get(network_, site()), QStringLiteral("two"));
+        QTRY_VERIFY_WITH_TIMEOUT(remote->requestsTotal() >= before + 7, 5000);
+        QCOMPARE(remote->errorsTotal(), 0.0);
+
+        remote->setWatching(false);
+        QTest::qWait(400); // let a poll already on the wire land
+        const QString at = remote->metricsTime();
+        const double seen = remote->requestsTotal();
+        for (int i = 0; i < 3; ++i) get(network_, site());
+        QTest::qWait(900);
+        QCOMPARE(remote->requestsTotal(), seen); // not watching: no polls
+        QCOMPARE(remote->metricsTime(), at);
+    }
+};
+
+QTEST_MAIN(RemoteServersTest)
+#include "remote_servers_test.moc"
