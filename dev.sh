@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # ProxFlow's one entry point on a fresh Debian 12 machine:
-#   ./dev.sh run    install what is missing, build, and start proxflow with resources/examples/Caddyfile
+#   ./dev.sh run    install what is missing, build, and start the desktop console, proxflow-console
+#   ./dev.sh run proxflow [ARGS]   the same, but start the headless engine (default: run --config
+#                   resources/examples/Caddyfile)
 #   ./dev.sh test   install what is missing, build, and run the whole test suite (CTest summary last)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -15,6 +17,7 @@ PACKAGES=(
   qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-controls
   qml6-module-qtquick-layouts qml6-module-qtquick-shapes qml6-module-qtquick-dialogs
   qml6-module-qt-labs-folderlistmodel qml6-module-qtcharts qml6-module-qttest qt6-qpa-plugins fonts-dejavu-core dpkg-dev
+  xvfb xauth
   # real peers and clients the tests drive
   nginx-light caddy curl wrk python3 python3-websockets slowhttptest procps chromium python3-prometheus-client
 )
@@ -44,7 +47,17 @@ case "${1:-}" in
     ensure_packages
     build
     shift
-    exec "$BUILD_DIR/app/proxflow" run --config resources/examples/Caddyfile "$@"
+    if [ "${1:-}" = proxflow ]; then
+      shift
+      [ $# -eq 0 ] && set -- run --config resources/examples/Caddyfile
+      exec "$BUILD_DIR/app/proxflow" "$@"
+    fi
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}${QT_QPA_PLATFORM:-}" ]; then
+      echo "dev.sh: no display for the console; './dev.sh run proxflow' starts the headless engine," >&2
+      echo "        'xvfb-run -a ./dev.sh run --screenshot DIR' saves every view as PNGs" >&2
+      exit 1
+    fi
+    exec "$BUILD_DIR/app/console/proxflow-console" "$@"
     ;;
   test)
     ensure_packages
@@ -53,7 +66,7 @@ case "${1:-}" in
     exec ctest --output-on-failure -j 2 --timeout 900
     ;;
   *)
-    echo "usage: ./dev.sh run | ./dev.sh test" >&2
+    echo "usage: ./dev.sh run [proxflow [ARGS]] | ./dev.sh test" >&2
     exit 2
     ;;
 esac
