@@ -106,6 +106,14 @@ Item {
                             y: hover.point.position.y + 12
                         }
                     }
+                    Label {
+                        Layout.fillWidth: true
+                        text: map.maxRequests > 0 ? qsTr("Darker is busier (log scale, up to %1 requests); grey: none").arg(map.maxRequests)
+                                                  : qsTr("Countries fill in as requests arrive")
+                        color: palette.placeholderText
+                        font.pixelSize: 11
+                        elide: Text.ElideRight
+                    }
                     CountryTable {
                         Layout.fillWidth: true
                         Layout.fillHeight: true

@@ -177,9 +177,9 @@ Item {
                 Layout.fillWidth: true
                 visible: !view.localChosen && view.remote.haveTotals
                 spacing: 10
-                StatCard { Layout.fillWidth: true; objectName: "remoteRequests"; title: qsTr("Requests total"); value: view.remote.requestsTotal; accent: "#16a34a" }
-                StatCard { Layout.fillWidth: true; title: qsTr("5xx responses"); value: view.remote.errorsTotal; accent: "#dc2626" }
-                StatCard { Layout.fillWidth: true; title: qsTr("Read at"); value: view.remote.metricsTime + (view.remote.watching ? qsTr(" (watching)") : ""); accent: "#0891b2" }
+                StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; objectName: "remoteRequests"; title: qsTr("Requests total"); value: view.remote.requestsTotal; accent: "#16a34a" }
+                StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; title: qsTr("5xx responses"); value: view.remote.errorsTotal; accent: "#dc2626" }
+                StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; title: view.remote.watching ? qsTr("Read at (watching)") : qsTr("Read at"); value: view.remote.metricsTime; accent: "#0891b2" }
             }
 
             Frame {

@@ -7,6 +7,8 @@
 #include <QDebug>
 #include <QDir>
 #include <QImage>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QQuickWindow>
 #include <QSet>
 #include <QTimer>
@@ -57,6 +59,10 @@ void ScreenshotTour::prepareTraffic() {
     const QString admin = QStringLiteral("127.0.0.1:%1").arg(ConsoleSession::freePort());
     doc->remove(QStringLiteral("admin.disabled"));
     doc->setText(QStringLiteral("admin.listen"), admin);
+    // Test traffic comes from 127.0.0.1; a CF-IPCountry header from that (trusted) address spreads
+    // some of it over the world map.
+    doc->setText(QStringLiteral("apps.traffic_metrics.geo_header"), QStringLiteral("CF-IPCountry"));
+    doc->setList(QStringLiteral("apps.traffic_metrics.trusted_proxies"), QStringLiteral("127.0.0.1/32"));
     session_->apply(QStringLiteral("example project"));
     connect(session_, &ConsoleSession::appliedConfig, this, [this, admin, doc](bool ok) {
         if (!ok) qWarning() << "example project was not applied:" << doc->errorPath() << doc->errorMessage();
@@ -66,6 +72,7 @@ void ScreenshotTour::prepareTraffic() {
         session_->pullFromServer();
         session_->remote()->setWatching(true);
         session_->testTraffic()->start(url + QStringLiteral("/hello"), 2400, 6, QStringLiteral("GET"), 300);
+        sendFromCountries(url + QStringLiteral("/hello"));
         QTimer::singleShot(2000, this, [this, doc, url] {
             // A second applied edit gives History something to diff.
             const QString proxy = doc->proxyHandlers().value(0).toMap().value(QStringLiteral("path")).toString();
@@ -82,6 +89,20 @@ void ScreenshotTour::prepareTraffic() {
             next();
         });
     }, Qt::SingleShotConnection);
+}
+
+void ScreenshotTour::sendFromCountries(const QString& url) {
+    auto* network = new QNetworkAccessManager(this);
+    const QList<std::pair<const char*, int>> visitors = {{"US", 220}, {"DE", 140}, {"GB", 90}, {"FR", 70}, {"JP", 60},
+                                                         {"BR", 45},  {"IN", 40},  {"CA", 30}, {"AU", 25}, {"NL", 20},
+                                                         {"ZA", 12},  {"SE", 10},  {"MX", 8},  {"KR", 6},  {"NG", 4}};
+    for (const auto& [country, requests] : visitors)
+        for (int i = 0; i < requests; ++i) {
+            QNetworkRequest request{QUrl(url)};
+            request.setRawHeader("CF-IPCountry", country);
+            QNetworkReply* reply = network->get(request);
+            connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        }
 }
 
 void ScreenshotTour::next() {

@@ -19,6 +19,7 @@ public:
 private:
     void shootEmptyState();
     void prepareTraffic();
+    void sendFromCountries(const QString& url);
     void next();
     bool grab(const QString& name);
 
