@@ -18,6 +18,8 @@ PACKAGES=(
   qml6-module-qtquick-layouts qml6-module-qtquick-shapes qml6-module-qtquick-dialogs
   qml6-module-qt-labs-folderlistmodel qml6-module-qtcharts qml6-module-qttest qt6-qpa-plugins fonts-dejavu-core dpkg-dev
   xvfb xauth
+  # node turns world-atlas's TopoJSON into the console's world map at build time
+  nodejs
   # real peers and clients the tests drive
   nginx-light caddy curl wrk python3 python3-websockets slowhttptest procps chromium python3-prometheus-client
 )
