@@ -12,6 +12,8 @@ PACKAGES=(
   # build
   cmake ninja-build g++ ccache pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev libnghttp2-dev
   libsqlite3-dev libmaxminddb-dev qt6-base-dev
+  # the Caddyfile fuzzer (libFuzzer, ASan, UBSan)
+  clang libclang-rt-14-dev
   # proxflow-console (Qt Quick + Charts) and its tests and package
   qt6-declarative-dev qt6-charts-dev qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
   qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-controls

@@ -204,6 +204,9 @@ json adapt(std::string_view text, const std::string& filename) {
 
     GroupCounter groups;
     std::vector<Site> sites;
+    // listener + host + path -> the block that serves it: a second block may not claim it (Caddy
+    // refuses that as ambiguous); the same key twice in one block is served once.
+    std::map<std::string, const ServerBlock*> claimed;
     for (auto& block : blocks) {
         if (block.global) continue;
         if (block.keys.front().text.starts_with("@"))
@@ -234,6 +237,10 @@ json adapt(std::string_view text, const std::string& filename) {
         std::map<std::string, Site> per_listener;
         for (std::size_t k = 0; k < site.keys.size(); ++k) {
             for (const auto& listener : listeners_for(site.keys[k], block.keys[k], binds, options)) {
+                const auto [owner, fresh] = claimed.try_emplace(listener + " " + site.keys[k].host + site.keys[k].path, &block);
+                if (!fresh && owner->second != &block)
+                    throw AdaptError(block.keys[k].file_name(), block.keys[k].line, "ambiguous site definition: " + block.keys[k].text);
+                if (!fresh) continue;
                 Site& s = per_listener[listener];
                 s.pile = site.pile;
                 s.keys.push_back(site.keys[k]);

@@ -178,7 +178,8 @@ std::vector<ConfigValue> parse_handle_path(Helper& h) {
         subroute["routes"] = routes;
     }
     json route{{"match", {{{"path", {path}}}}}, {"handle", {subroute}}};
-    return {ConfigValue{"route", "handle_path", route}};
+    // Caddy files handle_path under "handle", so both sort and group together.
+    return {ConfigValue{"route", "handle", route}};
 }
 
 std::vector<ConfigValue> parse_vars(Helper& h) {

@@ -103,7 +103,16 @@ std::vector<ConfigValue> parse_directives(const Tokens& block, MatcherDefs& matc
             throw AdaptError(first.file_name(), first.line, message);
         }
         Helper h(Dispenser(seg.tokens), matchers, groups, options);
-        for (auto& value : (*parser)(h)) {
+        std::vector<ConfigValue> values;
+        try {
+            values = (*parser)(h);
+        } catch (const std::logic_error&) {
+            // std::stoi and friends on a number too large or malformed for the field.
+            const int at = std::clamp(h.d.cursor(), 0, static_cast<int>(seg.tokens.size()) - 1);
+            const Token& where = seg.tokens[static_cast<std::size_t>(at)];
+            throw AdaptError(where.file_name(), where.line, first.text + ": '" + where.text + "' is malformed or out of range");
+        }
+        for (auto& value : values) {
             if (value.directive.empty()) value.directive = first.text;
             results.push_back(std::move(value));
         }

@@ -15,17 +15,39 @@ namespace {
 
 using nlohmann::json;
 
-std::string quote(const std::string& value) {
-    const bool plain = !value.empty() && value.find_first_of(" \t\n\"'`#") == std::string::npos && value != "{" && value != "}";
-    if (plain) return value;
-    if (value.find('"') == std::string::npos && value.find('\n') == std::string::npos) return "\"" + value + "\"";
-    if (value.find('`') == std::string::npos) return "`" + value + "`";
-    std::string escaped;
+// Braces outside a {placeholder} would open or close blocks for the formatter and the lexer.
+bool braces_are_placeholders(const std::string& value) {
+    int depth = 0;
     for (char c : value) {
-        if (c == '"') escaped += '\\';
-        escaped += c;
+        if (c == '{') ++depth;
+        else if (c == '}' && --depth < 0) return false;
     }
-    return "\"" + escaped + "\"";
+    return depth == 0 && !value.starts_with("{ ") && value != "{}";
+}
+
+// Inside "…" Caddy's lexer takes a backslash before a quote or a newline as an escape, so such a
+// backslash, or one at the very end, cannot be written there.
+bool fits_double_quotes(const std::string& value) {
+    for (std::size_t i = 0; i < value.size(); ++i)
+        if (value[i] == '\\' && (i + 1 == value.size() || value[i + 1] == '"' || value[i + 1] == '\n')) return false;
+    return true;
+}
+
+std::string quote(const std::string& value) {
+    const bool control = std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    const bool plain = !value.empty() && !control && value.find_first_of(" \"'`#\\") == std::string::npos && braces_are_placeholders(value);
+    if (plain) return value;
+    if (fits_double_quotes(value)) {
+        std::string escaped;
+        for (char c : value) {
+            if (c == '"') escaped += '\\';
+            escaped += c;
+        }
+        return "\"" + escaped + "\"";
+    }
+    // caddy fmt does not see backticks: it indents lines and breaks at braces inside them.
+    if (value.find_first_of("`\n") == std::string::npos && braces_are_placeholders(value)) return "`" + value + "`";
+    throw ExportError("value \"" + value + "\"", "no Caddyfile token can hold it (a backslash before a quote or at the end, with braces)");
 }
 
 std::string duration(const json& value, const std::string& path) {
@@ -40,7 +62,11 @@ public:
 
     std::vector<std::string> warnings;
 
-    void line(const std::string& text) { out_ += std::string(depth_, '\t') + text + "\n"; }
+    void line(const std::string& text) { lines_.push_back({depth_, text}); }
+    // Another writer's lines, nested at this one's depth (a quoted value's own newlines untouched).
+    void append(const Writer& other) {
+        for (const auto& [depth, text] : other.lines_) lines_.push_back({depth_ + depth, text});
+    }
     void open(const std::string& text) {
         line(text + " {");
         ++depth_;
@@ -49,11 +75,15 @@ public:
         --depth_;
         line("}");
     }
-    const std::string& text() const { return out_; }
+    std::string text() const {
+        std::string out;
+        for (const auto& [depth, text] : lines_) out += std::string(depth, '\t') + text + "\n";
+        return out;
+    }
     bool stock() const { return stock_; }
 
 private:
-    std::string out_;
+    std::vector<std::pair<int, std::string>> lines_;
     int depth_ = 0;
     bool stock_;
 };
@@ -72,7 +102,7 @@ public:
         const json& set = sets[0];
         if (set.size() == 1 && set.contains("path") && set["path"].size() == 1) {
             const std::string p = set["path"][0];
-            if (p.starts_with("/")) return p;
+            if (p.starts_with("/") && quote(p) == p) return p; // an inline path matcher is one bare token
         }
         const std::string name = "@m" + std::to_string(count_++);
         definitions_.push_back({name, set, path + ".match[0]"});
@@ -352,8 +382,22 @@ void write_handler(Writer& w, const std::string& m, const json& h, const std::st
         if (ops.contains("require")) throw ExportError(path + ".response.require", "conditional response headers have no export here yet");
         ops.erase("deferred");
         std::vector<std::string> lines;
-        header_op_lines(ops, "header" + mt + " ", lines);
+        header_op_lines(ops, "", lines);
+        if (lines.size() == 1) {
+            w.line("header" + mt + " " + lines.front());
+            return;
+        }
+        // Several operations are one handler only in the block form; separate lines would be several.
+        // That form drops a colon ending a field name (Caddy's habit), so such a name cannot go there.
+        for (const auto& [op, fields] : ops.items())
+            for (const auto& [key, value] : fields.items()) {
+                const std::string field = fields.is_array() ? value.get<std::string>() : key;
+                if (field.ends_with(":"))
+                    throw ExportError(path + ".response." + op, "field \"" + field + "\" ends with ':', which a header block drops");
+            }
+        w.open("header" + mt);
         for (const auto& l : lines) w.line(l);
+        w.close();
     } else if (name == "rewrite") {
         if (h.contains("strip_path_prefix")) w.line("uri" + mt + " strip_prefix " + quote(h["strip_path_prefix"]));
         if (h.contains("strip_path_suffix")) w.line("uri" + mt + " strip_suffix " + quote(h["strip_path_suffix"]));
@@ -392,31 +436,41 @@ void write_handler(Writer& w, const std::string& m, const json& h, const std::st
     }
 }
 
+// A grouped subroute as `handle`, or as `handle_path` when its matcher is one path and its first
+// inner route strips exactly that prefix.
+void write_handle_block(Writer& w, const json& route, const std::string& mt, const json& subroute, const std::string& path) {
+    json inner = subroute.value("routes", json::array());
+    if (route.contains("match") && route["match"].size() == 1 && route["match"][0].size() == 1 &&
+        route["match"][0].contains("path") && route["match"][0]["path"].size() == 1 && !inner.empty() &&
+        quote(route["match"][0]["path"][0]) == route["match"][0]["path"][0]) {
+        std::string prefix = route["match"][0]["path"][0];
+        while (prefix.ends_with("*")) prefix.pop_back();
+        while (prefix.size() > 1 && prefix.ends_with("/")) prefix.pop_back();
+        if (inner[0] == json{{"handle", {{{"handler", "rewrite"}, {"strip_path_prefix", prefix}}}}}) {
+            inner.erase(inner.begin());
+            w.open("handle_path " + std::string(route["match"][0]["path"][0]));
+            write_routes(w, inner, path + ".routes");
+            w.close();
+            return;
+        }
+    }
+    w.open("handle" + mt);
+    write_routes(w, inner, path + ".routes");
+    w.close();
+}
+
 // One route: the block forms (handle, handle_path, route) when its single handler is a
 // subroute, otherwise one directive per handler under the route's matcher.
 void write_route(Writer& w, MatcherNames& names, const json& route, const std::string& path) {
     const json handlers = route.value("handle", json::array());
     const std::string m = names.token_for(route, path);
     const std::string mt = m.empty() ? "" : " " + m;
-    if (handlers.size() == 1 && handlers[0].value("handler", "") == "subroute" && route.contains("group")) {
-        json inner = handlers[0].value("routes", json::array());
-        // handle_path: a one-path match and a first inner route that strips exactly that prefix.
-        if (route.contains("match") && route["match"].size() == 1 && route["match"][0].size() == 1 &&
-            route["match"][0].contains("path") && route["match"][0]["path"].size() == 1 && !inner.empty()) {
-            std::string prefix = route["match"][0]["path"][0];
-            while (prefix.ends_with("*")) prefix.pop_back();
-            while (prefix.size() > 1 && prefix.ends_with("/")) prefix.pop_back();
-            if (inner[0] == json{{"handle", {{{"handler", "rewrite"}, {"strip_path_prefix", prefix}}}}}) {
-                inner.erase(inner.begin());
-                w.open("handle_path " + std::string(route["match"][0]["path"][0]));
-                write_routes(w, inner, path + ".handle[0].routes");
-                w.close();
-                return;
-            }
-        }
-        w.open("handle" + mt);
-        write_routes(w, inner, path + ".handle[0].routes");
-        w.close();
+    const bool grouped_subroutes = route.contains("group") && !handlers.empty() &&
+                                   std::all_of(handlers.begin(), handlers.end(), [](const json& h) { return h.value("handler", "") == "subroute"; });
+    if (grouped_subroutes) {
+        // Adjacent handle blocks with the same matcher become one route of several subroutes (Caddy's
+        // consolidation): each subroute is written back as its own block.
+        for (std::size_t i = 0; i < handlers.size(); ++i) write_handle_block(w, route, mt, handlers[i], index_path(path + ".handle", i));
         return;
     }
     for (std::size_t i = 0; i < handlers.size(); ++i) write_handler(w, m, handlers[i], index_path(path + ".handle", i));
@@ -429,10 +483,8 @@ void write_routes(Writer& w, const json& routes, const std::string& path) {
     for (std::size_t i = 0; i < routes.size(); ++i) write_route(body, names, routes[i], index_path(path, i));
     Writer defs(w.stock());
     names.write_definitions(defs);
-    for (const auto& text : {defs.text(), body.text()}) {
-        std::istringstream lines(text);
-        for (std::string l; std::getline(lines, l);) w.line(l);
-    }
+    w.append(defs);
+    w.append(body);
     for (auto& warning : body.warnings) w.warnings.push_back(warning);
 }
 
@@ -447,7 +499,18 @@ std::pair<std::string, std::string> split_listen(const std::string& listen, cons
     // "tcp6/[::]:443" binds "tcp6/[::]"; "127.0.0.1:80" binds "127.0.0.1"; ":80" binds nothing.
     const auto colon = listen.rfind(':');
     if (colon == std::string::npos) throw ExportError(path, "listen address without a port");
-    return {listen.substr(0, colon), listen.substr(colon + 1)};
+    const std::string host = listen.substr(0, colon);
+    // What `bind` can say: [network/]host, the host a name, an IPv4 address or a bracketed IPv6 one.
+    const auto slash = host.find('/');
+    const std::string network = slash == std::string::npos ? "" : host.substr(0, slash);
+    const std::string address = slash == std::string::npos ? host : host.substr(slash + 1);
+    const bool ipv6 = address.size() > 2 && address.front() == '[' && address.back() == ']' &&
+                      address.find_first_not_of("0123456789abcdefABCDEF:.%", 1) == address.size() - 1;
+    const bool name = address.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == std::string::npos;
+    const bool known_network = network.empty() || network == "tcp" || network == "tcp4" || network == "tcp6";
+    if (!known_network || !(ipv6 || name) || (!network.empty() && address.empty()))
+        throw ExportError(path, "\"" + listen + "\" is no address a bind directive can name");
+    return {host, listen.substr(colon + 1)};
 }
 
 } // namespace
@@ -561,7 +624,14 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             if (r.contains("match")) {
                 if (r["match"].size() != 1 || r["match"][0].size() != 1 || !r["match"][0].contains("host"))
                     throw ExportError(index_path(spath + ".routes", i) + ".match", "a site matched by more than its hosts has no site address");
-                for (const auto& h : r["match"][0]["host"]) site.keys.push_back(key_for(h));
+                for (std::size_t k = 0; k < r["match"][0]["host"].size(); ++k) {
+                    const std::string host = r["match"][0]["host"][k];
+                    // A site address is one bare token: hostnames, IPs, wildcards and placeholders.
+                    if (host.empty() || host.find_first_of(" \"'`#,/") != std::string::npos || quote(host) != host)
+                        throw ExportError(index_path(index_path(spath + ".routes", i) + ".match[0].host", k),
+                                          "\"" + host + "\" cannot be written as a site address");
+                    site.keys.push_back(key_for(host));
+                }
             } else {
                 site.keys.push_back(key_for(""));
             }
@@ -582,7 +652,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         out.open(keys);
         if (!sites[i].binds.empty()) {
             std::string b = "bind";
-            for (const auto& h : sites[i].binds) b += " " + h;
+            for (const auto& h : sites[i].binds) b += " " + quote(h);
             out.line(b);
         }
         write_routes(out, sites[i].routes, "apps.http.servers.site" + std::to_string(i) + ".routes");

@@ -1,5 +1,7 @@
 #include "caddyfile/formatter.hpp"
 
+#include "caddyfile/utf8.hpp"
+
 #include <cctype>
 
 namespace proxflow::caddyfile {
@@ -135,6 +137,6 @@ private:
 
 } // namespace
 
-std::string format(std::string_view input) { return Formatter().run(input); }
+std::string format(std::string_view input) { return Formatter().run(valid_utf8(input)); }
 
 } // namespace proxflow::caddyfile

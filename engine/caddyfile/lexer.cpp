@@ -1,5 +1,7 @@
 #include "caddyfile/lexer.hpp"
 
+#include "caddyfile/utf8.hpp"
+
 #include "caddyfile/adapter.hpp"
 
 #include <cstdlib>
@@ -30,7 +32,9 @@ std::string expand_environment(std::string_view text) {
     return out;
 }
 
-Tokens tokenize(std::string_view text, const std::string& file) {
+Tokens tokenize(std::string_view raw, const std::string& file) {
+    const std::string valid = valid_utf8(raw);
+    const std::string_view text = valid;
     auto file_name = std::make_shared<const std::string>(file);
     Tokens tokens;
     int line = 1;

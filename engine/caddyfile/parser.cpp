@@ -32,8 +32,8 @@ std::string substitute_args(const std::string& text, const std::vector<std::stri
     for (std::sregex_iterator it(text.begin(), text.end(), placeholder), end; it != end; ++it) {
         out += text.substr(last, static_cast<std::size_t>(it->position()) - last);
         const std::string index = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
-        const auto n = std::stoul(index);
-        if (n < args.size()) out += args[n];
+        // An index past the arguments (however many digits) stands for nothing, as in Caddy.
+        if (index.size() < 6 && std::stoul(index) < args.size()) out += args[std::stoul(index)];
         last = static_cast<std::size_t>(it->position() + it->length());
     }
     return out + text.substr(last);
@@ -98,10 +98,14 @@ private:
             const std::string pattern = std::regex_replace(escaped, std::regex(R"(\*)"), ".*");
             std::error_code ec;
             for (const auto& entry : fs::directory_iterator(path.parent_path(), ec))
-                if (std::regex_match(entry.path().filename().string(), std::regex(pattern))) files.push_back(entry.path());
+                if (entry.is_regular_file(ec) && std::regex_match(entry.path().filename().string(), std::regex(pattern)))
+                    files.push_back(entry.path());
             std::sort(files.begin(), files.end());
         } else {
-            if (!fs::exists(path)) throw AdaptError(at.file_name(), at.line, "import: no snippet or file named \"" + target + "\"");
+            std::error_code ec;
+            if (!fs::exists(path, ec)) throw AdaptError(at.file_name(), at.line, "import: no snippet or file named \"" + target + "\"");
+            // A directory or a device (say /dev/zero) is no Caddyfile, and reading one could never end.
+            if (!fs::is_regular_file(path, ec)) throw AdaptError(at.file_name(), at.line, "import: \"" + target + "\" is not a regular file");
             files.push_back(path);
         }
         Tokens all;

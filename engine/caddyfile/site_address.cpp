@@ -45,7 +45,7 @@ SiteAddress SiteAddress::parse(const std::string& key) {
     }
     if (!a.port.empty()) {
         if (a.port.find_first_not_of("0123456789") != std::string::npos) throw std::invalid_argument("invalid port '" + a.port + "'");
-        if (std::stol(a.port) > 65535) throw std::invalid_argument("port " + a.port + " is out of range");
+        if (a.port.size() > 5 || std::stol(a.port) > 65535) throw std::invalid_argument("port " + a.port + " is out of range");
     }
     a.host = lower_except_placeholders(a.host);
     return a;
