@@ -357,7 +357,7 @@ void write_handler(Writer& w, const std::string& m, const json& h, const std::st
             w.line("abort" + mt);
             return;
         }
-        const std::string status = h.contains("status_code") ? str(h["status_code"]) : "";
+        const std::string status = h.contains("status_code") ? quote(str(h["status_code"])) : "";
         if (h.contains("headers") && h["headers"].contains("Location") && h["headers"].size() == 1 && !h.contains("body")) {
             std::string line = "redir" + mt + " " + quote(h["headers"]["Location"][0]);
             if (status != "302") line += " " + status;
@@ -365,6 +365,10 @@ void write_handler(Writer& w, const std::string& m, const json& h, const std::st
             return;
         }
         if (h.contains("headers")) throw ExportError(path + ".headers", "respond with headers has no Caddyfile form; use a header directive");
+        // One argument is a status only when it is three digits; anything else would read as a body.
+        const bool numeric = status.size() == 3 && std::all_of(status.begin(), status.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!h.contains("body") && !status.empty() && !numeric)
+            throw ExportError(path + ".status_code", "a status of \"" + status + "\" without a body reads back as a body");
         std::string line = "respond" + mt;
         if (h.contains("body")) line += " " + quote(h["body"]);
         if (!status.empty()) line += " " + status;

@@ -35,6 +35,7 @@ SiteAddress SiteAddress::parse(const std::string& key) {
     }
     if (!hostport.empty() && hostport.front() == '[') {
         const auto end = hostport.find(']');
+        if (end == std::string::npos) throw std::invalid_argument("missing ']' in address");
         a.host = hostport.substr(1, end == std::string::npos ? std::string::npos : end - 1);
         if (end != std::string::npos && end + 1 < hostport.size() && hostport[end + 1] == ':') a.port = hostport.substr(end + 2);
     } else if (const auto colon = hostport.rfind(':'); colon != std::string::npos && hostport.find(':') == colon) {
