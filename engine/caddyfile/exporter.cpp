@@ -540,16 +540,27 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
                 continue;
             }
             const json& t = it.value();
-            if (t.value("disabled", false)) global.push_back("traffic_metrics off");
             std::vector<std::string> lines;
-            for (const char* k : {"geo_database", "geo_header", "client_ip_header"})
-                if (t.contains(k)) lines.push_back(std::string("\t") + k + " " + quote(t[k]));
-            if (t.contains("trusted_proxies")) {
-                std::string l = "\ttrusted_proxies";
-                for (const auto& r : t["trusted_proxies"]) l += " " + quote(r);
-                lines.push_back(l);
+            for (const auto& [key, value] : t.items()) {
+                if (key == "disabled") {
+                    if (value != true) throw ExportError("apps.traffic_metrics.disabled", "only true has a Caddyfile form (off)");
+                    lines.push_back("\toff");
+                } else if (key == "geo_database" || key == "geo_header" || key == "client_ip_header") {
+                    lines.push_back("\t" + key + " " + quote(str(value)));
+                } else if (key == "trusted_proxies") {
+                    std::string l = "\ttrusted_proxies";
+                    for (const auto& r : value) l += " " + quote(str(r));
+                    lines.push_back(l);
+                } else {
+                    throw ExportError("apps.traffic_metrics." + key, "has no Caddyfile form");
+                }
             }
-            if (!lines.empty()) {
+            // One option, always: `traffic_metrics` alone is the app with its defaults.
+            if (lines.size() == 1 && lines.front() == "\toff") {
+                global.push_back("traffic_metrics off");
+            } else if (lines.empty()) {
+                global.push_back("traffic_metrics");
+            } else {
                 global.push_back("traffic_metrics {");
                 for (auto& l : lines) global.push_back(l);
                 global.push_back("}");
