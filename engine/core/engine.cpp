@@ -152,25 +152,19 @@ metrics::Snapshot Engine::metrics_snapshot(bool with_series) const {
     std::vector<const metrics::ThreadMetrics*> threads;
     for (const auto& worker : workers_) threads.push_back(&worker->metrics);
     metrics::merge_threads(threads, duration_cast<seconds>(now).count(), snap, with_series);
-    const auto stats_of = [](const metrics::ServerMetrics& m) {
-        metrics::ServerStats stats;
-        stats.name = m.name;
-        stats.requests = m.requests.load(std::memory_order_relaxed);
-        for (int i = 0; i < 5; ++i) stats.status_classes[i] = m.status_classes[i].load(std::memory_order_relaxed);
-        stats.latency.add(m.latency);
-        return stats;
-    };
-    for (const auto& server : server_metrics_.servers()) snap.servers.push_back(stats_of(*server));
-    for (const auto& route : server_metrics_.routes()) snap.routes.push_back(stats_of(*route));
+    for (const auto& server : server_metrics_.servers()) snap.servers.push_back(server->stats());
+    for (const auto& route : server_metrics_.routes()) snap.routes.push_back(route->stats());
     for (const auto& host : hosts_.all()) {
         metrics::UpstreamStats stats;
         stats.address = host->dial;
         stats.active_requests = host->active_requests.load(std::memory_order_relaxed);
         stats.fails = host->fails.load(std::memory_order_relaxed);
         stats.healthy = !host->active_unhealthy.load(std::memory_order_relaxed);
-        stats.requests = host->requests_total.load(std::memory_order_relaxed);
-        stats.failures = host->failures_total.load(std::memory_order_relaxed);
-        stats.latency.add(host->header_latency);
+        host->counters.for_each([&](const metrics::UpstreamCounters& shard) {
+            stats.requests += shard.requests.get();
+            stats.failures += shard.failures.get();
+            stats.latency.add(shard.latency);
+        });
         snap.upstreams.push_back(std::move(stats));
     }
     return snap;

@@ -153,7 +153,8 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         ctx.shutting_down = &worker.draining;
         // The country comes from the request as the client sent it, before handlers rewrite headers.
         int country_slot = -1;
-        if (runtime->traffic->enabled) {
+        ctx.count_metrics = runtime->traffic->enabled;
+        if (ctx.count_metrics) {
             worker.metrics.request_started();
             country_slot = metrics::country_slot(runtime->traffic->country_of(ctx));
         }

@@ -45,6 +45,8 @@ struct RequestContext {
     unsigned client_version = 11;
     bool client_keep_alive = true;
 
+    // Whether traffic metrics count this request (apps.traffic_metrics.disabled turns them off).
+    bool count_metrics = true;
     // The counters of the first top-level route that matched (per-route metrics).
     metrics::ServerMetrics* route_metrics = nullptr;
 

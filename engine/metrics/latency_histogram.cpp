@@ -5,7 +5,7 @@
 
 namespace proxflow::metrics {
 
-int LatencyHistogram::index_of(std::uint64_t micros) {
+int HistogramLayout::index_of(std::uint64_t micros) {
     if (micros < linear_limit) return static_cast<int>(micros);
     const int msb = 63 - std::countl_zero(micros);           // >= 8
     const int shift = msb - 7;                                // keep the top 8 bits
@@ -14,34 +14,64 @@ int LatencyHistogram::index_of(std::uint64_t micros) {
     return index < buckets ? index : buckets - 1;
 }
 
-static double lower_bound_of(int index) {
-    if (index < LatencyHistogram::linear_limit) return index;
-    const int octave = (index - LatencyHistogram::linear_limit) / LatencyHistogram::per_octave; // msb - 8
-    const int sub = (index - LatencyHistogram::linear_limit) % LatencyHistogram::per_octave;
-    const double width = static_cast<double>(std::uint64_t(1) << (octave + 1));
-    return (LatencyHistogram::per_octave + sub) * width;
+namespace {
+
+std::uint64_t lower_bound_of(int index) {
+    if (index < HistogramLayout::linear_limit) return static_cast<std::uint64_t>(index);
+    const int octave = (index - HistogramLayout::linear_limit) / HistogramLayout::per_octave; // msb - 8
+    const int sub = (index - HistogramLayout::linear_limit) % HistogramLayout::per_octave;
+    return static_cast<std::uint64_t>(HistogramLayout::per_octave + sub) << (octave + 1);
 }
 
-double LatencyHistogram::upper_bound_of(int index) {
-    return index + 1 < buckets ? lower_bound_of(index + 1) : lower_bound_of(index) * 2;
+std::array<std::uint8_t, HistogramLayout::buckets> make_first_bounds() {
+    std::array<std::uint8_t, HistogramLayout::buckets> out{};
+    for (int i = 0; i < HistogramLayout::buckets; ++i) {
+        int k = 0;
+        while (k < prometheus_slots - 1 && prometheus_bounds_us[static_cast<std::size_t>(k)] < lower_bound_of(i)) ++k;
+        out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(k);
+    }
+    return out;
 }
 
-double LatencyHistogram::midpoint_of(int index) {
+} // namespace
+
+const std::array<std::uint8_t, HistogramLayout::buckets> first_bound_of_bucket = make_first_bounds();
+
+double HistogramLayout::upper_bound_of(int index) {
+    return static_cast<double>(index + 1 < buckets ? lower_bound_of(index + 1) : lower_bound_of(index) * 2);
+}
+
+double HistogramLayout::midpoint_of(int index) {
     if (index < linear_limit) return index; // recorded in whole µs: exact
-    return (lower_bound_of(index) + upper_bound_of(index)) / 2;
+    return (static_cast<double>(lower_bound_of(index)) + upper_bound_of(index)) / 2;
 }
 
-void HistogramCounts::add(const LatencyHistogram& h) {
-    for (int i = 0; i < LatencyHistogram::buckets; ++i) {
+namespace {
+
+template <typename Histogram>
+void add_buckets(HistogramCounts& out, const Histogram& h) {
+    for (int i = 0; i < HistogramLayout::buckets; ++i) {
         const auto c = h.count_at(i);
-        counts[i] += c;
-        total += c;
+        out.counts[static_cast<std::size_t>(i)] += c;
+        out.total += c;
     }
 }
 
+} // namespace
+
+void HistogramCounts::add(const LatencyHistogram& h) {
+    add_buckets(*this, h);
+    sum_us += h.sum_us();
+    for (int k = 0; k < prometheus_slots; ++k) prometheus[static_cast<std::size_t>(k)] += h.prometheus_count(k);
+}
+
+void HistogramCounts::add(const SecondHistogram& h) { add_buckets(*this, h); }
+
 void HistogramCounts::add(const HistogramCounts& h) {
-    for (int i = 0; i < LatencyHistogram::buckets; ++i) counts[i] += h.counts[i];
+    for (int i = 0; i < HistogramLayout::buckets; ++i) counts[static_cast<std::size_t>(i)] += h.counts[static_cast<std::size_t>(i)];
     total += h.total;
+    sum_us += h.sum_us;
+    for (int k = 0; k < prometheus_slots; ++k) prometheus[static_cast<std::size_t>(k)] += h.prometheus[static_cast<std::size_t>(k)];
 }
 
 double HistogramCounts::percentile_ms(double p) const {

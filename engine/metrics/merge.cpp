@@ -63,13 +63,10 @@ void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_
         auto& point = out.series[static_cast<std::size_t>(history - age)];
         point.unix_second = second;
         second_histogram = HistogramCounts{};
-        for (const auto* t : threads) {
-            const auto& slot = t->second(static_cast<int>(second % ThreadMetrics::history_seconds));
-            if (slot.unix_second.load(std::memory_order_acquire) != second) continue;
-            point.requests += slot.requests.get();
-            point.errors += slot.errors.get();
-            second_histogram.add(slot.latency);
-        }
+        ThreadMetrics::SecondCounts counts;
+        for (const auto* t : threads) t->read_second(second, counts, second_histogram);
+        point.requests = counts.requests;
+        point.errors = counts.errors;
         point.p50_ms = second_histogram.percentile_ms(50);
         point.p95_ms = second_histogram.percentile_ms(95);
         point.p99_ms = second_histogram.percentile_ms(99);
@@ -90,7 +87,7 @@ void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_
         }
         if (!requests) continue;
         const std::string code = country_code(slot);
-        out.countries.push_back({code, std::string(continent_of(code)), requests, static_cast<double>(latency_us) / requests / 1000.0});
+        out.countries.push_back({code, std::string(continent_of(code)), requests, latency_us, static_cast<double>(latency_us) / requests / 1000.0});
     }
     std::sort(out.countries.begin(), out.countries.end(), [](const auto& a, const auto& b) { return a.requests > b.requests; });
 }

@@ -6,7 +6,6 @@
 namespace proxflow::metrics {
 namespace {
 
-constexpr double duration_buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 constexpr const char* status_class_names[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
 std::string escape_label(const std::string& value) {
@@ -48,24 +47,18 @@ void sample(std::string& out, const std::string& name, const std::string& labels
     out += '\n';
 }
 
-// Cumulative `le` buckets in seconds from the fine microsecond histogram.
+// Cumulative `le` buckets in seconds. The counts at each bound are exact (recorded per bound, not
+// read from the fine buckets), and so is the sum.
 void histogram(std::string& out, const std::string& name, const std::string& labels, const HistogramCounts& h) {
     const std::string sep = labels.empty() ? "" : labels + ",";
     std::uint64_t cumulative = 0;
-    double sum_seconds = 0;
-    int index = 0;
-    for (double le : duration_buckets) {
-        while (index < LatencyHistogram::buckets && LatencyHistogram::upper_bound_of(index) <= le * 1e6) {
-            cumulative += h.counts[index];
-            sum_seconds += static_cast<double>(h.counts[index]) * LatencyHistogram::midpoint_of(index) / 1e6;
-            ++index;
-        }
-        sample(out, name + "_bucket", sep + "le=\"" + number(le) + "\"", static_cast<double>(cumulative));
+    for (std::size_t k = 0; k < prometheus_bounds_us.size(); ++k) {
+        cumulative += h.prometheus[k];
+        sample(out, name + "_bucket", sep + "le=\"" + number(static_cast<double>(prometheus_bounds_us[k]) / 1e6) + "\"",
+               static_cast<double>(cumulative));
     }
-    for (; index < LatencyHistogram::buckets; ++index)
-        sum_seconds += static_cast<double>(h.counts[index]) * LatencyHistogram::midpoint_of(index) / 1e6;
     sample(out, name + "_bucket", sep + "le=\"+Inf\"", static_cast<double>(h.total));
-    sample(out, name + "_sum", labels, sum_seconds);
+    sample(out, name + "_sum", labels, static_cast<double>(h.sum_us) / 1e6);
     sample(out, name + "_count", labels, static_cast<double>(h.total));
 }
 
@@ -112,6 +105,14 @@ std::string render_prometheus(const Snapshot& snap) {
     family(out, "proxflow_http_requests_by_country_total", "counter", "Requests by client country (ISO 3166 alpha-2, local, unknown).");
     for (const auto& c : snap.countries)
         sample(out, "proxflow_http_requests_by_country_total", "country=\"" + escape_label(c.code) + "\"", static_cast<double>(c.requests));
+
+    family(out, "proxflow_http_request_duration_by_country_seconds", "summary",
+           "Time from request header to the end of the response, by client country: sum and count.");
+    for (const auto& c : snap.countries) {
+        const std::string labels = "country=\"" + escape_label(c.code) + "\"";
+        sample(out, "proxflow_http_request_duration_by_country_seconds_sum", labels, static_cast<double>(c.latency_sum_us) / 1e6);
+        sample(out, "proxflow_http_request_duration_by_country_seconds_count", labels, static_cast<double>(c.requests));
+    }
 
     family(out, "proxflow_http_requests_by_continent_total", "counter", "Requests by client continent (AF, AN, AS, EU, NA, OC, SA).");
     {

@@ -1,5 +1,6 @@
 #pragma once
-#include "metrics/latency_histogram.hpp"
+#include "metrics/request_counters.hpp"
+#include "metrics/thread_shards.hpp"
 
 #include <array>
 #include <atomic>
@@ -11,21 +12,23 @@
 
 namespace proxflow::metrics {
 
-// Counters of one `apps.http.servers.<name>`, shared by every thread that serves it and kept across
-// reloads by name, so Prometheus counters never go backwards on a config change.
+// Counters of one `apps.http.servers.<name>` (or one of its top-level routes), kept across reloads
+// by name so Prometheus counters never go backwards on a config change. Every thread that serves it
+// records into its own shard; stats() sums them without stopping anyone.
 struct ServerMetrics {
     explicit ServerMetrics(std::string name) : name(std::move(name)) {}
     const std::string name;
-    std::atomic<std::uint64_t> requests{0};
-    std::array<std::atomic<std::uint64_t>, 5> status_classes{};
-    LatencyHistogram latency;
 
-    void record(unsigned status, std::uint64_t micros) {
-        requests.fetch_add(1, std::memory_order_relaxed);
-        const int cls = status >= 100 && status < 600 ? static_cast<int>(status / 100) - 1 : 4;
-        status_classes[cls].fetch_add(1, std::memory_order_relaxed);
-        latency.record_shared(micros);
+    void record(unsigned status, std::uint64_t micros) { shards_.local().record(status, micros); }
+    ServerStats stats() const {
+        ServerStats out;
+        out.name = name;
+        shards_.for_each([&](const RequestCounters& shard) { shard.add_to(out); });
+        return out;
     }
+
+private:
+    ThreadShards<RequestCounters> shards_;
 };
 
 // Counters of servers and of their top-level routes, by name, kept across reloads.

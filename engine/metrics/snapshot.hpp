@@ -47,6 +47,7 @@ struct CountryStats {
     std::string code;      // ISO 3166 alpha-2, or "local" for private/loopback clients, "unknown"
     std::string continent; // AF, AN, AS, EU, NA, OC, SA; empty for local and unknown
     std::uint64_t requests = 0;
+    std::uint64_t latency_sum_us = 0; // exact, for Prometheus' _sum
     double mean_latency_ms = 0;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 #include "metrics/counter.hpp"
 #include "metrics/latency_histogram.hpp"
+#include "metrics/request_counters.hpp"
 
 #include <array>
 #include <chrono>
@@ -8,9 +9,15 @@
 
 namespace proxflow::metrics {
 
+// The unix second now; injectable so tests decide which second a request falls in.
+using UnixSecondClock = std::int64_t (*)();
+std::int64_t system_unix_second();
+
 // The counters of one engine thread. Only that thread writes; snapshots read concurrently.
 class ThreadMetrics {
 public:
+    explicit ThreadMetrics(UnixSecondClock clock = system_unix_second) : clock_(clock) {}
+
     static constexpr int history_seconds = 300;
     // Country slots: "AA".."ZZ" as 26*26, then local and unknown.
     static constexpr int country_local = 26 * 26;
@@ -23,33 +30,40 @@ public:
     void request_finished(unsigned status, std::chrono::nanoseconds latency, std::uint64_t bytes_in,
                           std::uint64_t bytes_out, int country_slot);
 
+    // One second of the history. unix_second is -1 while the writer clears the slot for a new
+    // second, and brackets a reader's copy as a sequence lock does (see read_second).
     struct Second {
         std::atomic<std::int64_t> unix_second{-1};
         OwnedCounter requests, errors;
-        LatencyHistogram latency;
+        SecondHistogram latency;
+    };
+    struct SecondCounts {
+        std::uint64_t requests = 0, errors = 0;
     };
 
     // Read side (any thread).
-    std::uint64_t requests() const { return requests_.get(); }
-    std::uint64_t status_class(int i) const { return status_classes_[i].get(); }
+    std::uint64_t requests() const { return totals_.requests.get(); }
+    std::uint64_t status_class(int i) const { return totals_.status_classes[static_cast<std::size_t>(i)].get(); }
     std::uint64_t bytes_in() const { return bytes_in_.get(); }
     std::uint64_t bytes_out() const { return bytes_out_.get(); }
     std::int64_t active_connections() const {
         return static_cast<std::int64_t>(active_connections_.get()) - static_cast<std::int64_t>(closed_connections_.get());
     }
     std::int64_t active_requests() const {
-        return static_cast<std::int64_t>(started_requests_.get()) - static_cast<std::int64_t>(requests_.get());
+        return static_cast<std::int64_t>(started_requests_.get()) - static_cast<std::int64_t>(totals_.requests.get());
     }
-    const LatencyHistogram& latency() const { return latency_; }
-    const Second& second(int slot) const { return seconds_[slot]; }
+    const LatencyHistogram& latency() const { return totals_.latency; }
+    // Adds second `unix_second` to counts and histogram when this thread's history still holds it
+    // whole; false (and nothing added) when the slot holds another second or was being reused.
+    bool read_second(std::int64_t unix_second, SecondCounts& counts, HistogramCounts& histogram) const;
     std::uint64_t country_requests(int slot) const { return country_requests_[slot].get(); }
     std::uint64_t country_latency_us(int slot) const { return country_latency_us_[slot].get(); }
 
 private:
-    OwnedCounter requests_, bytes_in_, bytes_out_;
+    UnixSecondClock clock_;
+    RequestCounters totals_;
+    OwnedCounter bytes_in_, bytes_out_;
     OwnedCounter active_connections_, closed_connections_, started_requests_;
-    std::array<OwnedCounter, 5> status_classes_;
-    LatencyHistogram latency_;
     std::array<Second, history_seconds> seconds_;
     std::array<OwnedCounter, country_slots> country_requests_, country_latency_us_;
 };

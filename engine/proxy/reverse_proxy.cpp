@@ -176,7 +176,7 @@ private:
     }
 
     void count_failure(const Upstream& up, RequestContext& ctx) const {
-        up.host->failures_total.fetch_add(1, std::memory_order_relaxed);
+        if (ctx.count_metrics) up.host->counters.local().failures.add();
         passive_.count_failure(up.host, ctx.client.get_executor());
     }
 
@@ -295,9 +295,9 @@ private:
 
         auto& res = response->get();
         const unsigned status = res.result_int();
-        up.host->requests_total.fetch_add(1, std::memory_order_relaxed);
-        up.host->header_latency.record_shared(static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at).count()));
+        if (ctx.count_metrics)
+            up.host->counters.local().record(status, static_cast<std::uint64_t>(
+                std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at).count()));
         // Read before the header is edited for the client: whether the upstream keeps the connection.
         const bool upstream_keeps_alive = res.keep_alive() && !response->need_eof();
         if (passive_.status_is_failure(status) ||

@@ -1,6 +1,7 @@
 #pragma once
 #include "http/beast.hpp"
-#include "metrics/latency_histogram.hpp"
+#include "metrics/request_counters.hpp"
+#include "metrics/thread_shards.hpp"
 
 #include <atomic>
 #include <map>
@@ -20,9 +21,9 @@ struct UpstreamHost {
     std::atomic<int> active_requests{0};
     std::atomic<int> fails{0};
     std::atomic<bool> active_unhealthy{false};
-    std::atomic<std::uint64_t> requests_total{0};
-    std::atomic<std::uint64_t> failures_total{0};
-    metrics::LatencyHistogram header_latency; // time from sending the request to the response header
+    // Responses (status class, time from sending the request to the response header) and failed
+    // attempts, one shard per recording thread; only counted while traffic metrics are on.
+    metrics::ThreadShards<metrics::UpstreamCounters> counters;
 };
 
 class UpstreamHostRegistry {
