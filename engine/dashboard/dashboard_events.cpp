@@ -4,7 +4,7 @@
 
 namespace proxflow {
 
-std::string tick_event(const metrics::Snapshot& snap) {
+std::string tick_event(const metrics::Snapshot& snap, std::int64_t history_through_second) {
     nlohmann::json countries = nlohmann::json::array();
     for (const auto& c : snap.countries)
         countries.push_back({{"code", c.code}, {"continent", c.continent}, {"requests", c.requests}, {"mean_latency_ms", c.mean_latency_ms}});
@@ -25,7 +25,7 @@ std::string tick_event(const metrics::Snapshot& snap) {
         {"p99_ms", snap.last_10s.p99_ms},
         {"countries", countries},
     };
-    return "id: " + std::to_string(snap.taken_unix_ms) + "\nevent: tick\ndata: " + data.dump() + "\n\n";
+    return "id: " + std::to_string(history_through_second * 1000) + "\nevent: tick\ndata: " + data.dump() + "\n\n";
 }
 
 std::string point_event(const metrics::SeriesPoint& p) {

@@ -91,7 +91,7 @@ private:
             events += point_event(point);
             last_point = point.unix_second;
         }
-        events += tick_event(snap);
+        events += tick_event(snap, last_point);
         asio::steady_timer timer(ctx.client.get_executor());
         for (;;) {
             ctx.client.expires_after(std::chrono::seconds(30));
@@ -102,7 +102,10 @@ private:
             timer.expires_after(interval_);
             co_await timer.async_wait(use_nothrow);
             if (ctx.shutting_down && *ctx.shutting_down) break;
-            const auto live = snapshots_(false);
+            // The light snapshot holds 10 seconds; a client that fell further behind gets the full one.
+            const auto now_second = std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch()).count();
+            const auto live = snapshots_(now_second - last_point > 10);
             // Seconds completed since the last event join the history, so a reconnect can resume.
             events.clear();
             for (const auto& point : live.series) {
@@ -110,7 +113,7 @@ private:
                 events += point_event(point);
                 last_point = point.unix_second;
             }
-            events += tick_event(live);
+            events += tick_event(live, last_point);
         }
         ctx.client.expires_never();
     }

@@ -7,6 +7,7 @@ import hashlib
 from http.client import HTTPConnection
 import itertools
 import json
+import math
 import os
 import re
 import shutil
@@ -124,6 +125,9 @@ class DashboardInChromium(DashboardTestCase):
         self.start_proxy()
         page = DashboardPage(self, f"http://127.0.0.1:{self.dash}/dashboard/")
         self.assertEqual(page.ready["errors"], [])
+        # Every request off 127.0.0.1 is aborted by the driver: the page and its map loaded without one.
+        self.assertTrue(page.ready["interceptsOffsite"], "the driver's offline routing caught nothing")
+        self.assertEqual(page.ready["offsite"], [])
 
         wrk = self.wrk(seconds=5)
         time.sleep(2.5)
@@ -141,15 +145,45 @@ class DashboardInChromium(DashboardTestCase):
         self.assertRegex(during["tiles"]["latency"], r"^[\d.]+ / [\d.]+ / [\d.]+$")
 
         # Once traffic stops and a tick has passed, the page's total is /metrics' (summed over servers),
-        # and the per-second history the charts draw adds up to the same requests and errors.
+        # and the per-second history the charts draw adds up to the same requests and errors. Wait for a
+        # tick whose 10 s window (the latency tile's) holds at least srv0's requests: all of wrk's, and
+        # then some or all of the page's own few, which came before them.
         def settled():
             samples, _ = scrape(self.admin)
             total = sum(v for (n, _), v in samples.items() if n == "proxflow_http_requests_total")
             state = page.ask("state")
             settled.last = (state, samples, total)
-            return number(state["tiles"]["total"]) == total and sum(p["requests"] for p in state["points"]) == total
+            return (number(state["tiles"]["total"]) == total and sum(p["requests"] for p in state["points"]) == total
+                    and state["lastTick"] is not None
+                    and round(state["lastTick"]["rps_10s"] * 10) >= value(samples, "proxflow_http_requests_total", server="srv0"))
         wait_until(settled, timeout=10, interval=0.5, what="the page to agree with /metrics")
         state, samples, total = settled.last
+
+        # The latency tile (p50 / p95 / p99 of that window W) against /metrics' duration histogram
+        # summed over servers (all requests A, W a subset of A): the r-th smallest of W lies between the
+        # r-th and the (r + |A| - |W|)-th smallest of A, so between the `le` bounds where A's cumulative
+        # counts reach those ranks (the engine reads a fine bucket's midpoint, <= 0.4% off, and the tile
+        # rounds to 3 significant digits).
+        tile = [float(v) for v in state["tiles"]["latency"].split(" / ")]
+        self.assertEqual(len(tile), 3, state["tiles"]["latency"])
+        buckets = {}
+        for (n, labels), v in samples.items():
+            if n == "proxflow_http_request_duration_seconds_bucket":
+                le = float(dict(labels)["le"])
+                buckets[le] = buckets.get(le, 0) + v
+        bounds = sorted(buckets)
+        self.assertEqual(buckets[float("inf")], total)
+        for p, shown, sent in zip((50, 95, 99), tile, (state["lastTick"][k] for k in ("p50_ms", "p95_ms", "p99_ms"))):
+            rounding = 0.5 if sent >= 100 else 0.05 if sent >= 10 else 0.005
+            self.assertLessEqual(abs(shown - sent), rounding + 1e-9, (p, shown, sent))
+            window = round(state["lastTick"]["rps_10s"] * 10)
+            rank = math.ceil(p / 100 * window)
+            upper = next(le for le in bounds if buckets[le] >= rank + total - window)
+            lower = max([0.0] + [le for le in bounds if buckets[le] < rank])
+            print(f"p{p}: page {shown} ms, /metrics bucket ({lower * 1000:g}, {upper * 1000:g}] ms", file=sys.stderr)
+            with self.subTest(percentile=p, page_ms=shown, bucket_ms=(lower * 1000, upper * 1000)):
+                self.assertGreaterEqual(shown, lower * 1000 * 0.995 - rounding)
+                self.assertLessEqual(shown, upper * 1000 * 1.005 + rounding)
         srv0 = value(samples, "proxflow_http_requests_total", server="srv0")
         self.assertGreater(srv0, 1000)
         self.assertEqual(sum(p["errors"] for p in state["points"]),
@@ -188,6 +222,7 @@ class DashboardInChromium(DashboardTestCase):
         self.assertEqual(rows["DE"][0], "Germany")
         self.assertEqual(rows["local"][0], "Local network")
         self.assertEqual(state["errors"], [])
+        self.assertEqual(state["offsite"], [])
 
         shot = os.environ.get("PROXFLOW_DASHBOARD_SCREENSHOT") or os.path.join(self.tmp, "dashboard.png")
         page.ask(f"shot {os.path.abspath(shot)}")
@@ -195,49 +230,62 @@ class DashboardInChromium(DashboardTestCase):
 
 
 class EventStream(DashboardTestCase):
-    def history(self, last_event_id=None):
-        """The points sent before the first tick, and that tick, for a client sending last_event_id."""
+    def stream(self, last_event_id=None, ticks=1):
+        """Every event until the `ticks`-th tick, for a client sending last_event_id: [(event, id, data)]."""
         conn, res = open_events(self.dash, last_event_id=last_event_id)
-        points, ticks = [], []
+        events = []
 
         def on_event(e):
-            (points if e["event"] == "point" else ticks).append((e["id"], json.loads(e["data"])))
-            return bool(ticks)
+            events.append((e["event"], int(e["id"]), json.loads(e["data"])))
+            return sum(1 for kind, _, _ in events if kind == "tick") >= ticks
         read_events(res, on_event)
         conn.close()
-        return points, ticks[0]
+        return events
+
+    @staticmethod
+    def seconds_of(events):
+        return [data["second"] for kind, _, data in events if kind == "point"]
 
     def test_a_reconnect_with_last_event_id_gets_only_the_later_points(self):
         self.start_proxy()
         for _ in range(3):
             http("GET", f"http://127.0.0.1:{self.port}/")
         time.sleep(1.1)  # history holds complete seconds only
-        points, tick = self.history()
-        seconds = [p["second"] for _, p in points]
-        self.assertGreaterEqual(len(points), 299)
+        # A client that follows the stream for three ticks (live points arrive between them), then drops
+        # right after a tick: the last event a real EventSource saw, whose id it sends on reconnect.
+        first = self.stream(ticks=3)
+        seconds = self.seconds_of(first)
+        self.assertGreaterEqual(len(seconds), 300)
         self.assertEqual(seconds, list(range(seconds[0], seconds[0] + len(seconds))), "history has gaps")
-        self.assertEqual([int(i) for i, _ in points], [s * 1000 for s in seconds])
-        self.assertEqual(int(tick[0]), tick[1]["t"])
-        self.assertGreaterEqual(sum(p["requests"] for _, p in points), 3)
+        self.assertGreaterEqual(sum(d["requests"] for k, _, d in first if k == "point"), 3)
+        newest = 0
+        for kind, event_id, data in first:
+            if kind == "point":
+                self.assertEqual(event_id, data["second"] * 1000)
+                newest = data["second"]
+            else:  # a tick's id is the newest point sent before it, not its own millisecond
+                self.assertEqual(event_id, newest * 1000)
+                self.assertGreater(data["t"] // 1000, newest)
+        last_kind, last_id, last_tick = first[-1]
+        self.assertEqual(last_kind, "tick")
 
-        # Resume as EventSource would after a drop three seconds ago: from the point it saw last.
+        # Reconnect two seconds later with that id: the missed seconds, no gap and no duplicate.
         time.sleep(2)
-        seen_id = points[-3][0]
-        resumed, _ = self.history(last_event_id=seen_id)
-        resumed_seconds = [p["second"] for _, p in resumed]
-        self.assertTrue(resumed, "no points after the resume")
-        self.assertEqual(resumed_seconds[0], int(seen_id) // 1000 + 1)
-        self.assertEqual(resumed_seconds, list(range(resumed_seconds[0], resumed_seconds[0] + len(resumed))))
-        self.assertGreaterEqual(len(resumed), 4)  # the 2 seconds after seen_id, plus the 2 s slept
-        self.assertLess(len(resumed), 10)
-        overlap = {p["second"]: p for _, p in points}
-        for _, p in resumed:
-            if p["second"] in overlap:
-                self.assertEqual(p, overlap[p["second"]], "a completed second changed")
+        resumed = self.stream(last_event_id=last_id)
+        resumed_seconds = self.seconds_of(resumed)
+        self.assertTrue(resumed_seconds, "no points after the resume")
+        self.assertEqual(resumed_seconds[0], seconds[-1] + 1, "a gap or a duplicate at the reconnect")
+        joined = seconds + resumed_seconds
+        self.assertEqual(joined, list(range(joined[0], joined[0] + len(joined))))
+        self.assertGreaterEqual(len(resumed_seconds), 2)  # at least the 2 s slept
+        self.assertLess(len(resumed_seconds), 15)
+        # The second the dropped tick was sent in is among them (the point the old ids lost).
+        self.assertIn(last_tick["t"] // 1000, resumed_seconds)
 
-        # A tick's id (a millisecond) resumes after its second too.
-        resumed, _ = self.history(last_event_id=tick[0])
-        self.assertTrue(all(p["second"] > tick[1]["t"] // 1000 for _, p in resumed))
+        # A point's id resumes after that point.
+        seen_id = [event_id for kind, event_id, _ in first if kind == "point"][-3]
+        resumed = self.stream(last_event_id=seen_id)
+        self.assertEqual(self.seconds_of(resumed)[0], seen_id // 1000 + 1)
 
 
 class SlowClients(DashboardTestCase):

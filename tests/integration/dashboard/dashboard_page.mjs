@@ -1,6 +1,8 @@
 // node dashboard_page.mjs URL — opens the traffic dashboard in Debian's chromium at 1280x800 and
 // answers commands read from stdin, one JSON line out per command:
-//   state        what the page shows: tiles, chart data, map paths and colours, country table
+//   state        what the page shows: tiles, chart data, map paths and colours, country table, the
+//                last tick the page drew, and every request the page tried to send off 127.0.0.1
+//                (all of which are aborted: the page must work offline)
 //   shot PATH    a screenshot of the page
 //   quit
 // It prints {"ready": ...} first, once the page is live and the map is drawn.
@@ -15,7 +17,22 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-dev-shm-usage'], // chromium refuses to run as root without --no-sandbox
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Offline: anything not for 127.0.0.1 (a CDN, a font, a tile server) is aborted and remembered.
+  const offsite = [];
+  await context.route('**/*', (route) => {
+    const target = new URL(route.request().url());
+    if (target.hostname === '127.0.0.1') return route.continue();
+    offsite.push(route.request().url());
+    return route.abort('internetdisconnected');
+  });
+  // The interception itself is checked: a blank page's fetch of a CDN address must be caught.
+  const probe = await context.newPage();
+  const probeUrl = 'https://cdn.jsdelivr.net/npm/uplot/dist/uPlot.iife.min.js';
+  await probe.evaluate((u) => fetch(u).catch(() => null), probeUrl);
+  const interceptsOffsite = offsite.splice(0).includes(probeUrl);
+  await probe.close();
+  const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -23,7 +40,11 @@ try {
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector('#connection')?.textContent === 'live'
     && document.querySelectorAll('#map path').length > 100, null, { timeout: 15000 });
-  reply({ ready: true, errors });
+  // The last tick the page drew: its own listener runs first, so the tiles show this one.
+  await page.evaluate(() => window.proxflowDashboard.source.addEventListener('tick', (e) => {
+    window.lastTick = JSON.parse(e.data);
+  }));
+  reply({ ready: true, errors, offsite, interceptsOffsite });
 
   const state = () => page.evaluate(() => {
     const text = (id) => document.getElementById(id).textContent;
@@ -32,6 +53,7 @@ try {
     const paths = [...document.querySelectorAll('#map path')];
     return {
       connection: text('connection'),
+      lastTick: window.lastTick || null,
       tiles: { rps: text('rps'), errors: text('eps'), connections: text('conns'), latency: text('latency'), total: text('total') },
       points: seconds.map((s) => d.points.get(s)),
       charts: Object.fromEntries(Object.entries(d.charts).map(([name, c]) => [name, c.data])),
@@ -50,7 +72,7 @@ try {
 
   for await (const line of createInterface({ input: process.stdin })) {
     const [command, arg] = line.trim().split(/\s+/, 2);
-    if (command === 'state') reply({ ...(await state()), errors });
+    if (command === 'state') reply({ ...(await state()), errors, offsite });
     else if (command === 'shot') { await page.screenshot({ path: arg }); reply({ shot: arg }); }
     else if (command === 'quit') break;
     else reply({ error: `unknown command ${command}` });
