@@ -26,6 +26,79 @@ struct Site {
     std::shared_ptr<std::map<std::string, std::vector<ConfigValue>>> pile; // class -> values, shared across listeners
 };
 
+const std::vector<ConfigValue>& custom_logs(const Site& site) {
+    static const std::vector<ConfigValue> none;
+    auto it = site.pile->find("custom_log");
+    return it == site.pile->end() ? none : it->second;
+}
+
+bool has_hostless_key(const Site& site) {
+    return std::any_of(site.keys.begin(), site.keys.end(), [](const SiteAddress& a) { return a.host.empty(); });
+}
+
+// The hosts a site's access log is keyed by (Caddy's hostsFromKeys in logger mode): a port other
+// than 80 and 443 stays with its host.
+std::vector<std::string> log_hosts(const Site& site) {
+    std::vector<std::string> hosts;
+    for (const auto& a : site.keys) {
+        if (a.host.empty()) continue;
+        const std::string h = !a.port.empty() && a.port != "80" && a.port != "443" ? a.host + ":" + a.port : a.host;
+        if (std::find(hosts.begin(), hosts.end(), h) == hosts.end()) hosts.push_back(h);
+    }
+    std::sort(hosts.begin(), hosts.end());
+    return hosts;
+}
+
+// server.logs for the sites of one server, as Caddy's serversFromPairings fills it; null when no
+// site of the server has a log.
+json server_logs(const std::vector<std::size_t>& server_sites, const std::vector<Site>& sites) {
+    const auto has_log = [&](std::size_t s) { return !custom_logs(sites[s]).empty(); };
+    if (std::none_of(server_sites.begin(), server_sites.end(), has_log)) return nullptr;
+    const bool catch_all = std::any_of(server_sites.begin(), server_sites.end(), [&](std::size_t s) { return has_hostless_key(sites[s]); });
+    json logs = json::object();
+    for (std::size_t s : server_sites) {
+        const Site& site = sites[s];
+        for (const auto& log : custom_logs(site)) {
+            const std::string name = log.value["name"];
+            if (has_hostless_key(site)) {
+                if (!name.empty()) logs["default_logger_name"] = name;
+            } else {
+                for (const auto& h : log_hosts(site))
+                    if (!name.empty() || catch_all) logs["logger_names"][h] = name;
+            }
+        }
+        if (custom_logs(site).empty()) {
+            // A site without a log on a server with logs is left out of them.
+            if (has_hostless_key(site)) logs["skip_unmapped_hosts"] = true;
+            for (const auto& h : log_hosts(site)) logs["skip_hosts"].push_back(h);
+        }
+    }
+    return logs;
+}
+
+// The logging app's logs: each named site log, and "default" told to leave their lines out.
+json logging_logs(const std::vector<Site>& sites, bool debug) {
+    json logs = json::object();
+    if (debug) logs["default"]["level"] = "DEBUG";
+    std::set<const void*> seen; // a site on several listeners shares one pile
+    for (const auto& site : sites) {
+        if (!seen.insert(site.pile.get()).second) continue;
+        for (const auto& cv : custom_logs(site)) {
+            if (!cv.value.contains("log")) continue;
+            json log = cv.value["log"];
+            if (debug && !log.contains("level")) log["level"] = "DEBUG";
+            json& exclude = logs["default"]["exclude"];
+            for (const auto& inc : log["include"]) exclude.push_back(inc);
+            std::vector<std::string> sorted = exclude.get<std::vector<std::string>>();
+            std::sort(sorted.begin(), sorted.end());
+            sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+            exclude = sorted;
+            logs[cv.value["name"].get<std::string>()] = log;
+        }
+    }
+    return logs;
+}
+
 std::string replace_shorthands(std::string text) {
     if (text.find('{') == std::string::npos) return text;
     static const std::vector<std::pair<std::string, std::string>> simple{
@@ -202,7 +275,7 @@ json adapt(std::string_view text, const std::string& filename) {
     const ServerBlock* global = !blocks.empty() && blocks.front().global ? &blocks.front() : nullptr;
     const Options options = evaluate_global_options(global);
 
-    GroupCounter groups;
+    AdaptCounters groups;
     std::vector<Site> sites;
     // listener + host + path -> the block that serves it: a second block may not claim it (Caddy
     // refuses that as ambiguous); the same key twice in one block is served once.
@@ -346,6 +419,7 @@ json adapt(std::string_view text, const std::string& filename) {
         }
         routes = consolidate_routes(routes);
         if (!routes.empty()) server["routes"] = routes;
+        if (json logs = server_logs(p.sites, sites); !logs.is_null()) server["logs"] = logs;
         servers["srv" + std::to_string(i)] = server;
     }
     apply_server_options(servers, options);
@@ -370,7 +444,7 @@ json adapt(std::string_view text, const std::string& filename) {
     }
     if (!options.traffic_metrics.is_null()) config["apps"]["traffic_metrics"] = options.traffic_metrics;
     if (!options.admin.is_null()) config["admin"] = options.admin;
-    if (options.debug) config["logging"]["logs"]["default"]["level"] = "DEBUG";
+    if (json logs = logging_logs(sites, options.debug); !logs.empty()) config["logging"]["logs"] = logs;
     return config;
 }
 

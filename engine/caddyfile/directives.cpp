@@ -13,6 +13,7 @@ namespace proxflow::caddyfile {
 // Defined beside each directive.
 void register_builtin_directives(std::map<std::string, DirectiveParser>& registry);
 void register_reverse_proxy_directive(std::map<std::string, DirectiveParser>& registry);
+void register_log_directives(std::map<std::string, DirectiveParser>& registry);
 
 namespace {
 
@@ -21,6 +22,7 @@ const std::map<std::string, DirectiveParser>& registry() {
         std::map<std::string, DirectiveParser> r;
         register_builtin_directives(r);
         register_reverse_proxy_directive(r);
+        register_log_directives(r);
         return r;
     }();
     return directives;
@@ -73,7 +75,7 @@ bool is_unsupported_caddy_directive(const std::string& name) {
     static const std::set<std::string> caddy_only{"tracing", "root", "copy_response_headers", "method", "try_files",
                                                   "basicauth", "basic_auth", "request_header", "push", "templates", "error",
                                                   "copy_response", "php_fastcgi", "file_server", "acme_server", "tls",
-                                                  "handle_errors", "log", "skip_log", "log_skip", "import", "invoke", "fs",
+                                                  "handle_errors", "log_skip", "import", "invoke", "fs",
                                                   "forward_auth", "map", "encode", "request_body", "metrics", "intercept",
                                                   "log_append", "log_name", "templates"};
     return caddy_only.contains(name);
@@ -84,7 +86,7 @@ int directive_position(const std::string& name, const std::vector<std::string>& 
     return it == order.end() ? static_cast<int>(order.size()) : static_cast<int>(it - order.begin());
 }
 
-std::vector<ConfigValue> parse_directives(const Tokens& block, MatcherDefs& matchers, GroupCounter& groups,
+std::vector<ConfigValue> parse_directives(const Tokens& block, MatcherDefs& matchers, AdaptCounters& groups,
                                           const Options& options) {
     std::vector<ConfigValue> results;
     ServerBlock parsed;
@@ -139,7 +141,7 @@ json consolidate_routes(json routes) {
     return routes;
 }
 
-json build_subroute(std::vector<ConfigValue> routes, GroupCounter& groups, const Options& options) {
+json build_subroute(std::vector<ConfigValue> routes, AdaptCounters& groups, const Options& options) {
     for (const auto& r : routes)
         if (directive_position(r.directive, options.order) == static_cast<int>(options.order.size()))
             throw AdaptError("Caddyfile", 0, "directive '" + r.directive + "' is not ordered, so it cannot be used here");

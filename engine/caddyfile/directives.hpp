@@ -21,12 +21,12 @@ int directive_position(const std::string& name, const std::vector<std::string>& 
 
 // Parses every segment of a block's tokens into config values (the directives of a site, handle,
 // route ...). named_matchers: where "@name" definitions of this block go.
-std::vector<ConfigValue> parse_directives(const Tokens& block, MatcherDefs& matchers, GroupCounter& groups,
+std::vector<ConfigValue> parse_directives(const Tokens& block, MatcherDefs& matchers, AdaptCounters& groups,
                                           const Options& options);
 
 // Sorts routes by directive order, groups mutually exclusive ones, splices and consolidates them:
 // Caddy's buildSubroute. Returns the subroute's routes.
-json build_subroute(std::vector<ConfigValue> routes, GroupCounter& groups, const Options& options);
+json build_subroute(std::vector<ConfigValue> routes, AdaptCounters& groups, const Options& options);
 
 // Adjacent routes with equal matchers, terminal flag and group become one.
 json consolidate_routes(json routes);

@@ -20,9 +20,12 @@ struct ConfigValue {
     bool keeps_order = false; // a list of routes to splice in as-is (Caddy's bare Subroute value)
 };
 
-struct GroupCounter {
-    int next = 0;
-    std::string next_group() { return "group" + std::to_string(next++); }
+// Names numbered across one whole adapt, as Caddy numbers them: route groups and site logs.
+struct AdaptCounters {
+    int groups = 0;
+    int logs = 0;
+    std::string next_group() { return "group" + std::to_string(groups++); }
+    std::string next_log_name() { return "log" + std::to_string(logs++); }
 };
 
 // Named matchers of a site block: "@name" -> matcher set (a JSON object).
@@ -33,12 +36,12 @@ struct Options; // global options
 // The context a directive parser works in (Caddy's httpcaddyfile.Helper).
 class Helper {
 public:
-    Helper(Dispenser d, const MatcherDefs& matchers, GroupCounter& groups, const Options& options)
+    Helper(Dispenser d, const MatcherDefs& matchers, AdaptCounters& groups, const Options& options)
         : d(std::move(d)), matchers(matchers), groups(groups), options(options) {}
 
     Dispenser d;
     const MatcherDefs& matchers;
-    GroupCounter& groups;
+    AdaptCounters& groups;
     const Options& options;
 
     // Takes the matcher token after the directive name (*, /path, @name) out of the segment and

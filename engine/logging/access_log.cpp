@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -58,52 +60,146 @@ void AccessLog::validate_logging(const json& logging, const std::string& path) {
     r.finish();
 }
 
+namespace {
+
+// Caddy's CustomLog.loggerAllowed for a logger name: the longest matching include namespace must
+// beat the longest matching exclude one; with neither list every logger is taken.
+bool log_takes(const json& log, const std::string& logger) {
+    const auto list = [&](const char* key) { return log.contains(key) ? log[key] : json::array(); };
+    const json include = list("include"), exclude = list("exclude");
+    if (include.empty() && exclude.empty()) return true;
+    const std::string name = logger + ".";
+    std::size_t accept = 0, reject = 0;
+    for (const auto& ns : include)
+        if (name.starts_with(ns.get<std::string>() + ".")) accept = std::max(accept, ns.get<std::string>().size());
+    if (!include.empty() && accept == 0) return false;
+    for (const auto& ns : exclude) {
+        if (ns == "*") return false;
+        if (name.starts_with(ns.get<std::string>() + ".")) reject = std::max(reject, ns.get<std::string>().size());
+    }
+    if (reject > accept) return false;
+    return accept > reject || (include.empty() && reject == 0);
+}
+
+// Access lines are INFO: a log set to a higher level drops them.
+bool level_takes_info(const json& log) {
+    std::string level = log.value("level", "INFO");
+    for (auto& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return level.empty() || level == "DEBUG" || level == "INFO";
+}
+
+std::string without_port(std::string_view host) {
+    if (host.starts_with("[")) {
+        const auto end = host.find(']');
+        return std::string(host.substr(0, end == std::string_view::npos ? host.size() : end + 1));
+    }
+    const auto colon = host.rfind(':');
+    return std::string(colon == std::string_view::npos || host.find(':') != colon ? host : host.substr(0, colon));
+}
+
+// Caddy's certmagic.MatchWildcard: "*.example.com" matches one label in its place.
+bool host_matches(std::string_view host, std::string_view pattern) {
+    if (host == pattern) return true;
+    if (!pattern.starts_with("*.")) return false;
+    const auto dot = host.find('.');
+    return dot != std::string_view::npos && host.substr(dot) == pattern.substr(1);
+}
+
+} // namespace
+
+int AccessLog::open_writer(const json* writer, const std::string& path) {
+    const WriterSpec w = writer ? read_writer(*writer, path) : WriterSpec{};
+    if (w.output == "stdout") return 1;
+    if (w.output == "stderr") return 2;
+    if (w.output == "discard") return -1;
+    if (auto it = files_.find(w.filename); it != files_.end()) return it->second;
+    const int fd = ::open(w.filename.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) throw ConfigError(path, "cannot open access log " + w.filename + ": " + std::strerror(errno));
+    files_[w.filename] = fd;
+    return fd;
+}
+
+AccessLog::Logger AccessLog::resolve(const std::string& logger_name, const json* logging, const std::string& path) {
+    Logger logger{logger_name.empty() ? "http.log.access" : "http.log.access." + logger_name, {}};
+    const json logs = logging && logging->contains("logs") ? (*logging)["logs"] : json::object();
+    // Without a "default" log, Caddy's default log writes everything to stderr.
+    if (!logs.contains("default")) logger.fds.push_back(2);
+    for (const auto& [name, log] : logs.items()) {
+        if (!log_takes(log, logger.name) || !level_takes_info(log)) continue;
+        const int fd = open_writer(log.contains("writer") ? &log["writer"] : nullptr, join_path(join_path(path, name), "writer"));
+        if (fd >= 0 && std::find(logger.fds.begin(), logger.fds.end(), fd) == logger.fds.end()) logger.fds.push_back(fd);
+    }
+    return logger;
+}
+
 std::shared_ptr<AccessLog> AccessLog::from_json(const json& server_logs, const std::string& path, const json* logging) {
     ObjectReader r(server_logs, path);
-    const std::string logger = r.string("default_logger_name");
-    r.take("logger_names");
-    r.strings("skip_hosts");
-    r.boolean("skip_unmapped_hosts");
-    r.boolean("should_log_credentials");
+    auto log = std::make_shared<AccessLog>();
+    const std::string default_name = r.string("default_logger_name");
+    const json* names = r.take("logger_names");
+    log->skip_hosts_ = r.strings("skip_hosts");
+    log->skip_unmapped_hosts_ = r.boolean("skip_unmapped_hosts");
+    r.boolean("should_log_credentials"); // headers are logged as sent either way
     r.finish();
 
-    auto log = std::make_shared<AccessLog>();
-    log->logger_name_ = logger.empty() ? "http.log.access" : "http.log.access." + logger;
-    WriterSpec writer;
-    if (logging && logging->contains("logs")) {
-        const json& logs = (*logging)["logs"];
-        const json* chosen = logs.contains("default") ? &logs["default"] : nullptr;
-        for (auto it = logs.begin(); it != logs.end(); ++it) {
-            if (!it.value().contains("include")) continue;
-            for (const auto& inc : it.value()["include"])
-                if (inc == log->logger_name_ || inc == "http.log.access") chosen = &it.value();
+    log->default_ = log->resolve(default_name, logging, "logging.logs");
+    if (names) {
+        expect_object(*names, r.path_of("logger_names"));
+        for (const auto& [host, name] : names->items()) {
+            if (!name.is_string()) throw ConfigError(join_path(r.path_of("logger_names"), host), "expected a logger name (string)");
+            std::string lower = host;
+            for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            log->by_host_[lower] = log->resolve(name.get<std::string>(), logging, "logging.logs");
         }
-        if (chosen && chosen->contains("writer")) writer = read_writer((*chosen)["writer"], "logging.logs");
-    }
-    if (writer.output == "stdout") log->fd_ = 1;
-    else if (writer.output == "discard") log->fd_ = -1;
-    else if (writer.output == "file") {
-        log->fd_ = ::open(writer.filename.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        if (log->fd_ < 0) throw ConfigError(path, "cannot open access log " + writer.filename + ": " + std::strerror(errno));
-        log->owns_fd_ = true;
     }
     return log;
 }
 
+const AccessLog::Logger* AccessLog::logger_for(std::string_view host_header) const {
+    std::string host(host_header);
+    for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string bare = without_port(host);
+    // A host mapped to a logger is logged; else skip_hosts and skip_unmapped_hosts may drop it.
+    const auto mapped = [&](const std::string& key) -> const Logger* {
+        if (auto it = by_host_.find(key); it != by_host_.end()) return &it->second;
+        if (auto it = by_host_.find(without_port(key)); it != by_host_.end()) return &it->second;
+        return nullptr;
+    };
+    if (const Logger* l = mapped(host)) return l;
+    for (const auto& skip : skip_hosts_)
+        if (host_matches(bare, skip)) return nullptr;
+    // Wildcard names, one label at a time from the left, as Caddy's getLoggerName tries them.
+    std::string labels = bare;
+    for (std::size_t start = 0; start < labels.size();) {
+        const auto dot = labels.find('.', start);
+        const std::size_t end = dot == std::string::npos ? labels.size() : dot;
+        if (end > start) {
+            labels.replace(start, end - start, "*");
+            if (const Logger* l = mapped(labels)) return l;
+            start += 2;
+        } else {
+            start = end + 1;
+        }
+    }
+    return skip_unmapped_hosts_ ? nullptr : &default_;
+}
+
 AccessLog::~AccessLog() {
-    if (owns_fd_) ::close(fd_);
+    for (const auto& [file, fd] : files_) ::close(fd);
 }
 
 void AccessLog::write(const RequestContext& ctx) const {
-    if (fd_ < 0) return;
+    if (const std::string* skip = ctx.var("skip_log"); skip && *skip == "true") return;
     const auto& req = ctx.request();
+    const Logger* logger = logger_for(req[http::field::host]);
+    if (!logger || logger->fds.empty()) return;
     const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
     json headers = json::object();
     for (const auto& field : req) headers[std::string(field.name_string())].push_back(std::string(field.value()));
     json line{
         {"level", "info"},
         {"ts", std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()},
-        {"logger", logger_name_},
+        {"logger", logger->name},
         {"msg", "handled request"},
         {"request",
          {{"remote_ip", ctx.remote.address().to_string()},
@@ -120,7 +216,7 @@ void AccessLog::write(const RequestContext& ctx) const {
     if (!ctx.upstream_hostport.empty()) line["upstream"] = ctx.upstream_hostport;
     std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace);
     text += '\n';
-    [[maybe_unused]] auto n = ::write(fd_, text.data(), text.size());
+    for (const int fd : logger->fds) [[maybe_unused]] auto n = ::write(fd, text.data(), text.size());
 }
 
 } // namespace proxflow

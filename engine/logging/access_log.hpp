@@ -1,8 +1,11 @@
 #pragma once
 #include "config/object_reader.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace proxflow {
 
@@ -10,6 +13,9 @@ struct RequestContext;
 
 // JSON-lines access log in Caddy's shape ("logger":"http.log.access", request, status, size, duration).
 // Each line goes out in one write(2) to an O_APPEND descriptor, so threads never interleave lines.
+// Which requests are logged, and under which logger name, follows the server's `logs` as Caddy's
+// does (logger_names by host, skip_hosts, skip_unmapped_hosts, the skip_log variable); where a logger
+// name's lines go follows the top-level logging app (each log's include/exclude, "default" otherwise).
 class AccessLog {
 public:
     ~AccessLog();
@@ -20,9 +26,20 @@ public:
     void write(const RequestContext& ctx) const;
 
 private:
-    int fd_ = 2;
-    bool owns_fd_ = false;
-    std::string logger_name_;
+    struct Logger {
+        std::string name;     // http.log.access[.NAME]
+        std::vector<int> fds; // the writers of every log that takes this logger's lines
+    };
+    Logger resolve(const std::string& logger_name, const json* logging, const std::string& path);
+    int open_writer(const json* writer, const std::string& path);
+    // The logger for a Host header, or nullptr when the request is not to be logged.
+    const Logger* logger_for(std::string_view host) const;
+
+    Logger default_;
+    std::map<std::string, Logger, std::less<>> by_host_;
+    std::vector<std::string> skip_hosts_;
+    bool skip_unmapped_hosts_ = false;
+    std::map<std::string, int> files_; // filename -> descriptor, shared by the logs writing there
 };
 
 } // namespace proxflow

@@ -181,5 +181,101 @@ class AccessLog(harness.ProxyTestCase):
         self.assertEqual(sorted(f for f in os.listdir(self.tmp) if f.endswith(".log") and "access" in f), [])
 
 
+
+class CaddyfileLogs(harness.ProxyTestCase):
+    """The Caddyfile's `log` and `skip_log`, adapted as Caddy does and then obeyed by the engine."""
+
+    def lines(self, path):
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(line) for line in f.read().splitlines()]
+
+    def get(self, port, path, host):
+        return http("GET", f"http://127.0.0.1:{port}{path}", headers={"Host": host})[0]
+
+    def test_each_site_log_writes_its_own_file_and_the_default_log_gets_neither(self):
+        port = free_port()
+        a_log, b_log, default_log = (os.path.join(self.tmp, n) for n in ("a.log", "b.log", "default.log"))
+        self.start_proxflow(f"""{{
+	admin off
+}}
+(logging) {{
+	log {{
+		output file {self.tmp}/{{args.0}}.log
+	}}
+}}
+http://a.test:{port} {{
+	bind 127.0.0.1
+	import logging a
+	respond "site a"
+}}
+http://b.test:{port} {{
+	bind 127.0.0.1
+	import logging b
+	respond "site b"
+}}
+""", caddyfile=True, wait_port=port)
+        for path in ("/one", "/two"):
+            self.assertEqual(self.get(port, path, f"a.test:{port}"), 200)
+        self.assertEqual(self.get(port, "/three", f"b.test:{port}"), 200)
+        wait_until(lambda: len(self.lines(a_log)) == 2 and len(self.lines(b_log)) == 1, what="a.log and b.log lines")
+        self.assertEqual([l["request"]["uri"] for l in self.lines(a_log)], ["/one", "/two"])
+        self.assertEqual({l["logger"] for l in self.lines(a_log)}, {"http.log.access.log0"})
+        self.assertEqual([(l["logger"], l["request"]["uri"]) for l in self.lines(b_log)], [("http.log.access.log1", "/three")])
+        self.assertFalse(os.path.exists(default_log))
+
+    def test_skip_log_and_a_catch_all_site_without_log_are_not_logged(self):
+        port = free_port()
+        log_path = os.path.join(self.tmp, "access.log")
+        self.start_proxflow(f"""{{
+	admin off
+}}
+http://localhost:{port} {{
+	bind 127.0.0.1
+	log {{
+		output file {log_path}
+	}}
+	skip_log /hidden*
+	respond 200
+}}
+:{port} {{
+	bind 127.0.0.1
+	respond 418
+}}
+""", caddyfile=True, wait_port=port)
+        self.assertEqual(self.get(port, "/shown", f"localhost:{port}"), 200)
+        self.assertEqual(self.get(port, "/hidden/page", f"localhost:{port}"), 200)
+        self.assertEqual(self.get(port, "/other-host", f"elsewhere.test:{port}"), 418)
+        self.assertEqual(self.get(port, "/last", f"localhost:{port}"), 200)
+        wait_until(lambda: len(self.lines(log_path)) >= 2, what="two access lines")
+        self.assertEqual([l["request"]["uri"] for l in self.lines(log_path)], ["/shown", "/last"])
+
+    def test_a_bare_log_on_a_site_beside_a_catch_all_logs_only_that_site(self):
+        port = free_port()
+        proxy = self.start_proxflow(f"""{{
+	admin off
+}}
+http://localhost:{port} {{
+	bind 127.0.0.1
+	log
+	respond 200
+}}
+:{port} {{
+	bind 127.0.0.1
+	respond 418
+}}
+""", caddyfile=True, wait_port=port)
+        self.assertEqual(self.get(port, "/mapped", f"localhost:{port}"), 200)
+        self.assertEqual(self.get(port, "/unmapped", f"elsewhere.test:{port}"), 418)
+        self.assertEqual(self.get(port, "/mapped-again", f"localhost:{port}"), 200)
+
+        def access_uris():
+            return [json.loads(l)["request"]["uri"] for l in harness.log_of(proxy).splitlines() if l.startswith("{")]
+
+        wait_until(lambda: len(access_uris()) >= 2, what="two access lines on stderr")
+        self.assertEqual(access_uris(), ["/mapped", "/mapped-again"])
+
+
 if __name__ == "__main__":
     unittest.main()

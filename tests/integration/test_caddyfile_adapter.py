@@ -14,7 +14,7 @@ CORPUS = os.path.join(os.environ.get("PROXFLOW_SHARED", os.path.join(os.path.dir
 ADAPT_MATCHES = (
     "auto_https_ignore_loaded_certs", "bind_ipv6", "expression_quotes", "global_options_default_bind",
     "global_server_options_single", "handle_path", "header_placeholder_search", "http_only_on_hostless_block",
-    "http_only_on_non_standard_port", "matcher_syntax", "matchers_in_route", "metrics_syntax",
+    "http_only_on_non_standard_port", "import_args_snippet", "log_except_catchall_blocks", "matcher_syntax", "matchers_in_route", "metrics_syntax",
     "replaceable_upstream_partial_port", "request_body", "reverse_proxy_health_headers", "reverse_proxy_load_balance",
     "reverse_proxy_options", "reverse_proxy_trusted_proxies", "site_block_sorting", "uri_replace_brace_escape",
 )
