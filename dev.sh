@@ -23,7 +23,7 @@ PACKAGES=(
   # node turns world-atlas's TopoJSON into the console's world map at build time
   nodejs
   # real peers and clients the tests drive
-  nginx-light caddy curl wrk python3 python3-websockets slowhttptest procps chromium python3-prometheus-client
+  nginx-light haproxy nghttp2-client caddy curl wrk python3 python3-websockets slowhttptest procps chromium python3-prometheus-client
 )
 
 ensure_packages() {

@@ -7,6 +7,7 @@
 #include "caddyfile/directives.hpp"
 #include "caddyfile/global_options.hpp"
 #include "caddyfile/lexer.hpp"
+#include "caddyfile/log_directive.hpp"
 #include "caddyfile/parser.hpp"
 #include "caddyfile/site_address.hpp"
 #include "http/beast.hpp"
@@ -36,19 +37,6 @@ bool has_hostless_key(const Site& site) {
     return std::any_of(site.keys.begin(), site.keys.end(), [](const SiteAddress& a) { return a.host.empty(); });
 }
 
-// The hosts a site's access log is keyed by (Caddy's hostsFromKeys in logger mode): a port other
-// than 80 and 443 stays with its host.
-std::vector<std::string> log_hosts(const Site& site) {
-    std::vector<std::string> hosts;
-    for (const auto& a : site.keys) {
-        if (a.host.empty()) continue;
-        const std::string h = !a.port.empty() && a.port != "80" && a.port != "443" ? a.host + ":" + a.port : a.host;
-        if (std::find(hosts.begin(), hosts.end(), h) == hosts.end()) hosts.push_back(h);
-    }
-    std::sort(hosts.begin(), hosts.end());
-    return hosts;
-}
-
 // server.logs for the sites of one server, as Caddy's serversFromPairings fills it; null when no
 // site of the server has a log.
 json server_logs(const std::vector<std::size_t>& server_sites, const std::vector<Site>& sites) {
@@ -63,14 +51,14 @@ json server_logs(const std::vector<std::size_t>& server_sites, const std::vector
             if (has_hostless_key(site)) {
                 if (!name.empty()) logs["default_logger_name"] = name;
             } else {
-                for (const auto& h : log_hosts(site))
+                for (const auto& h : log_hosts(site.keys))
                     if (!name.empty() || catch_all) logs["logger_names"][h] = name;
             }
         }
         if (custom_logs(site).empty()) {
             // A site without a log on a server with logs is left out of them.
             if (has_hostless_key(site)) logs["skip_unmapped_hosts"] = true;
-            for (const auto& h : log_hosts(site)) logs["skip_hosts"].push_back(h);
+            for (const auto& h : log_hosts(site.keys)) logs["skip_hosts"].push_back(h);
         }
     }
     return logs;

@@ -3,6 +3,8 @@
 #include "caddyfile/exporter.hpp"
 
 #include "caddyfile/formatter.hpp"
+#include "caddyfile/log_directive.hpp"
+#include "caddyfile/site_address.hpp"
 #include "config/object_reader.hpp"
 
 #include <algorithm>
@@ -414,6 +416,10 @@ void write_handler(Writer& w, const std::string& m, const json& h, const std::st
             for (const auto& s : h["path_regexp"]) w.line("uri" + mt + " path_regexp " + quote(s["find"]) + " " + quote(s["replace"]));
         if (h.contains("method")) throw ExportError(path + ".method", "rewriting the method has no export here yet");
     } else if (name == "vars") {
+        if (h == json{{"handler", "vars"}, {"skip_log", true}}) {
+            w.line("skip_log" + mt);
+            return;
+        }
         for (auto it = h.begin(); it != h.end(); ++it)
             if (it.key() != "handler") w.line("vars" + mt + " " + quote(it.key()) + " " + quote(str(it.value())));
     } else if (name == "request_body") {
@@ -432,6 +438,11 @@ void write_handler(Writer& w, const std::string& m, const json& h, const std::st
         if (h.contains("update_interval")) w.line("update_interval " + duration(h["update_interval"], path + ".update_interval"));
         w.close();
     } else if (name == "subroute") {
+        // A route block keeps each directive its own route: a route of several handlers cannot come out of one.
+        const json inner = h.value("routes", json::array());
+        for (std::size_t i = 0; i < inner.size(); ++i)
+            if (inner[i].value("handle", json::array()).size() > 1)
+                throw ExportError(index_path(path + ".routes", i) + ".handle", "several handlers in one route of a route block have no Caddyfile form");
         w.open("route" + mt);
         if (h.contains("routes")) write_routes(w, h["routes"], path + ".routes");
         w.close();
@@ -496,7 +507,14 @@ struct SiteBlock {
     std::vector<std::string> keys;
     json routes;
     std::vector<std::string> binds;
+    SiteLog log; // the site's `log` directive
 };
+
+std::vector<SiteAddress> addresses_of(const std::vector<std::string>& keys) {
+    std::vector<SiteAddress> out;
+    for (const auto& k : keys) out.push_back(SiteAddress::parse(k));
+    return out;
+}
 
 // "127.0.0.1:8080" -> ("127.0.0.1", "8080"); ":8080" -> ("", "8080").
 std::pair<std::string, std::string> split_listen(const std::string& listen, const std::string& path) {
@@ -528,10 +546,13 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             const json& a = it.value();
             if (a.value("disabled", false)) global.push_back("admin off");
             else if (a.contains("listen")) global.push_back("admin " + quote(a["listen"]));
+        } else if (it.key() == "logging") {
+            check_logging_exportable(it.value());
         } else if (it.key() != "apps") {
             throw ExportError(it.key(), "has no Caddyfile export here yet");
         }
     }
+    const json logging = config.value("logging", json::object());
     const json apps = config.value("apps", json::object());
     for (auto it = apps.begin(); it != apps.end(); ++it) {
         if (it.key() == "traffic_metrics") {
@@ -585,8 +606,9 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         const json& server = it.value();
         bool auto_https_off = false;
         std::set<std::string> http_hosts;
+        const json server_logs = server.contains("logs") ? server["logs"] : json();
         for (auto f = server.begin(); f != server.end(); ++f) {
-            if (f.key() == "listen" || f.key() == "routes") continue;
+            if (f.key() == "listen" || f.key() == "routes" || f.key() == "logs") continue;
             if (f.key() == "automatic_https") {
                 for (auto a = f.value().begin(); a != f.value().end(); ++a) {
                     static const std::map<std::string, std::string> global_forms{
@@ -629,7 +651,8 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             return r.value("terminal", false) && (!r.contains("handle") || (r["handle"].size() == 1 && r["handle"][0].value("handler", "") == "subroute"));
         });
         if (!wrapped) {
-            sites.push_back({{key_for("")}, routes, {binds.begin(), binds.end()}});
+            const std::vector<std::string> keys{key_for("")};
+            sites.push_back({keys, routes, {binds.begin(), binds.end()}, site_log(server_logs, logging, addresses_of(keys), spath + ".logs")});
             continue;
         }
         for (std::size_t i = 0; i < routes.size(); ++i) {
@@ -651,9 +674,22 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
                 site.keys.push_back(key_for(""));
             }
             site.routes = r.contains("handle") ? r["handle"][0].value("routes", json::array()) : json::array();
+            site.log = site_log(server_logs, logging, addresses_of(site.keys), spath + ".logs");
             sites.push_back(std::move(site));
         }
     }
+    // The adapter numbers named logs (log0, log1, …) in file order, while sites are written in route
+    // order: the sites with named logs take their places among themselves in their logs' order.
+    std::vector<std::size_t> logged;
+    for (std::size_t i = 0; i < sites.size(); ++i)
+        if (!sites[i].log.name.empty()) logged.push_back(i);
+    std::vector<SiteBlock> by_log;
+    for (std::size_t i : logged) by_log.push_back(sites[i]);
+    std::stable_sort(by_log.begin(), by_log.end(), [](const SiteBlock& a, const SiteBlock& b) {
+        const auto number = [](const std::string& name) { return std::stoi(name.substr(3)); };
+        return number(a.log.name) < number(b.log.name);
+    });
+    for (std::size_t k = 0; k < logged.size(); ++k) sites[logged[k]] = std::move(by_log[k]);
     // The global block last, once every server has said what it needs (auto_https off).
     Writer out(for_stock_caddy);
     if (!global.empty()) {
@@ -670,6 +706,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             for (const auto& h : sites[i].binds) b += " " + quote(h);
             out.line(b);
         }
+        for (const auto& l : sites[i].log.lines) out.line(l);
         write_routes(out, sites[i].routes, "apps.http.servers.site" + std::to_string(i) + ".routes");
         out.close();
     }

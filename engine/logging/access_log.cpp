@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 
 namespace proxflow {
 namespace {
@@ -105,6 +107,21 @@ bool host_matches(std::string_view host, std::string_view pattern) {
     return dot != std::string_view::npos && host.substr(dot) == pattern.substr(1);
 }
 
+// Caddy's console encoder: "2006/01/02 15:04:05.000<TAB>INFO<TAB>logger<TAB>message<TAB>{fields}".
+std::string console_line(const json& line) {
+    const double ts = line["ts"].get<double>();
+    const std::time_t seconds = static_cast<std::time_t>(ts);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char when[32];
+    const std::size_t n = std::strftime(when, sizeof when, "%Y/%m/%d %H:%M:%S", &utc);
+    std::snprintf(when + n, sizeof when - n, ".%03d", static_cast<int>((ts - static_cast<double>(seconds)) * 1000));
+    json fields = line;
+    for (const char* key : {"level", "ts", "logger", "msg"}) fields.erase(key);
+    return std::string(when) + "\tINFO\t" + line["logger"].get<std::string>() + "\t" + line["msg"].get<std::string>() + "\t" +
+           fields.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 } // namespace
 
 int AccessLog::open_writer(const json* writer, const std::string& path) {
@@ -123,11 +140,12 @@ AccessLog::Logger AccessLog::resolve(const std::string& logger_name, const json*
     Logger logger{logger_name.empty() ? "http.log.access" : "http.log.access." + logger_name, {}};
     const json logs = logging && logging->contains("logs") ? (*logging)["logs"] : json::object();
     // Without a "default" log, Caddy's default log writes everything to stderr.
-    if (!logs.contains("default")) logger.fds.push_back(2);
+    if (!logs.contains("default")) logger.sinks.push_back({2, false});
     for (const auto& [name, log] : logs.items()) {
         if (!log_takes(log, logger.name) || !level_takes_info(log)) continue;
         const int fd = open_writer(log.contains("writer") ? &log["writer"] : nullptr, join_path(join_path(path, name), "writer"));
-        if (fd >= 0 && std::find(logger.fds.begin(), logger.fds.end(), fd) == logger.fds.end()) logger.fds.push_back(fd);
+        const Sink sink{fd, log.contains("encoder") && log["encoder"].value("format", "json") == "console"};
+        if (fd >= 0 && std::find(logger.sinks.begin(), logger.sinks.end(), sink) == logger.sinks.end()) logger.sinks.push_back(sink);
     }
     return logger;
 }
@@ -192,7 +210,7 @@ void AccessLog::write(const RequestContext& ctx) const {
     if (const std::string* skip = ctx.var("skip_log"); skip && *skip == "true") return;
     const auto& req = ctx.request();
     const Logger* logger = logger_for(req[http::field::host]);
-    if (!logger || logger->fds.empty()) return;
+    if (!logger || logger->sinks.empty()) return;
     const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
     json headers = json::object();
     for (const auto& field : req) headers[std::string(field.name_string())].push_back(std::string(field.value()));
@@ -216,7 +234,12 @@ void AccessLog::write(const RequestContext& ctx) const {
     if (!ctx.upstream_hostport.empty()) line["upstream"] = ctx.upstream_hostport;
     std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace);
     text += '\n';
-    for (const int fd : logger->fds) [[maybe_unused]] auto n = ::write(fd, text.data(), text.size());
+    std::string console_text;
+    for (const Sink& sink : logger->sinks) {
+        if (sink.console && console_text.empty()) console_text = console_line(line);
+        const std::string& out = sink.console ? console_text : text;
+        [[maybe_unused]] auto n = ::write(sink.fd, out.data(), out.size());
+    }
 }
 
 } // namespace proxflow

@@ -26,9 +26,14 @@ public:
     void write(const RequestContext& ctx) const;
 
 private:
+    struct Sink {
+        int fd;
+        bool console; // Caddy's console encoder: time, level, logger and message as text, then JSON
+        bool operator==(const Sink&) const = default;
+    };
     struct Logger {
-        std::string name;     // http.log.access[.NAME]
-        std::vector<int> fds; // the writers of every log that takes this logger's lines
+        std::string name;         // http.log.access[.NAME]
+        std::vector<Sink> sinks;  // the writer of every log that takes this logger's lines
     };
     Logger resolve(const std::string& logger_name, const json* logging, const std::string& path);
     int open_writer(const json* writer, const std::string& path);

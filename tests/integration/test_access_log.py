@@ -2,6 +2,7 @@
 status, duration, size) to the file writer of logging.logs; without `logs` no access line is written."""
 import json
 import os
+import re
 import threading
 import unittest
 from http.client import HTTPConnection
@@ -275,6 +276,30 @@ http://localhost:{port} {{
 
         wait_until(lambda: len(access_uris()) >= 2, what="two access lines on stderr")
         self.assertEqual(access_uris(), ["/mapped", "/mapped-again"])
+
+
+    def test_format_console_writes_caddys_console_lines(self):
+        port = free_port()
+        log_path = os.path.join(self.tmp, "console.log")
+        self.start_proxflow(f"""{{
+	admin off
+}}
+http://127.0.0.1:{port} {{
+	bind 127.0.0.1
+	log {{
+		output file {log_path}
+		format console
+	}}
+	respond "hi"
+}}
+""", caddyfile=True, wait_port=port)
+        self.assertEqual(self.get(port, "/console?x=1", f"127.0.0.1:{port}"), 200)
+        wait_until(lambda: os.path.exists(log_path) and open(log_path).read().endswith("\n"), what="a console line")
+        (line,) = open(log_path).read().splitlines()
+        m = re.match(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\.\d{3}\tINFO\thttp\.log\.access\.log0\thandled request\t(\{.*\})$", line)
+        self.assertIsNotNone(m, line)
+        fields = json.loads(m.group(1))
+        self.assertEqual((fields["request"]["uri"], fields["status"], fields["size"]), ("/console?x=1", 200, 2))
 
 
 if __name__ == "__main__":
