@@ -36,6 +36,9 @@ bool fits_double_quotes(const std::string& value) {
 }
 
 std::string quote(const std::string& value) {
+    // Caddy expands {$ENV} before it reads tokens, quoted or not: such text cannot be written literally.
+    if (value.find("{$") != std::string::npos)
+        throw ExportError("value \"" + value + "\"", "\"{$\" would be read as an environment variable");
     const bool control = std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
     const bool plain = !value.empty() && !control && value.find_first_of(" \"'`#\\") == std::string::npos && braces_are_placeholders(value);
     if (plain) return value;
@@ -510,9 +513,15 @@ struct SiteBlock {
     SiteLog log; // the site's `log` directive
 };
 
-std::vector<SiteAddress> addresses_of(const std::vector<std::string>& keys) {
+std::vector<SiteAddress> addresses_of(const std::vector<std::string>& keys, const std::string& path) {
     std::vector<SiteAddress> out;
-    for (const auto& k : keys) out.push_back(SiteAddress::parse(k));
+    for (const auto& k : keys) {
+        try {
+            out.push_back(SiteAddress::parse(k));
+        } catch (const std::invalid_argument& e) {
+            throw ExportError(path, "site address \"" + k + "\" would not read back: " + e.what());
+        }
+    }
     return out;
 }
 
@@ -652,7 +661,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         });
         if (!wrapped) {
             const std::vector<std::string> keys{key_for("")};
-            sites.push_back({keys, routes, {binds.begin(), binds.end()}, site_log(server_logs, logging, addresses_of(keys), spath + ".logs")});
+            sites.push_back({keys, routes, {binds.begin(), binds.end()}, site_log(server_logs, logging, addresses_of(keys, spath + ".listen"), spath + ".logs")});
             continue;
         }
         for (std::size_t i = 0; i < routes.size(); ++i) {
@@ -665,7 +674,9 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
                 for (std::size_t k = 0; k < r["match"][0]["host"].size(); ++k) {
                     const std::string host = r["match"][0]["host"][k];
                     // A site address is one bare token: hostnames, IPs, wildcards and placeholders.
-                    if (host.empty() || host.find_first_of(" \"'`#,/") != std::string::npos || quote(host) != host)
+                    // (@name and (snippet) would read as a matcher or a snippet.)
+                    if (host.empty() || host.find_first_of(" \"'`#,/") != std::string::npos || quote(host) != host ||
+                        host.front() == '@' || host.front() == '(')
                         throw ExportError(index_path(index_path(spath + ".routes", i) + ".match[0].host", k),
                                           "\"" + host + "\" cannot be written as a site address");
                     site.keys.push_back(key_for(host));
@@ -674,9 +685,16 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
                 site.keys.push_back(key_for(""));
             }
             site.routes = r.contains("handle") ? r["handle"][0].value("routes", json::array()) : json::array();
-            site.log = site_log(server_logs, logging, addresses_of(site.keys), spath + ".logs");
+            site.log = site_log(server_logs, logging, addresses_of(site.keys, index_path(spath + ".routes", i)), spath + ".logs");
             sites.push_back(std::move(site));
         }
+    }
+    // Every named log must come out of some site's `log`; one that no host maps to has no Caddyfile form.
+    const json named_logs = logging.value("logs", json::object());
+    for (const auto& entry : named_logs.items()) {
+        const std::string name = entry.key();
+        if (name != "default" && std::none_of(sites.begin(), sites.end(), [&](const SiteBlock& b) { return b.log.name == name; }))
+            throw ExportError("logging.logs." + name, "no site's hosts are mapped to this log, so no site's log directive can say it");
     }
     // The adapter numbers named logs (log0, log1, …) in file order, while sites are written in route
     // order: the sites with named logs take their places among themselves in their logs' order.

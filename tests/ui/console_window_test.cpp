@@ -1,9 +1,14 @@
 // The main window as a user meets it, offscreen: the world map beside the country table, the
 // keyboard shortcuts, Apply with a note, and the window coming back the way it was left.
+#include "caddyfile_highlighter.hpp"
 #include "console_session.hpp"
 #include "world_map.hpp"
 
+#include <QClipboard>
 #include <QQmlApplicationEngine>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextLayout>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QSignalSpy>
@@ -166,6 +171,58 @@ private slots:
         w.click(w.find("applyButton"));
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() == 1, 5000);
         QCOMPARE(session.history()->value(0, "note").toString(), QStringLiteral("applied")); // no note given
+    }
+
+    void caddyfile_import_shows_errors_at_their_line_and_keeps_the_config() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        if (!session.haveCaddyfileAdapter()) QSKIP("built without the Caddyfile adapter");
+        const int port = ConsoleSession::freePort();
+        QVERIFY(session.document()->loadJsonText(QStringLiteral(R"({"apps": {"http": {"servers": {"s": {"listen": ["127.0.0.1:%1"]}}}}})").arg(port)));
+        const QString before = session.configText();
+        QTemporaryDir dir;
+        const auto write = [&](const QString& name, const QByteArray& text) {
+            QFile f(dir.filePath(name));
+            if (!f.open(QIODevice::WriteOnly)) return QUrl();
+            f.write(text);
+            return QUrl::fromLocalFile(f.fileName());
+        };
+
+        // A misspelled directive on line 3: the error names it and its line; nothing is replaced.
+        const QUrl bad = write("Broken.caddyfile", "http://127.0.0.1:9 {\n\tbind 127.0.0.1\n\treverse_prxy 127.0.0.1:1\n}\n");
+        QVERIFY(!session.importFile(bad));
+        QCOMPARE(session.importErrorLine(), 3);
+        QVERIFY2(session.importError().contains("reverse_prxy") && session.importError().contains("reverse_proxy"),
+                 qPrintable(session.importError()));
+        QCOMPARE(session.configText(), before);
+
+        // A good one replaces the config; the preview shows it, export writes it, copy puts it on the clipboard.
+        const QUrl good = write("Good.caddyfile", QStringLiteral("http://127.0.0.1:%1 {\n\tbind 127.0.0.1\n\trespond \"imported\"\n}\n").arg(port).toUtf8());
+        QVERIFY(session.importFile(good));
+        QCOMPARE(session.importError(), QString());
+        QVERIFY2(session.configText().contains("respond imported"), qPrintable(session.configText()));
+        const QString exported = dir.filePath("Exported.caddyfile");
+        QVERIFY(session.exportFile(QUrl::fromLocalFile(exported)));
+        QFile out(exported);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(out.readAll()), session.configText());
+        session.copyConfigText();
+        QCOMPARE(QGuiApplication::clipboard()->text(), session.configText());
+    }
+
+    void the_caddyfile_highlighter_colours_directives_comments_and_placeholders_apart() {
+        QTextDocument doc(QStringLiteral("reverse_proxy {upstream_hostport} # the backends"));
+        CaddyfileHighlighter highlighter;
+        highlighter.setDocument(&doc);
+        highlighter.rehighlight();
+        const auto formats = doc.firstBlock().layout()->formats();
+        const auto colour_at = [&](int position) {
+            for (const auto& range : formats)
+                if (position >= range.start && position < range.start + range.length) return range.format.foreground().color();
+            return QColor();
+        };
+        const QColor directive = colour_at(0), placeholder = colour_at(15), comment = colour_at(36);
+        QVERIFY(directive.isValid() && placeholder.isValid() && comment.isValid());
+        QVERIFY(directive != placeholder && placeholder != comment && directive != comment);
     }
 
     void the_window_comes_back_as_it_was_left() {
