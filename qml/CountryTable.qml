@@ -23,6 +23,7 @@ ColumnLayout {
             model: table.columns
             ItemDelegate {
                 required property var modelData
+                objectName: "column_" + modelData.role
                 Layout.preferredWidth: modelData.width
                 height: 28
                 text: modelData.title + (table.model.sortRole === modelData.role ? (table.model.ascending ? " ▲" : " ▼") : "")

@@ -99,5 +99,33 @@ TestCase {
         wait(0)
     }
 
+    Component { id: statCardComponent; StatCard { width: 200 } }
+    Component { id: countryModelComponent; CountryModel {} }
+    Component { id: countryTableComponent; CountryTable { width: 400; height: 300 } }
+
+    function test_stat_card_shows_its_value() {
+        const card = createTemporaryObject(statCardComponent, test, { title: "Requests/s", value: "144.5" })
+        compare(findChild(card, "value").text, "144.5")
+        card.value = "150.0"
+        compare(findChild(card, "value").text, "150.0")
+    }
+
+    // A click on a column header sorts by it; a second click on the same header turns the order round.
+    function test_country_table_sorts_by_the_clicked_column() {
+        const model = createTemporaryObject(countryModelComponent, test)
+        const table = createTemporaryObject(countryTableComponent, test, { model: model })
+        const header = findChild(table, "column_code")
+        verify(header)
+        mouseClick(header)
+        compare(model.sortRole, "code")
+        const first = model.ascending
+        mouseClick(header)
+        compare(model.sortRole, "code")
+        compare(model.ascending, !first)
+        verify(header.text.indexOf(model.ascending ? "▲" : "▼") >= 0)
+        mouseClick(findChild(table, "column_requests"))
+        compare(model.sortRole, "requests")
+    }
+
     Component { id: signalSpyComponent; SignalSpy {} }
 }
