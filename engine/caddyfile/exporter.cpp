@@ -8,7 +8,9 @@
 #include "config/object_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -35,26 +37,6 @@ bool fits_double_quotes(const std::string& value) {
     return true;
 }
 
-std::string quote(const std::string& value) {
-    // Caddy expands {$ENV} before it reads tokens, quoted or not: such text cannot be written literally.
-    if (value.find("{$") != std::string::npos)
-        throw ExportError("value \"" + value + "\"", "\"{$\" would be read as an environment variable");
-    const bool control = std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-    const bool plain = !value.empty() && !control && value.find_first_of(" \"'`#\\") == std::string::npos && braces_are_placeholders(value);
-    if (plain) return value;
-    if (fits_double_quotes(value)) {
-        std::string escaped;
-        for (char c : value) {
-            if (c == '"') escaped += '\\';
-            escaped += c;
-        }
-        return "\"" + escaped + "\"";
-    }
-    // caddy fmt does not see backticks: it indents lines and breaks at braces inside them.
-    if (value.find_first_of("`\n") == std::string::npos && braces_are_placeholders(value)) return "`" + value + "`";
-    throw ExportError("value \"" + value + "\"", "no Caddyfile token can hold it (a backslash before a quote or at the end, with braces)");
-}
-
 std::string duration(const json& value, const std::string& path) {
     return format_duration(parse_duration(value, path));
 }
@@ -64,6 +46,14 @@ std::string str(const json& v) { return v.is_string() ? v.get<std::string>() : v
 class Writer {
 public:
     explicit Writer(bool for_stock_caddy) : stock_(for_stock_caddy) {}
+    // A writer for a nested block: named matchers share one numbering, since a site's nested blocks
+    // all see the site's matcher names.
+    Writer nested() const {
+        Writer w(stock_);
+        w.matchers_named_ = matchers_named_;
+        return w;
+    }
+    int next_matcher_number() { return (*matchers_named_)++; }
 
     std::vector<std::string> warnings;
 
@@ -90,6 +80,7 @@ public:
 private:
     std::vector<std::pair<int, std::string>> lines_;
     int depth_ = 0;
+    std::shared_ptr<int> matchers_named_ = std::make_shared<int>(0);
     bool stock_;
 };
 
@@ -109,7 +100,7 @@ public:
             const std::string p = set["path"][0];
             if (p.starts_with("/") && quote(p) == p) return p; // an inline path matcher is one bare token
         }
-        const std::string name = "@m" + std::to_string(count_++);
+        const std::string name = "@m" + std::to_string(w_.next_matcher_number());
         definitions_.push_back({name, set, path + ".match[0]"});
         return name;
     }
@@ -181,7 +172,6 @@ public:
 private:
     Writer& w_;
     std::string path_;
-    int count_ = 0;
     struct Definition {
         std::string name;
         json set;
@@ -459,14 +449,13 @@ void write_handler(Writer& w, const std::string& m, const json& h, const std::st
 void write_handle_block(Writer& w, const json& route, const std::string& mt, const json& subroute, const std::string& path) {
     json inner = subroute.value("routes", json::array());
     if (route.contains("match") && route["match"].size() == 1 && route["match"][0].size() == 1 &&
-        route["match"][0].contains("path") && route["match"][0]["path"].size() == 1 && !inner.empty() &&
-        quote(route["match"][0]["path"][0]) == route["match"][0]["path"][0]) {
+        route["match"][0].contains("path") && route["match"][0]["path"].size() == 1 && !inner.empty()) {
         std::string prefix = route["match"][0]["path"][0];
         while (prefix.ends_with("*")) prefix.pop_back();
         while (prefix.size() > 1 && prefix.ends_with("/")) prefix.pop_back();
         if (inner[0] == json{{"handle", {{{"handler", "rewrite"}, {"strip_path_prefix", prefix}}}}}) {
             inner.erase(inner.begin());
-            w.open("handle_path " + std::string(route["match"][0]["path"][0]));
+            w.open("handle_path " + quote(route["match"][0]["path"][0]));
             write_routes(w, inner, path + ".routes");
             w.close();
             return;
@@ -496,10 +485,10 @@ void write_route(Writer& w, MatcherNames& names, const json& route, const std::s
 
 void write_routes(Writer& w, const json& routes, const std::string& path) {
     // Named matchers are collected while writing the directives, then placed first.
-    Writer body(w.stock());
+    Writer body = w.nested();
     MatcherNames names(body, path);
     for (std::size_t i = 0; i < routes.size(); ++i) write_route(body, names, routes[i], index_path(path, i));
-    Writer defs(w.stock());
+    Writer defs = w.nested();
     names.write_definitions(defs);
     w.append(defs);
     w.append(body);
@@ -512,6 +501,20 @@ struct SiteBlock {
     std::vector<std::string> binds;
     SiteLog log; // the site's `log` directive
 };
+
+// What a site address can hold and read back the same: names, IP addresses (IPv6 with its zone),
+// wildcards, and {placeholders} of plain names.
+bool is_site_host(const std::string& host) {
+    if (host.empty() || host.front() == '@' || host.front() == '(') return false; // a matcher, a snippet
+    bool in_placeholder = false;
+    for (char c : host) {
+        const bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+        if (c == '{' && !in_placeholder) in_placeholder = true;
+        else if (c == '}' && in_placeholder) in_placeholder = false;
+        else if (!plain && (in_placeholder || (c != '*' && c != ':' && c != '[' && c != ']' && c != '%'))) return false;
+    }
+    return !in_placeholder;
+}
 
 std::vector<SiteAddress> addresses_of(const std::vector<std::string>& keys, const std::string& path) {
     std::vector<SiteAddress> out;
@@ -545,6 +548,26 @@ std::pair<std::string, std::string> split_listen(const std::string& listen, cons
 }
 
 } // namespace
+
+std::string quote(const std::string& value) {
+    // Caddy expands {$ENV} before it reads tokens, quoted or not: such text cannot be written literally.
+    if (value.find("{$") != std::string::npos)
+        throw ExportError("value \"" + value + "\"", "\"{$\" would be read as an environment variable");
+    const bool control = std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    const bool plain = !value.empty() && !control && value.find_first_of(" \"'`#\\") == std::string::npos && braces_are_placeholders(value);
+    if (plain) return value;
+    if (fits_double_quotes(value)) {
+        std::string escaped;
+        for (char c : value) {
+            if (c == '"') escaped += '\\';
+            escaped += c;
+        }
+        return "\"" + escaped + "\"";
+    }
+    // caddy fmt does not see backticks: it indents lines and breaks at braces inside them.
+    if (value.find_first_of("`\n") == std::string::npos && braces_are_placeholders(value)) return "`" + value + "`";
+    throw ExportError("value \"" + value + "\"", "no Caddyfile token can hold it (a backslash before a quote or at the end, with braces)");
+}
 
 ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
     Writer w(for_stock_caddy);
@@ -674,9 +697,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
                 for (std::size_t k = 0; k < r["match"][0]["host"].size(); ++k) {
                     const std::string host = r["match"][0]["host"][k];
                     // A site address is one bare token: hostnames, IPs, wildcards and placeholders.
-                    // (@name and (snippet) would read as a matcher or a snippet.)
-                    if (host.empty() || host.find_first_of(" \"'`#,/") != std::string::npos || quote(host) != host ||
-                        host.front() == '@' || host.front() == '(')
+                    if (!is_site_host(host))
                         throw ExportError(index_path(index_path(spath + ".routes", i) + ".match[0].host", k),
                                           "\"" + host + "\" cannot be written as a site address");
                     site.keys.push_back(key_for(host));

@@ -18,6 +18,10 @@ struct ExportResult {
     std::vector<std::string> warnings; // parts a stock Caddy would not understand (with --target caddy)
 };
 
+// One value as one Caddyfile token: bare when it can be, else quoted so Caddy's lexer and `caddy fmt`
+// read it back unchanged. Throws ExportError for text no token can hold.
+std::string quote(const std::string& value);
+
 // Native JSON to a Caddyfile that adapts back to the same JSON (Caddy's adapter's inverse for
 // the directives ProxFlow adapts). for_stock_caddy: ProxFlow-only parts become warnings instead of
 // directives. Throws ExportError for what no Caddyfile can express.

@@ -140,10 +140,9 @@ std::vector<std::string> writer_lines(const json& writer, const std::string& pat
         else throw ExportError(path + "." + key, "has no Caddyfile form");
     }
     const std::string filename = writer.value("filename", "");
-    if (filename.empty() || filename.find_first_of(" \t\n\"'`{}#\\") != std::string::npos)
-        throw ExportError(path + ".filename", "a log file name must be one bare token here");
-    if (options.empty()) return {"output file " + filename};
-    std::vector<std::string> lines{"output file " + filename + " {"};
+    if (filename.empty()) throw ExportError(path + ".filename", "a file writer needs a filename");
+    if (options.empty()) return {"output file " + quote(filename)};
+    std::vector<std::string> lines{"output file " + quote(filename) + " {"};
     for (const auto& o : options) lines.push_back("\t" + o);
     lines.push_back("}");
     return lines;

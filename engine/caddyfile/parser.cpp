@@ -42,7 +42,7 @@ std::string substitute_args(const std::string& text, const std::vector<std::stri
 class Expander {
 public:
     Tokens expand(const Tokens& in, int depth) {
-        if (depth > 16) throw AdaptError(in.front().file_name(), in.front().line, "import: too deeply nested (a cycle?)");
+        if (depth > 16 && !in.empty()) throw AdaptError(in.front().file_name(), in.front().line, "import: too deeply nested (a cycle?)");
         Tokens out;
         for (std::size_t i = 0; i < in.size();) {
             const Token& t = in[i];
