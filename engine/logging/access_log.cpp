@@ -1,6 +1,7 @@
 #include "logging/access_log.hpp"
 
 #include "http/request_context.hpp"
+#include "routing/host_pattern.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -90,23 +91,6 @@ bool level_takes_info(const json& log) {
     return level.empty() || level == "DEBUG" || level == "INFO";
 }
 
-std::string without_port(std::string_view host) {
-    if (host.starts_with("[")) {
-        const auto end = host.find(']');
-        return std::string(host.substr(0, end == std::string_view::npos ? host.size() : end + 1));
-    }
-    const auto colon = host.rfind(':');
-    return std::string(colon == std::string_view::npos || host.find(':') != colon ? host : host.substr(0, colon));
-}
-
-// Caddy's certmagic.MatchWildcard: "*.example.com" matches one label in its place.
-bool host_matches(std::string_view host, std::string_view pattern) {
-    if (host == pattern) return true;
-    if (!pattern.starts_with("*.")) return false;
-    const auto dot = host.find('.');
-    return dot != std::string_view::npos && host.substr(dot) == pattern.substr(1);
-}
-
 // Caddy's console encoder: "2006/01/02 15:04:05.000<TAB>INFO<TAB>logger<TAB>message<TAB>{fields}".
 std::string console_line(const json& line) {
     const double ts = line["ts"].get<double>();
@@ -176,18 +160,18 @@ std::shared_ptr<AccessLog> AccessLog::from_json(const json& server_logs, const s
 const AccessLog::Logger* AccessLog::logger_for(std::string_view host_header) const {
     std::string host(host_header);
     for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const std::string bare = without_port(host);
+    const std::string_view bare = host_without_port(host);
     // A host mapped to a logger is logged; else skip_hosts and skip_unmapped_hosts may drop it.
     const auto mapped = [&](const std::string& key) -> const Logger* {
         if (auto it = by_host_.find(key); it != by_host_.end()) return &it->second;
-        if (auto it = by_host_.find(without_port(key)); it != by_host_.end()) return &it->second;
+        if (auto it = by_host_.find(host_without_port(key)); it != by_host_.end()) return &it->second;
         return nullptr;
     };
     if (const Logger* l = mapped(host)) return l;
     for (const auto& skip : skip_hosts_)
-        if (host_matches(bare, skip)) return nullptr;
+        if (host_matches_pattern(bare, skip)) return nullptr;
     // Wildcard names, one label at a time from the left, as Caddy's getLoggerName tries them.
-    std::string labels = bare;
+    std::string labels(bare);
     for (std::size_t start = 0; start < labels.size();) {
         const auto dot = labels.find('.', start);
         const std::size_t end = dot == std::string::npos ? labels.size() : dot;

@@ -3,6 +3,7 @@
 #include "routing/matcher.hpp"
 
 #include "http/request_context.hpp"
+#include "routing/host_pattern.hpp"
 #include "routing/ip_range.hpp"
 #include "routing/placeholder.hpp"
 
@@ -20,13 +21,7 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::string_view request_host(const RequestContext& ctx) {
-    std::string_view host = ctx.request()[http::field::host];
-    if (!host.empty() && host.front() == '[') return host.substr(1, host.find(']') - 1);
-    const auto colon = host.rfind(':');
-    if (colon != std::string_view::npos && host.find(':') == colon) host = host.substr(0, colon);
-    return host;
-}
+std::string_view request_host(const RequestContext& ctx) { return host_without_port(ctx.request()[http::field::host]); }
 
 // Caddy's glob for paths and header values: '*' matches any run of characters.
 bool glob_match(std::string_view pattern, std::string_view text) {
@@ -56,26 +51,8 @@ public:
     }
     bool match(const RequestContext& ctx) const override {
         const std::string host = lower(request_host(ctx));
-        for (const auto& pattern : hosts_) {
-            if (pattern == host) return true;
-            if (pattern.find('*') == std::string::npos) continue;
-            // A wildcard stands for exactly one label: *.example.com matches a.example.com only.
-            std::size_t hp = 0, pp = 0;
-            bool ok = true;
-            while (pp < pattern.size() && ok) {
-                auto pdot = pattern.find('.', pp);
-                auto hdot = host.find('.', hp);
-                const std::string_view plabel = std::string_view(pattern).substr(pp, pdot - pp);
-                if (hp > host.size()) { ok = false; break; }
-                const std::string_view hlabel = std::string_view(host).substr(hp, hdot - hp);
-                if (plabel != "*" && plabel != hlabel) ok = false;
-                if (plabel == "*" && hlabel.empty()) ok = false;
-                if ((pdot == std::string::npos) != (hdot == std::string::npos)) ok = false;
-                pp = pdot == std::string::npos ? pattern.size() : pdot + 1;
-                hp = hdot == std::string::npos ? host.size() + 1 : hdot + 1;
-            }
-            if (ok) return true;
-        }
+        for (const auto& pattern : hosts_)
+            if (host_matches_pattern(host, pattern)) return true;
         return false;
     }
 

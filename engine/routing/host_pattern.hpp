@@ -1,0 +1,13 @@
+#pragma once
+#include <string_view>
+
+namespace proxflow {
+
+// The host of a Host header value, without its port (and an IPv6 address without its brackets).
+std::string_view host_without_port(std::string_view host);
+
+// Caddy's host patterns: equal, or a wildcard label standing for exactly one label
+// (*.example.com matches a.example.com, not example.com or a.b.example.com). Both lowercase.
+bool host_matches_pattern(std::string_view host, std::string_view pattern);
+
+} // namespace proxflow
