@@ -6,6 +6,8 @@ the other (the order swaps every round), and reads the instance's utime + stime 
 before and after: CPU µs per request served is far less disturbed by other load than rps is."""
 import json, os, re, socket, statistics, subprocess, sys, time
 
+from proxy_config import proxy_config
+
 BIN, WORK = sys.argv[1], sys.argv[2]
 ROUNDS = int(sys.argv[3]) if len(sys.argv) > 3 else 10
 os.makedirs(WORK, exist_ok=True)
@@ -41,11 +43,7 @@ instances = {}
 try:
     for mode in ("on", "off"):
         port = free_port()
-        config = {"admin": {"disabled": True}, "apps": {"http": {"servers": {"srv0": {
-            "listen": [f"127.0.0.1:{port}"],
-            "routes": [{"handle": [{"handler": "reverse_proxy", "upstreams": [{"dial": f"127.0.0.1:{backend}"}]}]}]}}}}}
-        if mode == "off":
-            config["apps"]["traffic_metrics"] = {"disabled": True}
+        config = proxy_config(port, backend, mode)
         json.dump(config, open(f"{WORK}/{mode}.json", "w"))
         p = subprocess.Popen([BIN, "run", "--config", f"{WORK}/{mode}.json", "--threads", "2"],
                              stderr=open(f"{WORK}/{mode}.log", "w"))

@@ -7,6 +7,8 @@ GET / requests from one python client, stops proxflow with SIGTERM and reads the
 (summary line; CALLGRIND_ARGS="--cache-sim=yes" adds cache misses). Instructions per request = (Ir(N2) - Ir(N1)) / (N2 - N1): start-up and shut-down cancel."""
 import http.client, json, os, signal, socket, subprocess, sys, time
 
+from proxy_config import proxy_config
+
 BIN, WORK = sys.argv[1], sys.argv[2]
 N1, N2 = int(os.environ.get("N1", 2000)), int(os.environ.get("N2", 12000))
 os.makedirs(WORK, exist_ok=True)
@@ -37,11 +39,7 @@ wait_port(backend, nginx)
 
 def run(mode, n):
     port = free_port()
-    config = {"admin": {"disabled": True}, "apps": {"http": {"servers": {"srv0": {
-        "listen": [f"127.0.0.1:{port}"],
-        "routes": [{"handle": [{"handler": "reverse_proxy", "upstreams": [{"dial": f"127.0.0.1:{backend}"}]}]}]}}}}}
-    if mode == "off":
-        config["apps"]["traffic_metrics"] = {"disabled": True}
+    config = proxy_config(port, backend, mode)
     path = f"{WORK}/{mode}.json"
     json.dump(config, open(path, "w"))
     out = f"{WORK}/callgrind.{mode}.{n}"

@@ -226,18 +226,14 @@ http://b.test:{port} {{
         self.assertEqual([(l["logger"], l["request"]["uri"]) for l in self.lines(b_log)], [("http.log.access.log1", "/three")])
         self.assertFalse(os.path.exists(default_log))
 
-    def test_skip_log_and_a_catch_all_site_without_log_are_not_logged(self):
-        port = free_port()
-        log_path = os.path.join(self.tmp, "access.log")
-        self.start_proxflow(f"""{{
+    def start_beside_catch_all(self, port, localhost_directives):
+        """http://localhost:PORT with the given directives and `respond 200`, beside a catch-all :PORT that answers 418."""
+        return self.start_proxflow(f"""{{
 	admin off
 }}
 http://localhost:{port} {{
 	bind 127.0.0.1
-	log {{
-		output file {log_path}
-	}}
-	skip_log /hidden*
+{localhost_directives}
 	respond 200
 }}
 :{port} {{
@@ -245,6 +241,14 @@ http://localhost:{port} {{
 	respond 418
 }}
 """, caddyfile=True, wait_port=port)
+
+    def test_skip_log_and_a_catch_all_site_without_log_are_not_logged(self):
+        port = free_port()
+        log_path = os.path.join(self.tmp, "access.log")
+        self.start_beside_catch_all(port, f"""	log {{
+		output file {log_path}
+	}}
+	skip_log /hidden*""")
         self.assertEqual(self.get(port, "/shown", f"localhost:{port}"), 200)
         self.assertEqual(self.get(port, "/hidden/page", f"localhost:{port}"), 200)
         self.assertEqual(self.get(port, "/other-host", f"elsewhere.test:{port}"), 418)
@@ -254,19 +258,7 @@ http://localhost:{port} {{
 
     def test_a_bare_log_on_a_site_beside_a_catch_all_logs_only_that_site(self):
         port = free_port()
-        proxy = self.start_proxflow(f"""{{
-	admin off
-}}
-http://localhost:{port} {{
-	bind 127.0.0.1
-	log
-	respond 200
-}}
-:{port} {{
-	bind 127.0.0.1
-	respond 418
-}}
-""", caddyfile=True, wait_port=port)
+        proxy = self.start_beside_catch_all(port, "\tlog")
         self.assertEqual(self.get(port, "/mapped", f"localhost:{port}"), 200)
         self.assertEqual(self.get(port, "/unmapped", f"elsewhere.test:{port}"), 418)
         self.assertEqual(self.get(port, "/mapped-again", f"localhost:{port}"), 200)
