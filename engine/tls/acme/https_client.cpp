@@ -15,6 +15,8 @@ awaitable<FetchResponse> exchange(Stream& stream, http::request<http::string_bod
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(max_body);
+    // A HEAD answer has a Content-Length but no body.
+    if (req.method() == http::verb::head) parser.skip(true);
     auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_nothrow);
     if (rec) throw FetchError(url + ": " + rec.message());
     auto res = parser.release();
