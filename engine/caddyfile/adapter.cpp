@@ -10,6 +10,7 @@
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/parser.hpp"
 #include "caddyfile/site_address.hpp"
+#include "caddyfile/tls_app.hpp"
 #include "http/beast.hpp"
 
 #include <algorithm>
@@ -25,6 +26,7 @@ struct Site {
     std::vector<SiteAddress> keys;
     std::vector<std::string> key_texts;
     std::shared_ptr<std::map<std::string, std::vector<ConfigValue>>> pile; // class -> values, shared across listeners
+    Token where; // the block's first key
 };
 
 const std::vector<ConfigValue>& custom_logs(const Site& site) {
@@ -201,17 +203,6 @@ json site_matchers(const Site& site) {
     return sets;
 }
 
-// certmagic's SubjectQualifiesForPublicCert: not an IP, not localhost or a local-only name.
-bool qualifies_for_public_cert(const std::string& host) {
-    if (host.empty() || host.find_first_of("{}") != std::string::npos) return false;
-    error_code ec;
-    asio::ip::make_address(host, ec);
-    if (!ec) return false;
-    for (const char* suffix : {".localhost", ".local", ".internal", ".home.arpa"})
-        if (host.ends_with(suffix)) return false;
-    return host != "localhost" && host.front() != '.' && host.back() != '.';
-}
-
 bool has_host_matcher(const json& routes) {
     for (const auto& r : routes)
         if (r.contains("match"))
@@ -304,6 +295,7 @@ json adapt(std::string_view text, const std::string& filename) {
                 if (!fresh) continue;
                 Site& s = per_listener[listener];
                 s.pile = site.pile;
+                s.where = block.keys.front();
                 s.keys.push_back(site.keys[k]);
                 s.key_texts.push_back(site.key_texts[k]);
             }
@@ -349,17 +341,9 @@ json adapt(std::string_view text, const std::string& filename) {
 
     const std::string http_port = std::to_string(options.http());
 
-    // Hosts sharing a site with a hostless key get no host matcher, so automatic HTTPS would not see
-    // them: Caddy lists them for certificates explicitly (internal ones with the internal issuer).
-    std::set<std::string> automate;
-    if (options.auto_https != "off")
-        for (const auto& site : sites) {
-            if (std::none_of(site.keys.begin(), site.keys.end(), [](const SiteAddress& a) { return a.host.empty(); })) continue;
-            for (const auto& other : site.keys)
-                if (!other.host.empty() && other.scheme != "http" && other.port != http_port) automate.insert(other.host);
-        }
-
     json servers = json::object();
+    std::vector<TlsServer> tls_servers;
+    std::vector<std::vector<std::shared_ptr<json>>> connection_policies; // per server, written once all are built
     for (std::size_t i = 0; i < pairings.size(); ++i) {
         auto& p = pairings[i];
         json server{{"listen", p.addresses}};
@@ -407,20 +391,20 @@ json adapt(std::string_view text, const std::string& filename) {
         }
         routes = consolidate_routes(routes);
         if (!routes.empty()) server["routes"] = routes;
+        TlsServer& tls_server = tls_servers.emplace_back(TlsServer{p.addresses, {}});
+        for (std::size_t s : p.sites) tls_server.sites.push_back({&sites[s].keys, sites[s].pile.get(), &sites[s].where});
+        connection_policies.push_back(server_connection_policies(tls_server, options));
         if (json logs = server_logs(p.sites, sites); !logs.is_null()) server["logs"] = logs;
         servers["srv" + std::to_string(i)] = server;
     }
+    for (std::size_t i = 0; i < connection_policies.size(); ++i)
+        for (const auto& cp : connection_policies[i]) servers["srv" + std::to_string(i)]["tls_connection_policies"].push_back(*cp);
     apply_server_options(servers, options);
 
     json config = json::object();
-    if (!automate.empty()) {
-        config["apps"]["tls"]["certificates"]["automate"] = json(automate);
-        json internal = json::array();
-        for (const auto& h : automate)
-            if (!qualifies_for_public_cert(h)) internal.push_back(h);
-        if (!internal.empty())
-            config["apps"]["tls"]["automation"]["policies"].push_back({{"issuers", {{{"module", "internal"}}}}, {"subjects", internal}});
-    }
+    if (json tls = build_tls_app(tls_servers, options); !tls.is_null()) config["apps"]["tls"] = tls;
+    if (json pki = build_pki_app(options); !pki.is_null()) config["apps"]["pki"] = pki;
+    if (!options.tls.storage.is_null()) config["storage"] = options.tls.storage;
     json http_app = json::object();
     if (options.http_port) http_app["http_port"] = *options.http_port;
     if (options.https_port) http_app["https_port"] = *options.https_port;

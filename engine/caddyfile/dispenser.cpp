@@ -72,10 +72,26 @@ Tokens Dispenser::take_block() {
     return block;
 }
 
+Tokens Dispenser::take_segment() {
+    Tokens segment{token()};
+    while (next_arg()) segment.push_back(token());
+    if (!next_on_same_line()) return segment;
+    if (!token().is("{")) {
+        --cursor_;
+        return segment;
+    }
+    segment.push_back(token());
+    for (int depth = 1; depth > 0 && next();) {
+        if (token().is("{")) ++depth;
+        else if (token().is("}")) --depth;
+        segment.push_back(token());
+    }
+    return segment;
+}
+
 void Dispenser::fail(const std::string& message) const {
     const Token& t = tokens_.empty() ? Token{} : token();
-    const std::string directive = tokens_.empty() ? std::string("?") : tokens_.front().text;
-    throw AdaptError(t.file ? t.file_name() : "Caddyfile", t.line, directive + ": " + message);
+    throw AdaptError(t.file ? t.file_name() : "Caddyfile", t.line, directive() + ": " + message);
 }
 
 } // namespace proxflow::caddyfile

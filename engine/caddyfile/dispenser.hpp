@@ -12,6 +12,8 @@ namespace proxflow::caddyfile {
 class Dispenser {
 public:
     explicit Dispenser(Tokens tokens) : tokens_(std::move(tokens)) {}
+    // A dispenser over a module's own tokens whose errors still name the directive they sit in.
+    Dispenser(Tokens tokens, std::string directive) : tokens_(std::move(tokens)), directive_(std::move(directive)) {}
 
     bool next() { return ++cursor_ < static_cast<int>(tokens_.size()); }
     bool next_arg();
@@ -28,6 +30,11 @@ public:
     int cursor() const { return cursor_; }
     // The tokens of the block opened after the current token (without the braces), cursor past it.
     Tokens take_block();
+    // The current token, the rest of its line and the block that line opens (braces included), cursor
+    // past them: what Caddy hands a module's own Caddyfile parser (NewFromNextSegment).
+    Tokens take_segment();
+    // The directive errors name.
+    std::string directive() const { return !directive_.empty() ? directive_ : tokens_.empty() ? "?" : tokens_.front().text; }
 
     // Errors name the file, the line of the current token and the directive being parsed.
     [[noreturn]] void fail(const std::string& message) const;
@@ -38,6 +45,7 @@ public:
 private:
     bool next_on_same_line();
     Tokens tokens_;
+    std::string directive_;
     int cursor_ = -1;
     int nesting_ = 0;
 };

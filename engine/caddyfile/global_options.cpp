@@ -1,9 +1,10 @@
 // The global options block: admin, auto_https, debug, ports, grace periods, default_bind, order,
-// servers, and ProxFlow's traffic_metrics.
+// servers, and ProxFlow's traffic_metrics; the certificate options are read in tls_options.cpp.
 #include "caddyfile/global_options.hpp"
 
 #include "caddyfile/dispenser.hpp"
 #include "caddyfile/helper.hpp"
+#include "caddyfile/tls_options.hpp"
 
 #include <algorithm>
 
@@ -155,11 +156,8 @@ Options evaluate_global_options(const ServerBlock* global) {
                 d.fail("auto_https must be one of 'off', 'disable_redirects', 'disable_certs' or 'ignore_loaded_certs'");
         } else if (name == "servers") options.servers.push_back(parse_servers(d));
         else if (name == "traffic_metrics") options.traffic_metrics = parse_traffic_metrics(d);
-        else if (name == "email" || name == "local_certs" || name == "acme_ca" || name == "acme_ca_root" || name == "acme_dns" ||
-                 name == "acme_eab" || name == "cert_issuer" || name == "key_type" || name == "ocsp_stapling" ||
-                 name == "on_demand_tls" || name == "storage" || name == "skip_install_trust" || name == "log" ||
-                 name == "pki" || name == "ocsp_interval" || name == "renew_interval" || name == "storage_clean_interval" ||
-                 name == "preferred_chains" || name == "persist_config" || name == "events" || name == "filesystem")
+        else if (parse_tls_option(name, d, options.tls)) continue;
+        else if (name == "log" || name == "persist_config" || name == "events" || name == "filesystem")
             d.fail("global option '" + name + "' is not supported by ProxFlow yet");
         else d.fail("unrecognized global option: " + name);
     }

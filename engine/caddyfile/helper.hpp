@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,12 +19,16 @@ struct ConfigValue {
     std::string directive;
     json value;
     bool keeps_order = false; // a list of routes to splice in as-is (Caddy's bare Subroute value)
+    // Set instead of value for what Caddy keeps as a pointer and later edits in place, so that every
+    // listener of the site sees the edit (TLS connection policies, issuers).
+    std::shared_ptr<json> object = nullptr;
 };
 
 // Names numbered across one whole adapt, as Caddy numbers them: route groups and site logs.
 struct AdaptCounters {
     int groups = 0;
     int logs = 0;
+    std::map<std::string, std::string> cert_tags; // `tls cert key`: certificate file -> its tag (cert0 ...)
     std::string next_group() { return "group" + std::to_string(groups++); }
     std::string next_log_name() { return "log" + std::to_string(logs++); }
 };

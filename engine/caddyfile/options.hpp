@@ -1,11 +1,26 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace proxflow::caddyfile {
+
+// The global options about certificates (Caddy's email, acme_ca, cert_issuer, storage, pki ...).
+// Each optional is unset when the option is absent, as Caddy tells "absent" from "empty".
+struct TlsOptions {
+    std::optional<std::string> email, acme_ca, acme_ca_root, key_type;
+    nlohmann::json acme_eab;                 // null: unset
+    nlohmann::json preferred_chains;         // null: unset
+    std::vector<std::shared_ptr<nlohmann::json>> cert_issuers; // cert_issuer lines, in order
+    bool local_certs = false, skip_install_trust = false, ocsp_stapling_off = false;
+    nlohmann::json on_demand;                // automation.on_demand; null: unset
+    std::optional<std::int64_t> renew_interval, ocsp_interval, storage_clean_interval;
+    nlohmann::json storage;                  // the top-level storage module; null: unset
+    nlohmann::json pki;                      // pki { ca ... }: id -> CA; null: unset
+};
 
 // The global options block, evaluated.
 struct Options {
@@ -19,11 +34,8 @@ struct Options {
     nlohmann::json admin;      // null: not set
     nlohmann::json servers;    // per-listener server options: array of {listener, options}
     nlohmann::json logging;    // global log blocks: name -> log
-    nlohmann::json tls_app;    // pieces of apps.tls from options (email, acme_ca, local_certs ...)
-    nlohmann::json storage;
     nlohmann::json traffic_metrics; // ProxFlow's apps.traffic_metrics
-    std::string email, acme_ca;
-    bool local_certs = false;
+    TlsOptions tls;
 
     int http() const { return http_port.value_or(80); }
     int https() const { return https_port.value_or(443); }

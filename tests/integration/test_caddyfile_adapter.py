@@ -17,6 +17,9 @@ ADAPT_MATCHES = (
     "http_only_on_non_standard_port", "import_args_snippet", "log_except_catchall_blocks", "matcher_syntax", "matchers_in_route", "metrics_syntax",
     "replaceable_upstream_partial_port", "request_body", "reverse_proxy_health_headers", "reverse_proxy_load_balance",
     "reverse_proxy_options", "reverse_proxy_trusted_proxies", "site_block_sorting", "uri_replace_brace_escape",
+    "global_options", "tls_automation_policies_12", "tls_automation_policies_2", "tls_automation_policies_3",
+    "tls_automation_policies_5", "tls_automation_policies_7", "tls_automation_policies_global_email_localhost",
+    "tls_client_auth_inline_cert", "tls_internal_options",
 )
 # Real Caddy reads the export back to the same JSON; the other cases must refuse with the JSON path.
 EXPORT_ROUNDTRIP_FLOOR = 20
