@@ -28,7 +28,9 @@ public:
 
     // Declared before io: coroutine frames destroyed with io still unregister themselves here.
     std::unordered_set<ClientConnection*> connections;
-    asio::io_context io{1};
+    // One thread runs it and every socket operation starts on that thread, so the reactor's
+    // per-socket locks can go (posting from other threads stays safe).
+    asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     ConnectionPool pool;
     metrics::ThreadMetrics metrics;
     std::shared_ptr<const Runtime> runtime;

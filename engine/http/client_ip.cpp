@@ -4,6 +4,7 @@
 #include "http/server_runtime.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace proxflow {
 namespace {
@@ -85,6 +86,18 @@ asio::ip::address ClientIpPolicy::client_ip(const http::request_header<>& req, c
         }
     }
     return peer;
+}
+
+std::string ip_text(const asio::ip::address& ip) {
+    if (!ip.is_v4()) return ip.to_string();
+    const auto bytes = ip.to_v4().to_bytes();
+    char text[16];
+    char* end = text;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i) *end++ = '.';
+        end = std::to_chars(end, text + sizeof(text), bytes[i]).ptr;
+    }
+    return std::string(text, end);
 }
 
 asio::ip::address client_ip_of(const RequestContext& ctx) {

@@ -1,5 +1,6 @@
 #include "logging/access_log.hpp"
 
+#include "http/client_ip.hpp"
 #include "http/request_context.hpp"
 #include "routing/host_pattern.hpp"
 
@@ -204,7 +205,7 @@ void AccessLog::write(const RequestContext& ctx) const {
         {"logger", logger->name},
         {"msg", "handled request"},
         {"request",
-         {{"remote_ip", ctx.remote.address().to_string()},
+         {{"remote_ip", ip_text(ctx.remote.address())},
           {"remote_port", std::to_string(ctx.remote.port())},
           {"proto", ctx.client_version == 10 ? "HTTP/1.0" : "HTTP/1.1"},
           {"method", std::string(req.method_string())},

@@ -254,7 +254,7 @@ std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const 
     else if (name == "ip_hash") {
         policy = std::make_unique<KeyHashPolicy>(
             [](const RequestContext& ctx, std::string& key) {
-                key = ctx.remote.address().to_string();
+                key = ip_text(ctx.remote.address());
                 return true;
             },
             nullptr);
@@ -262,7 +262,7 @@ std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const 
         // The client IP: from the server's client_ip_headers when the peer is a trusted proxy.
         policy = std::make_unique<KeyHashPolicy>(
             [](const RequestContext& ctx, std::string& key) {
-                key = client_ip_of(ctx).to_string();
+                key = ip_text(client_ip_of(ctx));
                 return true;
             },
             nullptr);

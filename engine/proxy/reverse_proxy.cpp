@@ -196,7 +196,7 @@ private:
             req.set(http::field::connection, "Upgrade");
             req.set(http::field::upgrade, upgrade_protocol);
         }
-        const std::string client_ip = ctx.remote.address().to_string();
+        const std::string client_ip = ip_text(ctx.remote.address());
         // The handler's own trusted_proxies (Caddy 2.5) or its server's (Caddy 2.6 and later).
         const bool trusted = from_trusted_proxy(ctx) ||
                              std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),

@@ -62,11 +62,11 @@ bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::s
     else if (key == "http.request.orig_uri.path") out += path_of(ctx.original_uri);
     else if (key == "http.request.scheme") out += ctx.scheme();
     else if (key == "http.request.proto") out += req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-    else if (key == "http.request.remote") out += ctx.remote.address().to_string() + ":" + std::to_string(ctx.remote.port());
-    else if (key == "http.request.remote.host") out += ctx.remote.address().to_string();
-    else if (key == "http.request.client_ip") out += client_ip_of(ctx).to_string();
+    else if (key == "http.request.remote") out += ip_text(ctx.remote.address()) + ":" + std::to_string(ctx.remote.port());
+    else if (key == "http.request.remote.host") out += ip_text(ctx.remote.address());
+    else if (key == "http.request.client_ip") out += ip_text(client_ip_of(ctx));
     else if (key == "http.request.remote.port") out += std::to_string(ctx.remote.port());
-    else if (key == "http.request.local.host") out += ctx.local.address().to_string();
+    else if (key == "http.request.local.host") out += ip_text(ctx.local.address());
     else if (key == "http.request.local.port") out += std::to_string(ctx.local.port());
     else if (key == "http.reverse_proxy.upstream.hostport") out += ctx.upstream_hostport;
     else if (key == "http.reverse_proxy.upstream.host") out += host_without_port(ctx.upstream_hostport);
