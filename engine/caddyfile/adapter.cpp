@@ -9,6 +9,7 @@
 #include "caddyfile/lexer.hpp"
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/parser.hpp"
+#include "caddyfile/shorthand_placeholders.hpp"
 #include "caddyfile/site_address.hpp"
 #include "caddyfile/tls_app.hpp"
 #include "http/beast.hpp"
@@ -87,42 +88,6 @@ json logging_logs(const std::vector<Site>& sites, bool debug) {
         }
     }
     return logs;
-}
-
-std::string replace_shorthands(std::string text) {
-    if (text.find('{') == std::string::npos) return text;
-    static const std::vector<std::pair<std::string, std::string>> simple{
-        {"{dir}", "{http.request.uri.path.dir}"},   {"{file}", "{http.request.uri.path.file}"},
-        {"{host}", "{http.request.host}"},          {"{hostport}", "{http.request.hostport}"},
-        {"{port}", "{http.request.port}"},          {"{method}", "{http.request.method}"},
-        {"{path}", "{http.request.uri.path}"},      {"{query}", "{http.request.uri.query}"},
-        {"{remote}", "{http.request.remote}"},      {"{remote_host}", "{http.request.remote.host}"},
-        {"{remote_port}", "{http.request.remote.port}"}, {"{scheme}", "{http.request.scheme}"},
-        {"{uri}", "{http.request.uri}"},            {"{upstream_hostport}", "{http.reverse_proxy.upstream.hostport}"},
-        {"{tls_cipher}", "{http.request.tls.cipher_suite}"}, {"{tls_version}", "{http.request.tls.version}"},
-        {"{tls_client_fingerprint}", "{http.request.tls.client.fingerprint}"},
-        {"{tls_client_issuer}", "{http.request.tls.client.issuer}"}, {"{tls_client_serial}", "{http.request.tls.client.serial}"},
-        {"{tls_client_subject}", "{http.request.tls.client.subject}"},
-        {"{tls_client_certificate_pem}", "{http.request.tls.client.certificate_pem}"},
-        {"{tls_client_certificate_der_base64}", "{http.request.tls.client.certificate_der_base64}"},
-    };
-    for (const auto& [from, to] : simple)
-        for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) text.replace(pos, from.size(), to);
-    static const std::vector<std::pair<std::regex, std::string>> patterns{
-        {std::regex(R"(\{header\.([\w-]*)\})"), "{http.request.header.$1}"},
-        {std::regex(R"(\{cookie\.([\w-]*)\})"), "{http.request.cookie.$1}"},
-        {std::regex(R"(\{labels\.([\w-]*)\})"), "{http.request.host.labels.$1}"},
-        {std::regex(R"(\{path\.([\w-]*)\})"), "{http.request.uri.path.$1}"},
-        {std::regex(R"(\{file\.([\w-]*)\})"), "{http.request.uri.path.file.$1}"},
-        {std::regex(R"(\{query\.([\w-]*)\})"), "{http.request.uri.query.$1}"},
-        {std::regex(R"(\{re\.([\w-]*)\.([\w-]*)\})"), "{http.regexp.$1.$2}"},
-        {std::regex(R"(\{vars\.([\w-]*)\})"), "{http.vars.$1}"},
-        {std::regex(R"(\{rp\.([\w.-]*)\})"), "{http.reverse_proxy.$1}"},
-        {std::regex(R"(\{err\.([\w.-]*)\})"), "{http.error.$1}"},
-        {std::regex(R"(\{file_match\.([\w-]*)\})"), "{http.matchers.file.$1}"},
-    };
-    for (const auto& [re, to] : patterns) text = std::regex_replace(text, re, to);
-    return text;
 }
 
 int specificity(const std::string& s) {

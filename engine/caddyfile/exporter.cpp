@@ -4,6 +4,7 @@
 
 #include "caddyfile/formatter.hpp"
 #include "caddyfile/log_directive.hpp"
+#include "caddyfile/shorthand_placeholders.hpp"
 #include "caddyfile/site_address.hpp"
 #include "config/object_reader.hpp"
 
@@ -553,6 +554,9 @@ std::string quote(const std::string& value) {
     // Caddy expands {$ENV} before it reads tokens, quoted or not: such text cannot be written literally.
     if (value.find("{$") != std::string::npos)
         throw ExportError("value \"" + value + "\"", "\"{$\" would be read as an environment variable");
+    // Nor can text holding a shorthand such as {host}: the adapter would read it as the long placeholder.
+    if (const auto expanded = replace_shorthands(value); expanded != value)
+        throw ExportError("value \"" + value + "\"", "a Caddyfile would read it as \"" + expanded + "\" (Caddy expands shorthand placeholders)");
     const bool control = std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
     const bool plain = !value.empty() && !control && value.find_first_of(" \"'`#\\") == std::string::npos && braces_are_placeholders(value);
     if (plain) return value;

@@ -76,6 +76,30 @@ class ExportReadBackByRealCaddy(harness.ProxyTestCase):
         self.assertIn("traffic_dashboard is ProxFlow's own directive", stock.stderr)
 
 
+    def test_text_a_caddyfile_would_read_as_a_shorthand_placeholder_is_refused(self):
+        # Real Caddy expands {host} inside any site-block token, "X-{{host}" too: written as is, the
+        # export would come back as another header name.
+        caddyfile = os.path.join(self.tmp, "shorthand.caddyfile")
+        with open(caddyfile, "w") as f:
+            f.write(':8080 {\n\theader "X-{{host}" v\n}\n')
+        home = os.path.join(self.tmp, "home")
+        os.makedirs(home, exist_ok=True)
+        read = json.loads(subprocess.run(["caddy", "adapt", "--config", caddyfile], capture_output=True, text=True,
+                                         env=dict(os.environ, HOME=home), check=True).stdout)
+        headers = read["apps"]["http"]["servers"]["srv0"]["routes"][0]["handle"][0]["response"]["set"]
+        self.assertEqual(list(headers), ["X-{{http.request.host}"])
+        for name in ("X-{{host}", "X-{host}", "{header.Foo}"):
+            with self.subTest(name=name):
+                config = {"apps": {"http": {"servers": {"srv0": {"listen": [":8080"], "routes": [
+                    {"handle": [{"handler": "headers", "response": {"set": {name: ["v"]}}}]}]}}}}}
+                path = os.path.join(self.tmp, "shorthand.json")
+                with open(path, "w") as f:
+                    json.dump(config, f)
+                r = self.run_proxflow("export", "--config", path)
+                self.assertEqual(r.returncode, 1, r.stdout)
+                self.assertIn(f'value "{name}": a Caddyfile would read it as', r.stderr)
+
+
 class FormatterAgainstRealCaddy(harness.ProxyTestCase):
     MESSY = [
         "example.com{\nreverse_proxy   localhost:9000   {\nlb_policy   first\n}\n}\n\n\n\nb.example{respond \"a  b\"}",
