@@ -2,7 +2,9 @@
 // terminal subroutes Caddy's adapter makes) and each handler into its directive.
 #include "caddyfile/exporter.hpp"
 
+#include "caddyfile/adapter.hpp"
 #include "caddyfile/formatter.hpp"
+#include "caddyfile/tls_exporter.hpp"
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/shorthand_placeholders.hpp"
 #include "caddyfile/site_address.hpp"
@@ -12,6 +14,7 @@
 #include <cctype>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -501,6 +504,8 @@ struct SiteBlock {
     json routes;
     std::vector<std::string> binds;
     SiteLog log; // the site's `log` directive
+    std::string server; // the server it came from
+    std::vector<std::string> tls; // its `tls` directive
 };
 
 // What a site address can hold and read back the same: names, IP addresses (IPv6 with its zone),
@@ -548,6 +553,33 @@ std::pair<std::string, std::string> split_listen(const std::string& listen, cons
     return {host, listen.substr(colon + 1)};
 }
 
+// A server that can serve TLS: where the hosts only its TLS settings name go back into site keys.
+struct TlsSlot {
+    std::string server, port, https_port;
+    std::vector<std::string> binds;
+    std::size_t first_site; // its sites are sites[first_site ...] until the next server's
+};
+
+// Hosts that only the TLS settings name sat beside a hostless key (Caddy gives such hosts no host
+// matcher), and a subject-less policy only a site can make needs a hostless site: both go to the
+// first TLS server's hostless site, made when it has none.
+void place_tls_hosts(const TlsExporter& tls, std::vector<SiteBlock>& sites, const std::vector<TlsSlot>& slots) {
+    const auto hosts = tls.hosts_without_site();
+    if ((hosts.empty() && !tls.catch_all_in_site()) || slots.empty()) return;
+    const TlsSlot& slot = slots.front();
+    const std::size_t end = slots.size() > 1 ? slots[1].first_site : sites.size();
+    const std::string hostless_key = ":" + slot.port;
+    std::size_t hostless = sites.size();
+    for (std::size_t s = slot.first_site; s < end && s < sites.size(); ++s)
+        if (sites[s].server == slot.server && std::find(sites[s].keys.begin(), sites[s].keys.end(), hostless_key) != sites[s].keys.end()) hostless = s;
+    if (hostless == sites.size()) {
+        sites.insert(sites.begin() + static_cast<long>(std::min(end, sites.size())), SiteBlock{{hostless_key}, json::array(), slot.binds, {}, slot.server, {}});
+        hostless = std::min(end, sites.size() - 1);
+    }
+    for (const auto& h : hosts)
+        if (is_site_host(h)) sites[hostless].keys.push_back(slot.port == slot.https_port ? h : h + ":" + slot.port);
+}
+
 } // namespace
 
 std::string quote(const std::string& value) {
@@ -584,7 +616,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             else if (a.contains("listen")) global.push_back("admin " + quote(a["listen"]));
         } else if (it.key() == "logging") {
             check_logging_exportable(it.value());
-        } else if (it.key() != "apps") {
+        } else if (it.key() != "apps" && it.key() != "storage") {
             throw ExportError(it.key(), "has no Caddyfile export here yet");
         }
     }
@@ -622,7 +654,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
                 for (auto& l : lines) global.push_back(l);
                 global.push_back("}");
             }
-        } else if (it.key() != "http") {
+        } else if (it.key() != "http" && it.key() != "tls" && it.key() != "pki") {
             throw ExportError("apps." + it.key(), "this app has no Caddyfile export here yet");
         }
     }
@@ -637,6 +669,8 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
     }
     const json servers = http_app.value("servers", json::object());
     std::vector<SiteBlock> sites;
+    const TlsExporter tls_export(config);
+    std::vector<TlsSlot> tls_slots;
     for (auto it = servers.begin(); it != servers.end(); ++it) {
         const std::string spath = "apps.http.servers." + it.key();
         const json& server = it.value();
@@ -644,7 +678,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         std::set<std::string> http_hosts;
         const json server_logs = server.contains("logs") ? server["logs"] : json();
         for (auto f = server.begin(); f != server.end(); ++f) {
-            if (f.key() == "listen" || f.key() == "routes" || f.key() == "logs") continue;
+            if (f.key() == "listen" || f.key() == "routes" || f.key() == "logs" || f.key() == "tls_connection_policies") continue;
             if (f.key() == "automatic_https") {
                 for (auto a = f.value().begin(); a != f.value().end(); ++a) {
                     static const std::map<std::string, std::string> global_forms{
@@ -686,14 +720,16 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         const bool wrapped = !routes.empty() && std::all_of(routes.begin(), routes.end(), [](const json& r) {
             return r.value("terminal", false) && (!r.contains("handle") || (r["handle"].size() == 1 && r["handle"][0].value("handler", "") == "subroute"));
         });
+        if (port != std::to_string(http_port)) tls_slots.push_back({it.key(), port, std::to_string(https_port), {binds.begin(), binds.end()}, sites.size()});
         if (!wrapped) {
             const std::vector<std::string> keys{key_for("")};
-            sites.push_back({keys, routes, {binds.begin(), binds.end()}, site_log(server_logs, logging, addresses_of(keys, spath + ".listen"), spath + ".logs")});
+            sites.push_back({keys, routes, {binds.begin(), binds.end()}, site_log(server_logs, logging, addresses_of(keys, spath + ".listen"), spath + ".logs"), it.key(), {}});
             continue;
         }
         for (std::size_t i = 0; i < routes.size(); ++i) {
             const json& r = routes[i];
             SiteBlock site;
+            site.server = it.key();
             site.binds.assign(binds.begin(), binds.end());
             if (r.contains("match")) {
                 if (r["match"].size() != 1 || r["match"][0].size() != 1 || !r["match"][0].contains("host"))
@@ -721,43 +757,80 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         if (name != "default" && std::none_of(sites.begin(), sites.end(), [&](const SiteBlock& b) { return b.log.name == name; }))
             throw ExportError("logging.logs." + name, "no site's hosts are mapped to this log, so no site's log directive can say it");
     }
-    // The adapter numbers named logs (log0, log1, …) in file order, while sites are written in route
-    // order: the sites with named logs take their places among themselves in their logs' order.
-    std::vector<std::size_t> logged;
-    for (std::size_t i = 0; i < sites.size(); ++i)
-        if (!sites[i].log.name.empty()) logged.push_back(i);
-    std::vector<SiteBlock> by_log;
-    for (std::size_t i : logged) by_log.push_back(sites[i]);
-    std::stable_sort(by_log.begin(), by_log.end(), [](const SiteBlock& a, const SiteBlock& b) {
-        const auto number = [](const std::string& name) { return std::stoi(name.substr(3)); };
-        return number(a.log.name) < number(b.log.name);
-    });
-    for (std::size_t k = 0; k < logged.size(); ++k) sites[logged[k]] = std::move(by_log[k]);
-    // The global block last, once every server has said what it needs (auto_https off).
-    Writer out(for_stock_caddy);
-    if (!global.empty()) {
-        out.open("");
-        for (const auto& l : global) out.line(l);
-        out.close();
-    }
-    for (std::size_t i = 0; i < sites.size(); ++i) {
-        std::string keys;
-        for (const auto& k : sites[i].keys) keys += (keys.empty() ? "" : ", ") + k;
-        out.open(keys);
-        if (!sites[i].binds.empty()) {
-            std::string b = "bind";
-            for (const auto& h : sites[i].binds) b += " " + quote(h);
-            out.line(b);
+    const auto render = [&](const TlsExporter& tls, std::vector<SiteBlock> sites) -> ExportResult {
+        place_tls_hosts(tls, sites, tls_slots);
+        // The adapter numbers named logs (log0, log1, …) in file order, while sites are written in route
+        // order: the sites with named logs take their places among themselves in their logs' order.
+        std::vector<std::size_t> logged;
+        for (std::size_t i = 0; i < sites.size(); ++i)
+            if (!sites[i].log.name.empty()) logged.push_back(i);
+        std::vector<SiteBlock> by_log;
+        for (std::size_t i : logged) by_log.push_back(sites[i]);
+        std::stable_sort(by_log.begin(), by_log.end(), [](const SiteBlock& a, const SiteBlock& b) {
+            const auto number = [](const std::string& name) { return std::stoi(name.substr(3)); };
+            return number(a.log.name) < number(b.log.name);
+        });
+        for (std::size_t k = 0; k < logged.size(); ++k) sites[logged[k]] = std::move(by_log[k]);
+        bool folders_placed = false;
+        for (auto& site : sites) {
+            const auto addresses = addresses_of(site.keys, "apps.http.servers." + site.server);
+            const bool https = std::any_of(addresses.begin(), addresses.end(), [&](const SiteAddress& a) {
+                return a.scheme != "http" && a.port != std::to_string(http_port);
+            });
+            site.tls = tls.site_lines(site.server, site.keys, https && !folders_placed);
+            folders_placed = folders_placed || https;
         }
-        for (const auto& l : sites[i].log.lines) out.line(l);
-        write_routes(out, sites[i].routes, "apps.http.servers.site" + std::to_string(i) + ".routes");
-        out.close();
+        std::vector<std::string> global_lines = global;
+        for (auto& l : tls.global_lines()) global_lines.push_back(l);
+        // The global block last, once every server has said what it needs (auto_https off).
+        Writer out(for_stock_caddy);
+        if (!global_lines.empty()) {
+            out.open("");
+            for (const auto& l : global_lines) out.line(l);
+            out.close();
+        }
+        for (std::size_t i = 0; i < sites.size(); ++i) {
+            std::string keys;
+            for (const auto& k : sites[i].keys) keys += (keys.empty() ? "" : ", ") + k;
+            out.open(keys);
+            if (!sites[i].binds.empty()) {
+                std::string b = "bind";
+                for (const auto& h : sites[i].binds) b += " " + quote(h);
+                out.line(b);
+            }
+            for (const auto& l : sites[i].tls) out.line(l);
+            for (const auto& l : sites[i].log.lines) out.line(l);
+            write_routes(out, sites[i].routes, "apps.http.servers.site" + std::to_string(i) + ".routes");
+            out.close();
+        }
+        for (auto& warning : w.warnings) out.warnings.push_back(warning);
+        std::string text = out.text();
+        // "{" alone opened the global block: drop the empty label the writer put before it.
+        if (text.starts_with(" {")) text.erase(0, 1);
+        text = format(text);
+        if (tls.has_tls()) {
+            json adapted;
+            try {
+                adapted = adapt(text, "Caddyfile");
+            } catch (const AdaptError& e) {
+                throw ExportError("apps.tls", std::string("the Caddyfile written for the TLS settings does not adapt: ") + e.what());
+            }
+            tls.verify(adapted);
+        }
+        return {text, out.warnings};
+    };
+    if (!tls_export.has_tls()) return render(tls_export, sites);
+    // A policy without subjects comes from global options or from a hostless site's `tls`: each form
+    // is tried, and the first whose Caddyfile adapts back the same is written.
+    std::optional<ExportError> first_error;
+    for (const auto& form : tls_export.forms()) {
+        try {
+            return render(tls_export.with(form), sites);
+        } catch (const ExportError& e) {
+            if (!first_error) first_error = e;
+        }
     }
-    for (auto& warning : w.warnings) out.warnings.push_back(warning);
-    std::string text = out.text();
-    // "{" alone opened the global block: drop the empty label the writer put before it.
-    if (text.starts_with(" {")) text.erase(0, 1);
-    return {format(text), out.warnings};
+    throw *first_error;
 }
 
 } // namespace proxflow::caddyfile
