@@ -669,7 +669,15 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
     }
     const json servers = http_app.value("servers", json::object());
     std::vector<SiteBlock> sites;
-    const TlsExporter tls_export(config);
+    // TLS fields of the wrong JSON type are refused, not crashed on.
+    const auto type_error = [](const json::exception& e) { return ExportError("apps.tls", std::string("a TLS field has an unexpected type: ") + e.what()); };
+    const TlsExporter tls_export = [&] {
+        try {
+            return TlsExporter(config);
+        } catch (const json::exception& e) {
+            throw type_error(e);
+        }
+    }();
     std::vector<TlsSlot> tls_slots;
     for (auto it = servers.begin(); it != servers.end(); ++it) {
         const std::string spath = "apps.http.servers." + it.key();
@@ -823,11 +831,19 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
     // A policy without subjects comes from global options or from a hostless site's `tls`: each form
     // is tried, and the first whose Caddyfile adapts back the same is written.
     std::optional<ExportError> first_error;
-    for (const auto& form : tls_export.forms()) {
+    std::vector<TlsExporter::Form> forms;
+    try {
+        forms = tls_export.forms();
+    } catch (const json::exception& e) {
+        throw type_error(e);
+    }
+    for (const auto& form : forms) {
         try {
             return render(tls_export.with(form), sites);
         } catch (const ExportError& e) {
             if (!first_error) first_error = e;
+        } catch (const json::exception& e) {
+            if (!first_error) first_error = type_error(e);
         }
     }
     throw *first_error;
