@@ -11,7 +11,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 PACKAGES=(
   # build
   cmake ninja-build g++ ccache pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev libnghttp2-dev
-  libsqlite3-dev libmaxminddb-dev qt6-base-dev
+  libsqlite3-dev libmaxminddb-dev zlib1g-dev qt6-base-dev
   # the Caddyfile fuzzer (libFuzzer, ASan, UBSan)
   clang libclang-rt-14-dev
   # proxflow-console (Qt Quick + Charts) and its tests and package

@@ -14,12 +14,12 @@
 namespace proxflow::caddyfile {
 namespace {
 
-// output file NAME { roll_* } as Caddy's FileWriter: sizes in whole MB, keep_for in whole days.
+// output file NAME { roll_* } as Caddy's FileWriter: sizes in whole MiB (rounded up), keep_for in whole days.
 json parse_file_writer(Helper& h) {
     if (!h.d.next_arg()) h.d.wrong_args();
     json writer{{"output", "file"}, {"filename", h.d.val()}};
     if (h.d.next_arg()) h.d.wrong_args();
-    while (h.d.next_block(2)) {
+    for (const int nesting = h.d.nesting(); h.d.next_block(nesting);) {
         const std::string option = h.d.val();
         if (option == "roll_disabled") {
             writer["roll"] = false;
@@ -31,7 +31,7 @@ json parse_file_writer(Helper& h) {
             if (!h.d.next_arg()) h.d.wrong_args();
             const std::string value = h.d.val();
             if (option == "roll_size") {
-                writer["roll_size_mb"] = static_cast<std::int64_t>(std::ceil(static_cast<double>(parse_size(h.d, value)) / 1e6));
+                writer["roll_size_mb"] = static_cast<std::int64_t>(std::ceil(static_cast<double>(parse_size(h.d, value)) / (1024.0 * 1024.0)));
             } else if (option == "roll_keep") {
                 writer["roll_keep"] = std::stoi(value);
             } else {

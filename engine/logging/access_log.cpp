@@ -4,12 +4,10 @@
 #include "http/request_context.hpp"
 #include "routing/host_pattern.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -20,6 +18,7 @@ namespace {
 struct WriterSpec {
     std::string output = "stderr";
     std::string filename;
+    RollPolicy roll;
 };
 
 WriterSpec read_writer(const json& value, const std::string& path) {
@@ -27,7 +26,13 @@ WriterSpec read_writer(const json& value, const std::string& path) {
     WriterSpec w;
     w.output = r.string("output", "stderr");
     w.filename = r.string("filename");
-    for (const char* roll : {"roll", "roll_size_mb", "roll_gzip", "roll_local_time", "roll_keep", "roll_keep_days"}) r.take(roll);
+    // As Caddy's FileWriter: rolling is on unless "roll" is false, and a zero keeps lumberjack's default.
+    w.roll.enabled = r.boolean("roll", true);
+    if (const auto mb = r.integer("roll_size_mb", 0); mb > 0) w.roll.max_bytes = static_cast<std::uint64_t>(mb) * 1024 * 1024;
+    w.roll.gzip = r.boolean("roll_gzip", true);
+    w.roll.local_time = r.boolean("roll_local_time");
+    if (const auto keep = r.integer("roll_keep", 0); keep > 0) w.roll.keep = static_cast<int>(keep);
+    if (const auto days = r.integer("roll_keep_days", 0); days > 0) w.roll.keep_days = static_cast<int>(days);
     if (w.output != "stderr" && w.output != "stdout" && w.output != "discard" && w.output != "file")
         throw ConfigError(r.path_of("output"), "log output \"" + w.output + "\" is not supported by ProxFlow yet");
     if (w.output == "file" && w.filename.empty()) throw ConfigError(r.path_of("filename"), "file output needs a filename");
@@ -109,28 +114,28 @@ std::string console_line(const json& line) {
 
 } // namespace
 
-int AccessLog::open_writer(const json* writer, const std::string& path) {
+std::optional<AccessLog::Sink> AccessLog::open_writer(const json* writer, const std::string& path, bool console) {
     const WriterSpec w = writer ? read_writer(*writer, path) : WriterSpec{};
-    if (w.output == "stdout") return 1;
-    if (w.output == "stderr") return 2;
-    if (w.output == "discard") return -1;
-    if (auto it = files_.find(w.filename); it != files_.end()) return it->second;
-    const int fd = ::open(w.filename.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) throw ConfigError(path, "cannot open access log " + w.filename + ": " + std::strerror(errno));
-    files_[w.filename] = fd;
-    return fd;
+    if (w.output == "stdout") return Sink{1, nullptr, console};
+    if (w.output == "stderr") return Sink{2, nullptr, console};
+    if (w.output == "discard") return std::nullopt;
+    try {
+        return Sink{-1, RollingFile::open(w.filename, w.roll), console};
+    } catch (const std::runtime_error& e) {
+        throw ConfigError(path, std::string("cannot open access log: ") + e.what());
+    }
 }
 
 AccessLog::Logger AccessLog::resolve(const std::string& logger_name, const json* logging, const std::string& path) {
     Logger logger{logger_name.empty() ? "http.log.access" : "http.log.access." + logger_name, {}};
     const json logs = logging && logging->contains("logs") ? (*logging)["logs"] : json::object();
     // Without a "default" log, Caddy's default log writes everything to stderr.
-    if (!logs.contains("default")) logger.sinks.push_back({2, false});
+    if (!logs.contains("default")) logger.sinks.push_back({2, nullptr, false});
     for (const auto& [name, log] : logs.items()) {
         if (!log_takes(log, logger.name) || !level_takes_info(log)) continue;
-        const int fd = open_writer(log.contains("writer") ? &log["writer"] : nullptr, join_path(join_path(path, name), "writer"));
-        const Sink sink{fd, log.contains("encoder") && log["encoder"].value("format", "json") == "console"};
-        if (fd >= 0 && std::find(logger.sinks.begin(), logger.sinks.end(), sink) == logger.sinks.end()) logger.sinks.push_back(sink);
+        const bool console = log.contains("encoder") && log["encoder"].value("format", "json") == "console";
+        const auto sink = open_writer(log.contains("writer") ? &log["writer"] : nullptr, join_path(join_path(path, name), "writer"), console);
+        if (sink && std::find(logger.sinks.begin(), logger.sinks.end(), *sink) == logger.sinks.end()) logger.sinks.push_back(*sink);
     }
     return logger;
 }
@@ -187,10 +192,6 @@ const AccessLog::Logger* AccessLog::logger_for(std::string_view host_header) con
     return skip_unmapped_hosts_ ? nullptr : &default_;
 }
 
-AccessLog::~AccessLog() {
-    for (const auto& [file, fd] : files_) ::close(fd);
-}
-
 void AccessLog::write(const RequestContext& ctx) const {
     if (const std::string* skip = ctx.var("skip_log"); skip && *skip == "true") return;
     const auto& req = ctx.request();
@@ -223,7 +224,8 @@ void AccessLog::write(const RequestContext& ctx) const {
     for (const Sink& sink : logger->sinks) {
         if (sink.console && console_text.empty()) console_text = console_line(line);
         const std::string& out = sink.console ? console_text : text;
-        [[maybe_unused]] auto n = ::write(sink.fd, out.data(), out.size());
+        if (sink.file) sink.file->write(out);
+        else [[maybe_unused]] auto n = ::write(sink.fd, out.data(), out.size());
     }
 }
 

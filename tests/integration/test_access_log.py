@@ -3,6 +3,7 @@ status, duration, size) to the file writer of logging.logs; without `logs` no ac
 import json
 import os
 import re
+import subprocess
 import threading
 import unittest
 from http.client import HTTPConnection
@@ -182,6 +183,61 @@ class AccessLog(harness.ProxyTestCase):
         self.assertEqual(sorted(f for f in os.listdir(self.tmp) if f.endswith(".log") and "access" in f), [])
 
 
+    def start_rolling(self, **writer):
+        config = proxy_config(self.port, None, routes=routes_for(self.backend.port), server_extra={"logs": {}})
+        config["logging"] = {"logs": {"default": {"writer": dict(
+            {"output": "file", "filename": self.log_path, "roll_size_mb": 1}, **writer)}}}
+        self.start_proxflow(config, wait_port=self.port)
+
+    def log_megabytes(self, megabytes):
+        """Requests whose access lines (a 16 KiB header each) add up to about `megabytes` MiB; returns
+        how many were sent, each with its number in the URI."""
+        conn = HTTPConnection("127.0.0.1", self.port, timeout=10)
+        count = megabytes * 64
+        for i in range(count):
+            conn.request("GET", f"/static?n={i}", headers={"X-Pad": "p" * 16384})
+            self.assertEqual(conn.getresponse().read(), b"twelve bytes")
+        conn.close()
+        return count
+
+    def backups(self):
+        return sorted(f for f in os.listdir(self.tmp) if re.fullmatch(r"access-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}\.log(\.gz)?", f))
+
+    def test_a_file_log_rolls_at_its_size_and_keeps_the_newest_backups_gzipped(self):
+        import gzip
+        self.start_rolling(roll_keep=2)
+        sent = self.log_megabytes(4)
+        wait_until(lambda: len(self.backups()) == 2 and all(f.endswith(".gz") for f in self.backups()),
+                   timeout=10, what="two gzipped backups")
+        self.assertLessEqual(os.path.getsize(self.log_path), 1024 * 1024)
+        numbers = []
+        for name in self.backups() + [None]:
+            if name:
+                with gzip.open(os.path.join(self.tmp, name), "rt") as f:
+                    text = f.read()
+            else:
+                with open(self.log_path) as f:
+                    text = f.read()
+            numbers += [int(json.loads(line)["request"]["uri"].split("=")[1]) for line in text.splitlines()]
+        # Backups in time order, then the live file: the newest lines, whole and in sequence.
+        self.assertEqual(numbers, list(range(sent - len(numbers), sent)))
+        self.assertGreater(len(numbers), sent // 2)
+
+    def test_roll_disabled_or_uncompressed_are_obeyed(self):
+        self.start_rolling(roll_gzip=False)
+        self.log_megabytes(3)
+        wait_until(lambda: len(self.backups()) >= 2, timeout=10, what="backups")
+        self.assertTrue(all(f.endswith(".log") for f in self.backups()), self.backups())
+        self.procs.stop_all()
+        for f in self.backups():
+            os.remove(os.path.join(self.tmp, f))
+        os.remove(self.log_path)
+        self.start_rolling(roll=False)
+        self.log_megabytes(2)
+        wait_until(lambda: os.path.getsize(self.log_path) > 2 * 1024 * 1024, timeout=5, what="one growing file")
+        self.assertEqual(self.backups(), [])
+
+
 
 class CaddyfileLogs(harness.ProxyTestCase):
     """The Caddyfile's `log` and `skip_log`, adapted as Caddy does and then obeyed by the engine."""
@@ -225,6 +281,31 @@ http://b.test:{port} {{
         self.assertEqual({l["logger"] for l in self.lines(a_log)}, {"http.log.access.log0"})
         self.assertEqual([(l["logger"], l["request"]["uri"]) for l in self.lines(b_log)], [("http.log.access.log1", "/three")])
         self.assertFalse(os.path.exists(default_log))
+
+    def test_file_roll_options_adapt_as_real_caddy_reads_them_and_export_back(self):
+        path = os.path.join(self.tmp, "Caddyfile")
+        with open(path, "w") as f:
+            f.write(":8080 {\n\tlog {\n\t\toutput file /var/log/site.log {\n\t\t\troll_size 1040KB\n"
+                    "\t\t\troll_keep 3\n\t\t\troll_keep_for 36h\n\t\t\troll_uncompressed\n\t\t\troll_local_time\n"
+                    "\t\t}\n\t}\n}\n")
+        home = os.path.join(self.tmp, "home")
+        os.makedirs(home, exist_ok=True)
+        caddy = json.loads(subprocess.run(["caddy", "adapt", "--config", path], capture_output=True, text=True, check=True,
+                                          env=dict(os.environ, HOME=home)).stdout)
+        ours = self.run_proxflow("adapt", "--config", path)
+        self.assertEqual(ours.returncode, 0, ours.stderr)
+        self.assertEqual(json.loads(ours.stdout), caddy)
+        self.assertEqual(caddy["logging"]["logs"]["log0"]["writer"]["roll_size_mb"], 1)  # MiB, rounded up
+        config = os.path.join(self.tmp, "config.json")
+        with open(config, "w") as f:
+            f.write(ours.stdout)
+        exported = self.run_proxflow("export", "--config", config)
+        self.assertEqual(exported.returncode, 0, exported.stderr)
+        with open(path, "w") as f:
+            f.write(exported.stdout)
+        again = subprocess.run(["caddy", "adapt", "--config", path], capture_output=True, text=True, check=True,
+                               env=dict(os.environ, HOME=home)).stdout
+        self.assertEqual(json.loads(again), caddy)
 
     def start_beside_catch_all(self, port, localhost_directives):
         """http://localhost:PORT with the given directives and `respond 200`, beside a catch-all :PORT that answers 418."""
