@@ -779,15 +779,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             return number(a.log.name) < number(b.log.name);
         });
         for (std::size_t k = 0; k < logged.size(); ++k) sites[logged[k]] = std::move(by_log[k]);
-        bool folders_placed = false;
-        for (auto& site : sites) {
-            const auto addresses = addresses_of(site.keys, "apps.http.servers." + site.server);
-            const bool https = std::any_of(addresses.begin(), addresses.end(), [&](const SiteAddress& a) {
-                return a.scheme != "http" && a.port != std::to_string(http_port);
-            });
-            site.tls = tls.site_lines(site.server, site.keys, https && !folders_placed);
-            folders_placed = folders_placed || https;
-        }
+        for (auto& site : sites) site.tls = tls.site_lines(site.server, site.keys);
         std::vector<std::string> global_lines = global;
         for (auto& l : tls.global_lines()) global_lines.push_back(l);
         // The global block last, once every server has said what it needs (auto_https off).

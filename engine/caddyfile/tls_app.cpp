@@ -299,7 +299,7 @@ PolicyPtr base_policy(const TlsOptions& tls, bool always, const Token* where) {
 }
 
 bool has_global_acme_defaults(const TlsOptions& tls) {
-    return tls.email || tls.acme_ca || tls.acme_ca_root || !tls.acme_eab.is_null() || !tls.preferred_chains.is_null();
+    return tls.email || tls.acme_ca || tls.acme_ca_root || !tls.acme_eab.is_null();
 }
 
 // Caddy's fillInGlobalACMEDefaults.
@@ -312,7 +312,6 @@ void fill_in_global_acme_defaults(json& issuer, const TlsOptions& tls) {
         if (std::find(roots.begin(), roots.end(), *tls.acme_ca_root) == roots.end()) roots.push_back(*tls.acme_ca_root);
     }
     if (!tls.acme_eab.is_null() && !issuer.contains("external_account")) issuer["external_account"] = tls.acme_eab;
-    if (!tls.preferred_chains.is_null() && !issuer.contains("preferred_chains")) issuer["preferred_chains"] = tls.preferred_chains;
 }
 
 } // namespace
@@ -429,14 +428,12 @@ json build_tls_app(const std::vector<TlsServer>& servers, const Options& options
                 ap->issuers = issuers;
             }
             for (const auto& m : values_of(site, "tls.cert_manager")) ap->fields["get_certificate"].push_back(m.value);
-            // A bound site's ACME challenges listen on its (first) bind host, unless already set.
-            for (const auto& bind : values_of(site, "bind"))
-                for (const auto& issuer : ap->issuers) {
-                    if (!is_acme_issuer(*issuer)) continue;
-                    json& challenges = (*issuer)["challenges"];
-                    if (challenges.is_null()) challenges = json::object();
-                    if (challenges.value("bind_host", "").empty() && !bind.value.empty()) challenges["bind_host"] = bind.value[0];
-                }
+            // Caddy makes a bound site's ACME issuers listen for challenges on the bind host
+            // (challenges.bind_host); ProxFlow answers challenges on the servers' own listeners.
+            if (!values_of(site, "bind").empty() &&
+                std::any_of(ap->issuers.begin(), ap->issuers.end(), [](const Issuer& i) { return is_acme_issuer(*i); }))
+                fail(site.where, "bind: a site with bind gives its ACME issuers challenges.bind_host, which is not supported by ProxFlow "
+                                 "yet (challenges are answered by the servers' own listeners)");
             if (hosts.empty() && !catch_all) catch_all = ap;
             ap->subjects = https_hosts(site, http_port);
             // Without an issuer, internal names (localhost, IPs ...) go to a policy of their own with

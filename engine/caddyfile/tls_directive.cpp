@@ -1,6 +1,7 @@
 // The `tls` site directive, as Caddy 2.6's parseTLS reads it. It yields config values the TLS app
-// builder and the servers use: tls.cert_loader (load_files / load_folders), tls.cert_issuer,
-// tls.key_type, tls.on_demand, tls.cert_manager, and always one tls.connection_policy.
+// builder and the servers use: tls.cert_loader (load_files), tls.cert_issuer,
+// tls.key_type, tls.on_demand, tls.cert_manager, and always one tls.connection_policy. What the engine
+// does not do this session (load folders, DNS challenges, ...) is refused at its line.
 #include "caddyfile/directives.hpp"
 #include "caddyfile/tls_modules.hpp"
 
@@ -74,7 +75,7 @@ std::vector<ConfigValue> parse_tls(Helper& h) {
     Dispenser& d = h.d;
     d.next();
     json policy = json::object();
-    json files = json::array(), folders = json::array(), tags = json::array();
+    json files = json::array(), tags = json::array();
     std::shared_ptr<json> acme, internal;
     std::vector<Issuer> issuers;
     std::vector<json> managers;
@@ -132,7 +133,7 @@ std::vector<ConfigValue> parse_tls(Helper& h) {
             if (args.empty()) d.wrong_args();
             policy["alpn"] = args;
         } else if (sub == "load") {
-            for (const auto& folder : d.remaining_args()) folders.push_back(folder);
+            d.fail("load (certificate folders) is not supported by ProxFlow yet; name each certificate with tls <cert> <key>");
         } else if (sub == "ca" || sub == "key_type") {
             const auto args = d.remaining_args();
             if (args.size() != 1) d.wrong_args();
@@ -167,7 +168,6 @@ std::vector<ConfigValue> parse_tls(Helper& h) {
 
     std::vector<ConfigValue> values;
     if (!files.empty()) values.push_back({"tls.cert_loader", "tls", {{"load_files", files}}});
-    if (!folders.empty()) values.push_back({"tls.cert_loader", "tls", {{"load_folders", folders}}});
     if (!issuers.empty() && (acme || internal))
         d.fail("cannot mix issuer subdirective (explicit issuers) with other issuer-specific subdirectives (implicit issuers)");
     if (acme && internal) d.fail("cannot create both ACME and internal certificate issuers");

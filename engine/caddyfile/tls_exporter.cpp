@@ -42,19 +42,9 @@ std::vector<std::string> acme_lines(const json& issuer, const std::string& path)
             only_keys(value, {"key_id", "mac_key"}, p, "this external account field");
             lines.push_back("eab " + quote(value.value("key_id", "")) + " " + quote(value.value("mac_key", "")));
         } else if (key == "trusted_roots_pem_files") lines.push_back("trusted_roots" + words(value));
-        else if (key == "preferred_chains") {
-            only_keys(value, {"smallest", "root_common_name", "any_common_name"}, p, "this chain preference");
-            if (value.value("smallest", false)) {
-                if (value.size() != 1) throw ExportError(p, "smallest beside common names has no Caddyfile form");
-                lines.push_back("preferred_chains smallest");
-            } else {
-                lines.push_back("preferred_chains {");
-                for (const char* k : {"root_common_name", "any_common_name"})
-                    if (value.contains(k)) lines.push_back("\t" + std::string(k) + words(value[k]));
-                lines.push_back("}");
-            }
-        } else if (key == "challenges") {
-            only_keys(value, {"http", "tls-alpn", "bind_host"}, p, "this challenge option (the DNS challenge is not supported by ProxFlow)");
+        else if (key == "preferred_chains") throw ExportError(p, "preferred_chains is not supported by ProxFlow yet");
+        else if (key == "challenges") {
+            only_keys(value, {"http", "tls-alpn"}, p, "this challenge option (bind_host and the DNS challenge are not supported by ProxFlow)");
             for (const char* which : {"http", "tls-alpn"}) {
                 if (!value.contains(which)) continue;
                 const json& c = value[which];
@@ -64,7 +54,6 @@ std::vector<std::string> acme_lines(const json& issuer, const std::string& path)
                 if (c.contains("alternate_port")) lines.push_back("alt_" + name + "_port " + str(c["alternate_port"]));
                 if (c.empty()) lines.push_back("alt_" + name + "_port 0");
             }
-            // bind_host comes from the site's bind directive, which the site already has.
         } else throw ExportError(p, "this ACME issuer option has no Caddyfile form");
     }
     return lines;
@@ -137,7 +126,7 @@ json acme_options_for(const json& issuers) {
     }
     for (const auto& [key, value] : fields.items()) {
         if (key == "trusted_roots_pem_files" && value.size() == 1) continue;
-        if (key != "email" && key != "ca" && key != "external_account" && key != "preferred_chains") return nullptr;
+        if (key != "email" && key != "ca" && key != "external_account") return nullptr;
     }
     return fields;
 }
@@ -170,8 +159,8 @@ TlsExporter::TlsExporter(const json& config) : config_(config) {
         const json& tls = apps["tls"];
         only_keys(tls, {"certificates", "automation", "disable_ocsp_stapling"}, "apps.tls", "this TLS app field");
         if (tls.contains("certificates"))
-            only_keys(tls["certificates"], {"load_files", "load_folders", "automate"}, "apps.tls.certificates",
-                      "this certificate loader (ProxFlow's Caddyfile writes load_files, load_folders and automate)");
+            only_keys(tls["certificates"], {"load_files", "automate"}, "apps.tls.certificates",
+                      "this certificate loader (ProxFlow's Caddyfile writes load_files and automate)");
         if (tls.contains("automation")) {
             only_keys(tls["automation"], {"policies", "on_demand", "renew_interval", "ocsp_interval", "storage_clean_interval"},
                       "apps.tls.automation", "this automation field");
@@ -286,16 +275,6 @@ std::vector<std::string> TlsExporter::global_lines() const {
                 if (fields["external_account"].contains(k)) lines.push_back("\t" + std::string(k) + " " + quote(str(fields["external_account"][k])));
             lines.push_back("}");
         }
-        if (fields.contains("preferred_chains")) {
-            const json& c = fields["preferred_chains"];
-            if (c.value("smallest", false)) lines.push_back("preferred_chains smallest");
-            else {
-                lines.push_back("preferred_chains {");
-                for (const char* k : {"root_common_name", "any_common_name"})
-                    if (c.contains(k)) lines.push_back("\t" + std::string(k) + words(c[k]));
-                lines.push_back("}");
-            }
-        }
     }
     // The policy without subjects is the global one, unless it came from a hostless site.
     const json& ps = policies_of(config_);
@@ -326,7 +305,8 @@ std::vector<std::string> TlsExporter::global_lines() const {
     std::vector<std::string> pki;
     for (const auto& [id, ca] : cas.items()) {
         const std::string path = "apps.pki.certificate_authorities." + id;
-        only_keys(ca, {"name", "root_common_name", "intermediate_common_name", "install_trust", "root", "intermediate"}, path, "this CA field");
+        only_keys(ca, {"name", "root_common_name", "intermediate_common_name", "install_trust"}, path,
+                  "this CA field (root and intermediate key pairs are not supported by ProxFlow yet)");
         if (ca.contains("install_trust")) {
             if (ca["install_trust"] != false) throw ExportError(path + ".install_trust", "only false has a Caddyfile form (skip_install_trust)");
             skip_install_trust = true;
@@ -338,15 +318,6 @@ std::vector<std::string> TlsExporter::global_lines() const {
         if (ca.contains("name")) pki.push_back("\t\tname " + quote(str(ca["name"])));
         if (ca.contains("root_common_name")) pki.push_back("\t\troot_cn " + quote(str(ca["root_common_name"])));
         if (ca.contains("intermediate_common_name")) pki.push_back("\t\tintermediate_cn " + quote(str(ca["intermediate_common_name"])));
-        for (const char* which : {"root", "intermediate"}) {
-            if (!ca.contains(which)) continue;
-            only_keys(ca[which], {"certificate", "private_key", "format"}, path + "." + which, "this key pair field");
-            pki.push_back("\t\t" + std::string(which) + " {");
-            if (ca[which].contains("certificate")) pki.push_back("\t\t\tcert " + quote(str(ca[which]["certificate"])));
-            if (ca[which].contains("private_key")) pki.push_back("\t\t\tkey " + quote(str(ca[which]["private_key"])));
-            if (ca[which].contains("format")) pki.push_back("\t\t\tformat " + quote(str(ca[which]["format"])));
-            pki.push_back("\t\t}");
-        }
         pki.push_back("\t}");
     }
     if (!pki.empty()) {
@@ -358,7 +329,7 @@ std::vector<std::string> TlsExporter::global_lines() const {
     return lines;
 }
 
-std::vector<std::string> TlsExporter::site_lines(const std::string& server, const std::vector<std::string>& keys, bool first_site) const {
+std::vector<std::string> TlsExporter::site_lines(const std::string& server, const std::vector<std::string>& keys) const {
     const json apps = config_.value("apps", json::object());
     const json http_app = apps.value("http", json::object());
     const std::string http_port = std::to_string(http_app.value("http_port", 80));
@@ -436,11 +407,6 @@ std::vector<std::string> TlsExporter::site_lines(const std::string& server, cons
         }
         break;
     }
-    if (first_site) {
-        const json folders = apps.value("tls", json::object()).value("certificates", json::object()).value("load_folders", json::array());
-        if (!folders.empty()) block.push_back("\tload" + words(folders));
-    }
-    // A load_files certificate that no policy selects still needs a `tls cert key` to be loaded.
     if (first_line.empty() && block.empty()) return {};
     std::string head = "tls";
     for (const auto& a : first_line) head += " " + a;

@@ -7,9 +7,10 @@
 namespace proxflow::caddyfile {
 
 // The TLS parts of a native config written back as Caddyfile: the certificate global options
-// (storage, cert_issuer, local_certs, key_type, ocsp_stapling, on_demand_tls, intervals, default_sni,
-// pki, skip_install_trust) and each site's `tls` directive (issuers, key_type, on_demand,
-// get_certificate, cert/key, load, protocols, ciphers, curves, alpn, client_auth).
+// (storage, email/acme_ca/acme_ca_root/acme_eab, cert_issuer, local_certs, key_type, ocsp_stapling,
+// on_demand_tls, intervals, default_sni, pki, skip_install_trust) and each site's `tls` directive
+// (issuers, key_type, on_demand, get_certificate, cert/key, protocols, ciphers, curves, alpn,
+// client_auth).
 //
 // Caddy's adapter derives these JSON shapes from sites and options through many rules (policies
 // split, merged, shadowed, defaults filled in), so the export is checked, not trusted: verify()
@@ -42,8 +43,8 @@ public:
     }
     std::vector<std::string> global_lines() const;
     // Lines of the site's `tls` directive (empty: none). keys: the site's addresses; server: its
-    // server's name; tls_server_first: the first site on a TLS server (gets `load` folders).
-    std::vector<std::string> site_lines(const std::string& server, const std::vector<std::string>& keys, bool first_site) const;
+    // server's name.
+    std::vector<std::string> site_lines(const std::string& server, const std::vector<std::string>& keys) const;
     // Throws ExportError naming the first JSON path where adapted differs from the source's TLS parts.
     void verify(const nlohmann::json& adapted) const;
 

@@ -28,30 +28,6 @@ int port_number(Dispenser& d) {
     d.fail("invalid port " + v);
 }
 
-} // namespace
-
-json parse_preferred_chains(Dispenser& d) {
-    json chains = json::object();
-    if (d.next_arg()) {
-        if (d.val() != "smallest") d.fail("Invalid argument '" + d.val() + "'");
-        chains["smallest"] = true;
-        if (d.next_arg()) d.wrong_args();
-        if (d.next_block(d.nesting())) d.fail("No more options are accepted when using the 'smallest' option");
-    }
-    for (const int nesting = d.nesting(); d.next_block(nesting);) {
-        const std::string option = d.val();
-        if (option != "root_common_name" && option != "any_common_name") d.fail("Received unrecognized parameter '" + option + "'");
-        const auto names = d.remaining_args();
-        if (names.empty()) d.wrong_args();
-        const std::string other = option == "root_common_name" ? "any_common_name" : "root_common_name";
-        if (chains.contains(other)) d.fail("Can't set " + option + " when " + other + " is already set");
-        chains[option] = names;
-    }
-    if (chains.empty()) d.fail("No options for preferred_chains received");
-    return chains;
-}
-
-namespace {
 
 // The ACME issuer's block (shared by acme and zerossl), into issuer.
 void parse_acme_block(Dispenser& d, json& issuer) {
@@ -87,7 +63,7 @@ void parse_acme_block(Dispenser& d, json& issuer) {
             if (roots.empty()) issuer.erase("trusted_roots_pem_files");
             else issuer["trusted_roots_pem_files"] = roots;
         } else if (option == "preferred_chains") {
-            issuer["preferred_chains"] = parse_preferred_chains(d);
+            d.fail("preferred_chains is not supported by ProxFlow yet (the CA's default chain is used)");
         } else if (is_dns_challenge_option(option)) {
             d.fail("'" + option + "': the DNS challenge is not supported by ProxFlow yet (it needs a DNS provider module)");
         } else {

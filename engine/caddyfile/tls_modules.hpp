@@ -19,10 +19,6 @@ Issuer parse_issuer(Dispenser& d);
 // Reads `<module> [args]` for tls.get_certificate (http); tailscale is refused.
 nlohmann::json parse_certificate_manager(Dispenser& d);
 
-// preferred_chains [smallest] { root_common_name ... | any_common_name ... }, the dispenser at the
-// option's name.
-nlohmann::json parse_preferred_chains(Dispenser& d);
-
 // acme and zerossl embed an ACME issuer that global options (email, acme_ca ...) fill in.
 bool is_acme_issuer(const nlohmann::json& issuer);
 

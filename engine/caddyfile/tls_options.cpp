@@ -1,6 +1,6 @@
 // The global options about certificates, as Caddy 2.6's options.go and pkiapp.go read them: email,
 // acme_ca, acme_ca_root, acme_eab, cert_issuer, local_certs, key_type, ocsp_stapling, on_demand_tls,
-// storage, the check intervals, preferred_chains, skip_install_trust and pki.
+// storage, the check intervals, skip_install_trust and pki.
 #include "caddyfile/tls_options.hpp"
 
 #include "caddyfile/helper.hpp"
@@ -89,18 +89,7 @@ json parse_storage(Dispenser& d) {
     return {{"module", "file_system"}, {"root", root}};
 }
 
-json parse_key_pair(Dispenser& d, const std::string& which) {
-    json pair = json::object();
-    for (const int nesting = d.nesting(); d.next_block(nesting);) {
-        const std::string option = d.val();
-        const std::string field = option == "cert" ? "certificate" : option == "key" ? "private_key" : option;
-        if (option != "cert" && option != "key" && option != "format") d.fail("unrecognized pki ca " + which + " option '" + option + "'");
-        pair[field] = one_arg(d);
-    }
-    return pair;
-}
-
-// pki { ca [<id>] { name, root_cn, intermediate_cn, root {...}, intermediate {...} } }
+// pki { ca [<id>] { name, root_cn, intermediate_cn } } (root and intermediate key pairs are refused)
 json parse_pki(Dispenser& d) {
     json cas = json::object();
     while (d.next_block(0)) {
@@ -116,11 +105,9 @@ json parse_pki(Dispenser& d) {
             if (option == "name") ca["name"] = one_arg(d);
             else if (option == "root_cn") ca["root_common_name"] = one_arg(d);
             else if (option == "intermediate_cn") ca["intermediate_common_name"] = one_arg(d);
-            else if (option == "root" || option == "intermediate") {
-                json pair = parse_key_pair(d, option);
-                for (auto& [k, v] : pair.items()) ca[option][k] = v;
-                if (!ca.contains(option)) ca[option] = json::object();
-            } else d.fail("unrecognized pki ca option '" + option + "'");
+            else if (option == "root" || option == "intermediate")
+                d.fail("pki ca " + option + " is not supported by ProxFlow yet (the CA's keys are made and kept in storage)");
+            else d.fail("unrecognized pki ca option '" + option + "'");
         }
         cas[id] = ca; // a later `ca` with the same id replaces the earlier one, as in Caddy's map
     }
@@ -150,7 +137,7 @@ bool parse_tls_option(const std::string& name, Dispenser& d, TlsOptions& tls) {
         if (!d.next()) d.wrong_args();
         const auto value = parse_caddy_duration(d, d.val());
         (name == "renew_interval" ? tls.renew_interval : name == "ocsp_interval" ? tls.ocsp_interval : tls.storage_clean_interval) = value;
-    } else if (name == "preferred_chains") tls.preferred_chains = parse_preferred_chains(d);
+    } else if (name == "preferred_chains") d.fail("global option 'preferred_chains' is not supported by ProxFlow yet (the CA's default chain is used)");
     else if (name == "pki") tls.pki = parse_pki(d);
     else if (name == "acme_dns") d.fail("global option 'acme_dns': the DNS challenge is not supported by ProxFlow yet (it needs a DNS provider module)");
     else return false;

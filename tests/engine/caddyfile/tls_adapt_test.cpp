@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 using nlohmann::json;
@@ -16,6 +17,14 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path data_dir = fs::path(PROXFLOW_TEST_DATA) / "caddyfile_tls";
+
+// Cases Caddy adapts that use what ProxFlow's engine does not do this session: the adapter refuses
+// them at their line instead of emitting JSON the engine would reject.
+const std::map<std::string, std::string> refused_cases{
+    {"bind_host_edits_shared_global_issuer", "Caddyfile:6: bind: a site with bind gives its ACME issuers challenges.bind_host"},
+    {"load_folders_combined", "Caddyfile:3: tls: load (certificate folders) is not supported by ProxFlow yet"},
+    {"preferred_chains_global_and_issuer", "Caddyfile:2: preferred_chains: global option 'preferred_chains' is not supported by ProxFlow yet"},
+};
 
 std::string read(const fs::path& p) {
     std::ifstream in(p);
@@ -65,6 +74,11 @@ private slots:
         const fs::path base = data_dir / name.toStdString();
         std::string text = read(base.string() + ".caddyfile");
         for (auto pos = text.find("@DATA@"); pos != std::string::npos; pos = text.find("@DATA@")) text.replace(pos, 6, data_dir.string());
+        if (auto refused = refused_cases.find(name.toStdString()); refused != refused_cases.end()) {
+            const std::string error = adapt_error(text);
+            QVERIFY2(error.starts_with(refused->second), error.c_str());
+            return;
+        }
         json expected = json::parse(read(base.string() + ".json"));
         json actual = cf::adapt(text, "Caddyfile");
         normalise(expected);
@@ -105,6 +119,10 @@ private slots:
         QVERIFY(adapt_error("{\n\tacme_dns cloudflare x\n}\n").starts_with("Caddyfile:2: acme_dns: global option 'acme_dns': the DNS challenge is not supported by ProxFlow yet"));
         QVERIFY(adapt_error("{\n\tstorage redis\n}\n").starts_with("Caddyfile:2: storage: storage module 'redis' is not supported by ProxFlow yet"));
         QVERIFY(adapt_error("{\n\tcert_issuer vault\n}\n").starts_with("Caddyfile:2: cert_issuer: certificate issuer 'vault' is not supported by ProxFlow"));
+        QVERIFY(adapt_error("{\n\tpki {\n\t\tca {\n\t\t\troot {\n\t\t\t\tcert /r.pem\n\t\t\t}\n\t\t}\n\t}\n}\n")
+                    .starts_with("Caddyfile:4: pki: pki ca root is not supported by ProxFlow yet"));
+        QVERIFY(adapt_error("a.example.com {\n\ttls {\n\t\tissuer acme {\n\t\t\tpreferred_chains smallest\n\t\t}\n\t}\n}\n")
+                    .starts_with("Caddyfile:4: tls: preferred_chains is not supported by ProxFlow yet"));
         QVERIFY(adapt_error("a.example.com {\n\ttls {\n\t\tinsecure_secrets_log /tmp/keys\n\t}\n}\n")
                     .starts_with("Caddyfile:3: tls: insecure_secrets_log is not supported by ProxFlow yet"));
     }

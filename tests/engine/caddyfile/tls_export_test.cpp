@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 using nlohmann::json;
@@ -62,9 +63,16 @@ private slots:
             try {
                 text = cf::export_caddyfile(source).caddyfile;
             } catch (const cf::ExportError& e) {
-                // Only Caddy's pointer sharing makes this one (both servers show the last listener's SNI).
-                QVERIFY2(name == "connection_policy_shared_across_listeners", (name + ": " + e.what()).c_str());
-                QVERIFY(std::string(e.what()).starts_with("apps.http.servers.srv0.tls_connection_policies"));
+                // Only Caddy's pointer sharing makes the first (both servers show the last listener's
+                // SNI); the others hold what ProxFlow does not support yet.
+                static const std::map<std::string, std::string> refusals{
+                    {"connection_policy_shared_across_listeners", "apps.http.servers.srv0.tls_connection_policies"},
+                    {"bind_host_edits_shared_global_issuer", "apps.tls.automation.policies[0].issuers[0].challenges.bind_host: "},
+                    {"load_folders_combined", "apps.tls.certificates.load_folders: "},
+                    {"preferred_chains_global_and_issuer", "apps.tls.automation.policies[0].issuers[0].preferred_chains: "}};
+                const auto expected = refusals.find(name);
+                QVERIFY2(expected != refusals.end(), (name + ": " + e.what()).c_str());
+                QVERIFY2(std::string(e.what()).starts_with(expected->second), e.what());
                 ++refused;
                 continue;
             }
@@ -78,8 +86,8 @@ private slots:
             QVERIFY2(source.value("storage", json()) == back.value("storage", json()), name.c_str());
             ++exported;
         }
-        QCOMPARE(refused, 1);
-        QVERIFY(exported >= 29);
+        QCOMPARE(refused, 4);
+        QVERIFY(exported >= 26);
     }
 
     void a_policy_field_without_a_caddyfile_form_is_refused_at_its_path() {
