@@ -51,6 +51,8 @@ std::set<std::string> listener_keys(const Runtime* runtime) {
 Engine::Engine(EngineOptions options) : options_(options) {
     unsigned threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
+    for (auto& worker : workers_)
+        for (auto& peer : workers_) worker->peers.push_back(peer.get());
     for (auto& worker : workers_) {
         worker->thread = std::thread([w = worker.get()] {
             auto guard = asio::make_work_guard(w->io);

@@ -2,6 +2,8 @@
 
 #include "http/client_connection.hpp"
 
+#include <unistd.h>
+
 namespace proxflow {
 namespace {
 
@@ -15,11 +17,45 @@ awaitable<void> accept_loop(Worker& worker, std::string key, std::shared_ptr<tcp
             co_await pause.async_wait(use_nothrow);
             continue;
         }
-        asio::co_spawn(worker.io, serve_client(worker, std::move(socket), key), asio::detached);
+        worker.hand_off(std::move(socket), key);
     }
 }
 
 } // namespace
+
+void Worker::hand_off(tcp::socket socket, const std::string& listener_key) {
+    Worker* target = this;
+    for (Worker* peer : peers)
+        if (peer->assigned.load(std::memory_order_relaxed) < target->assigned.load(std::memory_order_relaxed)) target = peer;
+    target->assigned.fetch_add(1, std::memory_order_relaxed);
+    if (target == this) {
+        serve(std::move(socket), listener_key);
+        return;
+    }
+    error_code ec;
+    const auto protocol = socket.local_endpoint(ec).protocol();
+    const int fd = socket.release(ec);
+    if (ec) {
+        target->assigned.fetch_sub(1, std::memory_order_relaxed);
+        return;
+    }
+    // Registered with the target's reactor here; it closes itself if the target stops first.
+    tcp::socket moved(target->io);
+    moved.assign(protocol, fd, ec);
+    if (ec) {
+        ::close(fd);
+        target->assigned.fetch_sub(1, std::memory_order_relaxed);
+        return;
+    }
+    asio::post(target->io, [target, socket = std::move(moved), listener_key]() mutable {
+        target->serve(std::move(socket), listener_key);
+    });
+}
+
+void Worker::serve(tcp::socket socket, const std::string& listener_key) {
+    asio::co_spawn(io, serve_client(*this, std::move(socket), listener_key),
+                   [this](std::exception_ptr) { assigned.fetch_sub(1, std::memory_order_relaxed); });
+}
 
 void Worker::start_accepting(const std::string& key, std::shared_ptr<tcp::acceptor> acceptor) {
     acceptors[key] = acceptor;

@@ -3,6 +3,7 @@
 #include "metrics/thread_metrics.hpp"
 #include "proxy/connection_pool.hpp"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <thread>
@@ -37,13 +38,21 @@ public:
     std::map<std::string, std::shared_ptr<tcp::acceptor>> acceptors;
     bool draining = false;
     std::thread thread;
+    // Every worker of the engine, this one included; set before any accepts.
+    std::vector<Worker*> peers;
+    // Client connections handed to this worker and not closed yet (read by every peer's acceptor).
+    std::atomic<long> assigned{0};
 
     void start_accepting(const std::string& key, std::shared_ptr<tcp::acceptor> acceptor);
+    // Serves an accepted client on the worker with the fewest connections: the kernel spreads
+    // SO_REUSEPORT connections by a hash, and 64 keep-alive connections often land 40 to 24.
+    void hand_off(tcp::socket socket, const std::string& listener_key);
     void close_idle_connections();
     // Once a second, closes idle client connections and pooled upstream ones past their deadline.
     void start_sweeping();
 
 private:
+    void serve(tcp::socket socket, const std::string& listener_key);
     asio::steady_timer sweep_timer_{io};
 };
 
