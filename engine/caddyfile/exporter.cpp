@@ -616,6 +616,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             else if (a.contains("listen")) global.push_back("admin " + quote(a["listen"]));
         } else if (it.key() == "logging") {
             check_logging_exportable(it.value());
+            if (it.value().value("logs", json::object()).value("default", json::object()).value("level", "") == "DEBUG") global.push_back("debug");
         } else if (it.key() != "apps" && it.key() != "storage") {
             throw ExportError(it.key(), "has no Caddyfile export here yet");
         }

@@ -108,7 +108,9 @@ void check_logging_exportable(const json& logging) {
         const std::string path = "logging.logs." + name;
         for (const auto& [field, value] : log.items()) {
             const bool site_log_field = field == "writer" || field == "encoder" || field == "level" || field == "include";
-            if (name == "default" ? field != "exclude" : !site_log_field)
+            // The default log's level DEBUG is the `debug` global option.
+            const bool debug = name == "default" && field == "level" && value == "DEBUG";
+            if (name == "default" ? field != "exclude" && !debug : !site_log_field)
                 throw ExportError(path + "." + field, name == "default" ? "the default log has no Caddyfile form here beyond what site logs exclude"
                                                                         : "has no form in a site's log directive");
         }
