@@ -92,6 +92,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
     const json* logging = top.take("logging");
     if (logging) AccessLog::validate_logging(*logging, "logging");
     BuildContext build(hosts, background, std::move(snapshots));
+    const tls::Storage storage = tls::Storage::from_json(top.take("storage"), "storage");
     if (!config.contains("apps")) runtime->traffic = TrafficMetricsConfig::from_json(nullptr, "apps.traffic_metrics");
     if (const json* apps = top.take("apps")) {
         ObjectReader a(*apps, "apps");
@@ -122,6 +123,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
             h.finish();
         }
         runtime->traffic = TrafficMetricsConfig::from_json(a.take("traffic_metrics"), "apps.traffic_metrics");
+        if (const json* tls_app = a.take("tls")) runtime->tls = tls::TlsApp::from_json(tls_app, "apps.tls", storage, build);
         a.finish();
     }
     top.finish();

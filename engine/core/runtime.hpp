@@ -4,6 +4,7 @@
 #include "http/server_runtime.hpp"
 #include "metrics/server_metrics.hpp"
 #include "metrics/traffic_metrics_config.hpp"
+#include "tls/tls_app.hpp"
 
 #include <map>
 #include <memory>
@@ -31,6 +32,7 @@ struct Runtime {
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
     std::chrono::nanoseconds grace_period{std::chrono::seconds(10)};
     std::shared_ptr<TrafficMetricsConfig> traffic = std::make_shared<TrafficMetricsConfig>();
+    tls::TlsApp tls; // certificates and their automation (apps.tls)
 
     const ServerRuntime* server_for(const std::string& listener_key) const {
         auto it = by_listener.find(listener_key);

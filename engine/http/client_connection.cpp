@@ -5,6 +5,7 @@
 #include "http/response_writer.hpp"
 #include "logging/access_log.hpp"
 #include "metrics/merge.hpp"
+#include "tls/acme/challenge_store.hpp"
 
 namespace proxflow {
 namespace {
@@ -27,6 +28,15 @@ awaitable<void> reply_and_close(beast::tcp_stream& stream, http::status status) 
     res.prepare_payload();
     stream.expires_after(std::chrono::seconds(5));
     co_await http::async_write(stream, res, use_nothrow);
+}
+
+// An ACME http-01 request for a token an order waits on, answered before any route as Caddy does;
+// nothing when the request is not one (only requests under the challenge path look in the store).
+std::optional<std::string> acme_http_answer(const Request& req) {
+    if (req.method() != http::verb::get || !req.target().starts_with(tls::acme::http_challenge_prefix)) return std::nullopt;
+    const auto& store = tls::acme::ChallengeStore::shared();
+    auto token = req.target().substr(tls::acme::http_challenge_prefix.size());
+    return store.http_answer(req[http::field::host], std::string_view(token.data(), token.size()));
 }
 
 // Only chunked may frame a request body (RFC 9112 §6.1); anything else cannot be read safely.
@@ -164,7 +174,14 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         ctx.original_uri = std::string(req.target());
         const bool expects_continue = beast::iequals(req[http::field::expect], "100-continue");
 
-        co_await server->routes.run(ctx);
+        if (auto answer = acme_http_answer(req)) {
+            http::response<http::string_body> res{http::status::ok, 11};
+            res.set(http::field::content_type, "text/plain");
+            res.body() = std::move(*answer);
+            res.prepare_payload();
+            co_await write_response(ctx, res);
+        } else
+            co_await server->routes.run(ctx);
         if (!ctx.responded) {
             // Caddy's answer when no handler wrote anything: an empty 200.
             http::response<http::string_body> res{http::status::ok, 11};

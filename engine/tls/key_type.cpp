@@ -1,18 +1,10 @@
-#include "tls/acme/private_key.hpp"
+#include "tls/key_type.hpp"
 
-#include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include <memory>
 #include <stdexcept>
 
-namespace proxflow::tls::acme {
-namespace {
-struct BioFree {
-    void operator()(BIO* b) const { BIO_free(b); }
-};
-} // namespace
-
+namespace proxflow::tls {
 std::optional<KeyType> parse_key_type(std::string_view name) {
     if (name == "ed25519") return KeyType::ed25519;
     if (name == "p256") return KeyType::p256;
@@ -46,17 +38,4 @@ PkeyPtr generate_key(KeyType type) {
     return PkeyPtr(key);
 }
 
-std::string private_key_pem(EVP_PKEY* key) {
-    std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
-    char* data = nullptr;
-    const long len = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(len));
-}
-
-PkeyPtr private_key_from_pem(std::string_view pem) {
-    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    return PkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-}
-
-} // namespace proxflow::tls::acme
+} // namespace proxflow::tls

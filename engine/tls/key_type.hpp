@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace proxflow::tls::acme {
+namespace proxflow::tls {
 
 enum class KeyType { ed25519, p256, p384, rsa2048, rsa4096 };
 
@@ -14,8 +14,5 @@ std::optional<KeyType> parse_key_type(std::string_view name);
 std::string_view key_type_name(KeyType type);
 
 PkeyPtr generate_key(KeyType type);
-std::string private_key_pem(EVP_PKEY* key);
-// null when pem holds no private key.
-PkeyPtr private_key_from_pem(std::string_view pem);
 
-} // namespace proxflow::tls::acme
+} // namespace proxflow::tls

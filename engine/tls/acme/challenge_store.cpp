@@ -35,9 +35,26 @@ std::optional<std::string> ChallengeStore::http_answer(std::string_view host, st
     return it->second.key_authorization;
 }
 
-bool ChallengeStore::empty() const {
+void ChallengeStore::put_tls_alpn(std::string domain, std::shared_ptr<const Certificate> cert) {
+    std::unique_lock lock(mutex_);
+    tls_alpn_[std::move(domain)] = std::move(cert);
+}
+
+void ChallengeStore::remove_tls_alpn(const std::string& domain) {
+    std::unique_lock lock(mutex_);
+    tls_alpn_.erase(domain);
+}
+
+std::shared_ptr<const Certificate> ChallengeStore::tls_alpn_certificate(std::string_view server_name) const {
     std::shared_lock lock(mutex_);
-    return by_token_.empty();
+    for (const auto& [domain, cert] : tls_alpn_)
+        if (boost::algorithm::iequals(domain, server_name)) return cert;
+    return nullptr;
+}
+
+ChallengeStore& ChallengeStore::shared() {
+    static ChallengeStore store;
+    return store;
 }
 
 } // namespace proxflow::tls::acme

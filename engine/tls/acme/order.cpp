@@ -1,5 +1,7 @@
 #include "tls/acme/order.hpp"
 
+#include "tls/acme/tls_alpn_certificate.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 namespace proxflow::tls::acme {
@@ -49,25 +51,35 @@ awaitable<void> authorize(Session& session, const std::string& authz_url, Challe
     const Reply authz = co_await session.post(authz_url, "");
     if (status_of(authz) == "valid") co_return;
     const std::string domain = authz.body["identifier"].value("value", "");
-    const json* chosen = nullptr;
+    const json* http01 = nullptr;
+    const json* alpn01 = nullptr;
     if (authz.body.contains("challenges") && authz.body["challenges"].is_array())
-        for (const auto& c : authz.body["challenges"])
-            if (options.http && c.value("type", "") == "http-01") chosen = &c;
+        for (const auto& c : authz.body["challenges"]) {
+            if (options.http && c.value("type", "") == "http-01") http01 = &c;
+            if (options.tls_alpn && c.value("type", "") == "tls-alpn-01") alpn01 = &c;
+        }
+    const json* chosen = http01 ? http01 : alpn01;
     if (!chosen)
-        throw AcmeError("", "no challenge ProxFlow can answer was offered for " + domain +
-                                (options.http ? "" : " (http-01 is disabled)"));
+        throw AcmeError("", "no challenge ProxFlow can answer (http-01, tls-alpn-01, unless disabled) was offered for " + domain);
     const std::string token = chosen->value("token", "");
     const std::string challenge_url = chosen->value("url", "");
     // A token is put in a URL path and a lookup key: only the base64url alphabet is valid (RFC 8555 §8.1).
     if (token.empty() || token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
                              std::string::npos)
         throw AcmeError("", "the CA sent an invalid challenge token for " + domain);
-    challenges.put_http(domain, token, key_authorization(session.key(), token));
+    const std::string key_auth = key_authorization(session.key(), token);
+    const bool use_http = chosen == http01;
+    if (use_http) challenges.put_http(domain, token, key_auth);
+    else challenges.put_tls_alpn(domain, make_tls_alpn_certificate(domain, key_auth));
     struct Cleanup {
         ChallengeStore& store;
-        std::string token;
-        ~Cleanup() { store.remove_http(token); }
-    } cleanup{challenges, token};
+        bool http;
+        std::string token, domain;
+        ~Cleanup() {
+            if (http) store.remove_http(token);
+            else store.remove_tls_alpn(domain);
+        }
+    } cleanup{challenges, use_http, token, domain};
     co_await session.post(challenge_url, "{}");
     const Reply done = co_await poll(session, authz_url, pending_states(), deadline);
     if (status_of(done) != "valid") {

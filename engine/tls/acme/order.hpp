@@ -10,8 +10,10 @@
 
 namespace proxflow::tls::acme {
 
+// Which challenges to answer; http-01 is preferred when both are offered.
 struct ChallengeOptions {
     bool http = true;
+    bool tls_alpn = true;
 };
 
 // The issued chain, leaf first, as the CA sent it (application/pem-certificate-chain).

@@ -1,5 +1,5 @@
 #include "tls/acme/csr.hpp"
-#include "tls/acme/private_key.hpp"
+#include "tls/key_type.hpp"
 
 #include <QtTest>
 

@@ -1,0 +1,52 @@
+#include "tls/acme/zerossl_issuer.hpp"
+
+namespace proxflow::tls::acme {
+namespace {
+
+// application/x-www-form-urlencoded and query values (RFC 3986 unreserved kept as is).
+std::string form_escape(std::string_view text) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
+        else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::shared_ptr<ZeroSslIssuer> ZeroSslIssuer::make(ObjectReader& r, const Storage& storage) {
+    const std::string api_key = r.string("api_key");
+    const bool ca_given = r.has("ca");
+    AcmeIssuerConfig config = AcmeIssuerConfig::read(r);
+    if (!ca_given) config.ca = zerossl_directory;
+    if (api_key.empty() && config.email.empty() && config.external_account.empty())
+        throw ConfigError(r.path(), "the zerossl issuer needs an api_key or an email (to get its external account credentials)");
+    return std::make_shared<ZeroSslIssuer>(std::move(config), api_key, storage);
+}
+
+awaitable<ExternalAccount> ZeroSslIssuer::external_account() {
+    if (!config().external_account.empty()) co_return config().external_account;
+    if (!fetched_.empty()) co_return fetched_;
+    HttpsClient http({}, std::chrono::seconds(30));
+    FetchResponse res;
+    if (!api_key_.empty())
+        res = co_await http.fetch(http::verb::post, std::string(zerossl_api) + "/acme/eab-credentials?access_key=" + form_escape(api_key_));
+    else
+        res = co_await http.fetch(http::verb::post, std::string(zerossl_api) + "/acme/eab-credentials-email",
+                                  "email=" + form_escape(config().email), "application/x-www-form-urlencoded");
+    const json doc = json::parse(res.body, nullptr, false);
+    if (res.status != 200 || !doc.is_object() || !doc.value("success", false) || !doc.contains("eab_kid"))
+        throw AcmeError("", "ZeroSSL did not give external account credentials: HTTP " + std::to_string(res.status) + " " +
+                                res.body.substr(0, 200));
+    fetched_.key_id = doc.value("eab_kid", "");
+    fetched_.mac_key = doc.value("eab_hmac_key", "");
+    co_return fetched_;
+}
+
+} // namespace proxflow::tls::acme

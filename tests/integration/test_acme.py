@@ -1,0 +1,186 @@
+"""Certificates from an ACME CA (Debian's pebble, with real http-01 validation against the engine's
+own HTTP listener): obtained, stored in certmagic's layout, reused after a restart, issuers tried in
+order, external account binding, key types, and a CA that cannot be reached is logged and retried
+while the engine keeps serving."""
+import json
+import os
+import subprocess
+import time
+import unittest
+
+import harness
+from harness import free_port, http, wait_until
+from pebble import Pebble
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def static(body):
+    return {"handler": "static_response", "body": body}
+
+
+def acme_issuer(pebble, **extra):
+    issuer = {"module": "acme", "ca": pebble.directory, "email": "admin@test.example",
+              "trusted_roots_pem_files": [pebble.ca_file]}
+    issuer.update(extra)
+    return issuer
+
+
+def issuer_key(directory):
+    """certmagic's issuer key: host:port and path, '/' and ':' as '-'."""
+    rest = directory.split("://", 1)[1]
+    host, _, path = rest.partition("/")
+    return (host + ("-" + path.strip("/").replace("/", "-") if path.strip("/") else "")).replace(":", "-")
+
+
+class AcmeCase(harness.ProxyTestCase):
+    def setUp(self):
+        super().setUp()
+        self.port = free_port()
+        self.storage = os.path.join(self.tmp, "storage")
+
+    def start_pebble(self, **options):
+        pebble = Pebble(os.path.join(self.tmp, f"pebble-{len(self.procs.running)}-{time.monotonic_ns()}"),
+                        http01_port=self.port, **options)
+        self.addCleanup(pebble.stop)
+        return pebble
+
+    def config(self, names, issuers, **policy):
+        return {"admin": {"disabled": True},
+                "storage": {"module": "file_system", "root": self.storage},
+                "apps": {"http": {"servers": {"srv0": {"listen": [f"127.0.0.1:{self.port}"],
+                                                      "routes": [{"handle": [static("plain site")]}]}}},
+                         "tls": {"certificates": {"automate": names},
+                                 "automation": {"policies": [dict(issuers=issuers, **policy)]}}}}
+
+    def cert_path(self, directory, name, ext="crt"):
+        return os.path.join(self.storage, "certificates", issuer_key(directory), name, f"{name}.{ext}")
+
+    def wait_for_cert(self, directory, name, proc, timeout=30):
+        path = self.cert_path(directory, name)
+        wait_until(lambda: os.path.exists(path), timeout=timeout,
+                   what=f"{path} (log: {harness.log_of(proc)[-2000:]})")
+        return path
+
+    def assert_issued_by(self, pebble, path, name):
+        chain = os.path.join(self.tmp, "chain.pem")
+        with open(chain, "w") as f:
+            f.write(pebble.intermediate())
+        verify = subprocess.run(["openssl", "verify", "-CAfile", pebble.root, "-untrusted", chain, path],
+                                capture_output=True, text=True)
+        self.assertEqual(verify.returncode, 0, verify.stdout + verify.stderr)
+        text = subprocess.run(["openssl", "x509", "-in", path, "-noout", "-ext", "subjectAltName"],
+                              capture_output=True, text=True, check=True).stdout
+        self.assertIn(f"DNS:{name}", text)
+
+
+class ObtainWithHttp01(AcmeCase):
+    def test_certificate_is_obtained_by_http01_on_the_engines_listener_and_stored(self):
+        pebble = self.start_pebble()
+        proc = self.start_proxflow(self.config(["a.test", "b.test"], [acme_issuer(pebble)]), wait_port=self.port)
+        for name in ("a.test", "b.test"):
+            path = self.wait_for_cert(pebble.directory, name, proc)
+            self.assert_issued_by(pebble, path, name)
+            meta = json.loads(read(self.cert_path(pebble.directory, name, "json")))
+            self.assertEqual(meta["sans"], [name])
+            self.assertEqual(os.stat(self.cert_path(pebble.directory, name, "key")).st_mode & 0o777, 0o600)
+        # The account is kept per CA and email, its key private.
+        users = os.path.join(self.storage, "acme", issuer_key(pebble.directory), "users", "admin@test.example")
+        self.assertTrue(os.path.exists(os.path.join(users, "admin.json")))
+        self.assertEqual(os.stat(os.path.join(users, "admin.key")).st_mode & 0o777, 0o600)
+        # Pebble validated for real: it fetched the token from the engine, which answered before the route.
+        pebble_log = read(os.path.join(pebble.dir, "pebble.log"))
+        self.assertIn(f"http://a.test:{self.port}/.well-known/acme-challenge/", pebble_log)
+        self.assertNotIn("Error", pebble_log.split("Attempting to validate")[-1][:500])
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/")[2], b"plain site")
+        # A token nobody waits on is not answered by the challenge path: the route answers it.
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/.well-known/acme-challenge/nope",
+                              headers={"Host": "a.test"})[2], b"plain site")
+
+    def test_a_restart_reuses_the_stored_certificate_and_account(self):
+        pebble = self.start_pebble()
+        config = self.config(["a.test"], [acme_issuer(pebble)])
+        proc = self.start_proxflow(config, wait_port=self.port)
+        path = self.wait_for_cert(pebble.directory, "a.test", proc)
+        wait_until(lambda: "certificate obtained successfully" in harness.log_of(proc), what="obtained log")
+        before = read(path)
+        self.procs.stop(proc)
+        again = self.start_proxflow(config, wait_port=self.port, name="proxflow-again")
+        time.sleep(1.5)  # the maintenance would have ordered by now (pebble issues in well under a second)
+        self.assertNotIn("obtaining certificate", harness.log_of(again))
+        self.assertEqual(read(path), before)
+
+    def test_issuers_are_tried_in_order_until_one_succeeds(self):
+        pebble = self.start_pebble()
+        dead = f"https://127.0.0.1:{free_port()}/dir"
+        first = acme_issuer(pebble, ca=dead)
+        proc = self.start_proxflow(self.config(["a.test"], [first, acme_issuer(pebble)]), wait_port=self.port)
+        path = self.wait_for_cert(pebble.directory, "a.test", proc)
+        self.assert_issued_by(pebble, path, "a.test")
+        log = harness.log_of(proc)
+        self.assertIn("could not get certificate from issuer", log)
+        self.assertIn(issuer_key(dead).replace("-dir", ""), log.replace(":", "-"))
+        self.assertFalse(os.path.exists(self.cert_path(dead, "a.test")))
+
+    def test_key_type_sets_the_certificate_key(self):
+        pebble = self.start_pebble()
+        proc = self.start_proxflow(self.config(["rsa.test"], [acme_issuer(pebble)], key_type="rsa2048"),
+                                   wait_port=self.port)
+        path = self.wait_for_cert(pebble.directory, "rsa.test", proc)
+        text = subprocess.run(["openssl", "x509", "-in", path, "-noout", "-text"], capture_output=True, text=True).stdout
+        self.assertIn("Public-Key: (2048 bit)", text)
+        self.assertIn("rsaEncryption", text)
+
+
+class ExternalAccountBinding(AcmeCase):
+    MAC = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"
+
+    def test_a_ca_that_requires_eab_refuses_an_account_without_it(self):
+        pebble = self.start_pebble(eab_keys={"kid-1": self.MAC})
+        proc = self.start_proxflow(self.config(["a.test"], [acme_issuer(pebble)]), wait_port=self.port)
+        wait_until(lambda: "will retry" in harness.log_of(proc), what="retry log")
+        self.assertIn("requires an external account binding", harness.log_of(proc))
+        self.assertFalse(os.path.exists(self.cert_path(pebble.directory, "a.test")))
+
+    def test_acme_issuer_with_eab_gets_a_certificate(self):
+        pebble = self.start_pebble(eab_keys={"kid-1": self.MAC})
+        issuer = acme_issuer(pebble, external_account={"key_id": "kid-1", "mac_key": self.MAC})
+        proc = self.start_proxflow(self.config(["a.test"], [issuer]), wait_port=self.port)
+        self.assert_issued_by(pebble, self.wait_for_cert(pebble.directory, "a.test", proc), "a.test")
+
+    def test_a_wrong_mac_key_is_refused_by_the_ca(self):
+        pebble = self.start_pebble(eab_keys={"kid-1": self.MAC})
+        issuer = acme_issuer(pebble, external_account={"key_id": "kid-1", "mac_key": "d3Jvbmcta2V5LXdyb25nLWtleQ"})
+        proc = self.start_proxflow(self.config(["a.test"], [issuer]), wait_port=self.port)
+        wait_until(lambda: "will retry" in harness.log_of(proc), what="retry log")
+        self.assertIn("urn:ietf:params:acme:error:unauthorized", harness.log_of(proc))
+
+    def test_zerossl_issuer_speaks_acme_with_its_eab_credentials(self):
+        # No network here: ZeroSSL's credentials endpoint cannot be reached, so the credentials
+        # are given (as Caddy allows) and pebble stands in for ZeroSSL's directory.
+        pebble = self.start_pebble(eab_keys={"kid-z": self.MAC})
+        issuer = acme_issuer(pebble, module="zerossl", external_account={"key_id": "kid-z", "mac_key": self.MAC})
+        proc = self.start_proxflow(self.config(["z.test"], [issuer]), wait_port=self.port)
+        self.assert_issued_by(pebble, self.wait_for_cert(pebble.directory, "z.test", proc), "z.test")
+
+
+class UnreachableCa(AcmeCase):
+    def test_an_unreachable_ca_is_logged_and_retried_while_sites_keep_serving(self):
+        dead = f"https://127.0.0.1:{free_port()}/dir"
+        proc = self.start_proxflow(self.config(["a.test"], [{"module": "acme", "ca": dead}]), wait_port=self.port)
+        wait_until(lambda: harness.log_of(proc).count("will retry") >= 2, timeout=20, what="two retries")
+        log = [json.loads(line) for line in harness.log_of(proc).splitlines() if line.startswith("{")]
+        retries = [l for l in log if l["msg"] == "will retry"]
+        self.assertEqual([r["attempt"] for r in retries[:2]], [1, 2])
+        self.assertLess(retries[0]["retrying_in"], retries[1]["retrying_in"])
+        self.assertTrue(any("Connection refused" in l.get("error", "") for l in log), log)
+        for _ in range(3):
+            self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/")[0:3:2], (200, b"plain site"))
+        self.assertIsNone(proc.poll())
+
+
+if __name__ == "__main__":
+    unittest.main()
