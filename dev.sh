@@ -24,6 +24,8 @@ PACKAGES=(
   nodejs
   # real peers and clients the tests drive
   nginx-light haproxy nghttp2-client caddy curl wrk python3 python3-websockets slowhttptest procps chromium python3-prometheus-client
+  # the ACME test CA (pebble, pebble-challtestsrv) that certificate issuance is tested against
+  pebble
 )
 
 ensure_packages() {

@@ -16,6 +16,8 @@ TlsApp TlsApp::from_json(const json* value, const std::string& path, const Stora
             c.finish();
         }
         automation = r.take("automation");
+        // ProxFlow never staples OCSP responses, so turning stapling off changes nothing.
+        r.boolean("disable_ocsp_stapling");
         r.finish();
     }
     auto config = AutomationConfig::from_json(automation, join_path(path, "automation"), storage);
