@@ -135,6 +135,27 @@ class ObtainWithHttp01(AcmeCase):
         self.assertIn("rsaEncryption", text)
 
 
+    def test_bad_nonces_are_retried(self):
+        # Pebble rejects a third of the nonces here: every signed request must survive that.
+        pebble = self.start_pebble(nonce_reject=30)
+        proc = self.start_proxflow(self.config(["a.test"], [acme_issuer(pebble)]), wait_port=self.port)
+        self.assert_issued_by(pebble, self.wait_for_cert(pebble.directory, "a.test", proc), "a.test")
+        self.assertNotIn("will retry", harness.log_of(proc))
+
+    def test_after_a_failure_the_test_ca_is_tried_first(self):
+        pebble = self.start_pebble()
+        dead = f"https://127.0.0.1:{free_port()}/dir"
+        issuer = acme_issuer(pebble, ca=dead, test_ca=pebble.directory)
+        proc = self.start_proxflow(self.config(["a.test"], [issuer]), wait_port=self.port)
+        wait_until(lambda: harness.log_of(proc).count("will retry") >= 2, timeout=20, what="two attempts")
+        # The first attempt went to the main CA only; the second ordered from the test CA first
+        # (its account was made there), and a certificate from the test CA is never kept.
+        users = os.path.join(self.storage, "acme", issuer_key(pebble.directory), "users", "admin@test.example")
+        self.assertTrue(os.path.exists(os.path.join(users, "admin.json")))
+        self.assertFalse(os.path.exists(self.cert_path(pebble.directory, "a.test")))
+        self.assertFalse(os.path.exists(self.cert_path(dead, "a.test")))
+
+
 class ExternalAccountBinding(AcmeCase):
     MAC = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"
 
