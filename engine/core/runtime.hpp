@@ -13,6 +13,9 @@
 namespace proxflow {
 
 class UpstreamHostRegistry;
+namespace tls {
+class TlsApp;
+}
 
 struct AdminSettings {
     bool disabled = false;
@@ -30,6 +33,7 @@ struct Runtime {
     std::map<std::string, const ServerRuntime*> by_listener; // ListenAddress::key() -> server
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
     std::chrono::nanoseconds grace_period{std::chrono::seconds(10)};
+    std::shared_ptr<tls::TlsApp> tls; // certificates and their automation (null without apps)
     std::shared_ptr<TrafficMetricsConfig> traffic = std::make_shared<TrafficMetricsConfig>();
 
     const ServerRuntime* server_for(const std::string& listener_key) const {
