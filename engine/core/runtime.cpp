@@ -1,6 +1,10 @@
 #include "core/runtime.hpp"
 
+#include "core/automatic_https.hpp"
 #include "logging/access_log.hpp"
+#include "tls/acme/challenge_store.hpp"
+#include "tls/server_tls.hpp"
+#include "tls/tls_app.hpp"
 
 #include <unistd.h>
 
@@ -31,8 +35,19 @@ std::string local_hostname() {
     return name;
 }
 
+// A server serves TLS when it has connection policies, given or added by automatic HTTPS.
+std::shared_ptr<const tls::ServerTls> read_tls_policies(const json& value, const std::string& path, const tls::TlsApp& tls_app) {
+    expect_array(value, path);
+    auto tls = std::make_shared<tls::ServerTls>();
+    for (std::size_t i = 0; i < value.size(); ++i) tls->policies.push_back(tls::ConnectionPolicy::from_json(value[i], index_path(path, i)));
+    tls->cache = tls_app.cache();
+    tls->on_demand = tls_app.on_demand();
+    tls->acme_tls_alpn = [](std::string_view name) { return tls::acme::ChallengeStore::shared().tls_alpn_certificate(name); };
+    return tls;
+}
+
 std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& value, const std::string& path,
-                                           const json* logging, BuildContext& build, unsigned https_port) {
+                                           const json* logging, BuildContext& build, const tls::TlsApp& tls_app) {
     ObjectReader r(value, path);
     auto server = std::make_shared<ServerRuntime>();
     server->name = name;
@@ -43,12 +58,12 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
         for (auto& addr : ListenAddress::parse(listen[i], index_path(r.path_of("listen"), i))) server->listen.push_back(addr);
     if (const json* routes = r.take("routes")) server->routes = RouteList::from_json(*routes, r.path_of("routes"), build);
     if (r.has("errors")) throw ConfigError(r.path_of("errors"), "error routes are not supported by ProxFlow yet");
-    if (r.has("tls_connection_policies"))
-        throw ConfigError(r.path_of("tls_connection_policies"), "TLS is not supported by ProxFlow yet");
-    bool auto_https_off = false;
+    if (const json* policies = r.take("tls_connection_policies"))
+        server->tls = read_tls_policies(*policies, r.path_of("tls_connection_policies"), tls_app);
     if (const json* ah = r.take("automatic_https")) {
+        // Applied by plan_automatic_https before the servers are read; here only checked.
         ObjectReader a(*ah, r.path_of("automatic_https"));
-        auto_https_off = a.boolean("disable");
+        a.boolean("disable");
         a.boolean("disable_redirects");
         a.boolean("disable_certificates");
         a.boolean("ignore_loaded_certificates");
@@ -56,13 +71,6 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
         a.strings("skip_certificates");
         a.finish();
     }
-    if (!auto_https_off)
-        for (std::size_t i = 0; i < server->listen.size(); ++i)
-            if (server->listen[i].port == https_port)
-                throw ConfigError(index_path(r.path_of("listen"), i),
-                                  "port " + std::to_string(https_port) +
-                                      " means automatic HTTPS, and TLS is not supported by ProxFlow yet; "
-                                      "serve plain HTTP (http:// site addresses) or another port");
     server->timeouts.read_header = r.duration("read_header_timeout", server->timeouts.read_header);
     server->timeouts.read_body = r.duration("read_timeout");
     server->timeouts.write = r.duration("write_timeout");
@@ -96,9 +104,20 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
     if (!config.contains("apps")) runtime->traffic = TrafficMetricsConfig::from_json(nullptr, "apps.traffic_metrics");
     if (const json* apps = top.take("apps")) {
         ObjectReader a(*apps, "apps");
-        if (const json* http_app = a.take("http")) {
+        runtime->tls = tls::TlsApp::from_json(a.take("tls"), a.take("pki"), storage, build);
+        if (const json* given_http_app = a.take("http")) {
+            AutomaticHttpsInputs inputs;
+            {
+                ObjectReader ports(*given_http_app, "apps.http");
+                inputs.http_port = static_cast<unsigned>(ports.integer("http_port", 80));
+                inputs.https_port = static_cast<unsigned>(ports.integer("https_port", 443));
+            }
+            inputs.has_loaded_certificate = [&](const std::string& name) { return runtime->tls->has_loaded_certificate(name); };
+            const AutomaticHttpsPlan plan = plan_automatic_https(*given_http_app, inputs);
+            runtime->tls->manage(plan.cert_names, true, "apps.http");
+            const json* http_app = &plan.http_app;
             ObjectReader h(*http_app, "apps.http");
-            const unsigned https_port = static_cast<unsigned>(h.integer("https_port", 443));
+            h.integer("https_port", 443);
             h.integer("http_port", 80);
             runtime->grace_period = h.duration("grace_period", runtime->grace_period);
             h.duration("shutdown_delay");
@@ -107,7 +126,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
                 for (auto it = servers->begin(); it != servers->end(); ++it) {
                     const std::string spath = s.path_of(it.key());
                     s.skip(it.key());
-                    auto server = read_server(it.key(), it.value(), spath, logging, build, https_port);
+                    auto server = read_server(it.key(), it.value(), spath, logging, build, *runtime->tls);
                     server->metrics = server_metrics ? server_metrics->server(it.key())
                                                      : std::make_shared<metrics::ServerMetrics>(it.key());
                     server->routes.attach_metrics(server_metrics, it.key());
@@ -123,7 +142,6 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
             h.finish();
         }
         runtime->traffic = TrafficMetricsConfig::from_json(a.take("traffic_metrics"), "apps.traffic_metrics");
-        if (const json* tls_app = a.take("tls")) runtime->tls = tls::TlsApp::from_json(tls_app, "apps.tls", storage, build);
         a.finish();
     }
     top.finish();

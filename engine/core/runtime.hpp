@@ -4,7 +4,6 @@
 #include "http/server_runtime.hpp"
 #include "metrics/server_metrics.hpp"
 #include "metrics/traffic_metrics_config.hpp"
-#include "tls/tls_app.hpp"
 
 #include <map>
 #include <memory>
@@ -14,6 +13,9 @@
 namespace proxflow {
 
 class UpstreamHostRegistry;
+namespace tls {
+class TlsApp;
+}
 
 struct AdminSettings {
     bool disabled = false;
@@ -31,8 +33,8 @@ struct Runtime {
     std::map<std::string, const ServerRuntime*> by_listener; // ListenAddress::key() -> server
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
     std::chrono::nanoseconds grace_period{std::chrono::seconds(10)};
+    std::shared_ptr<tls::TlsApp> tls; // certificates and their automation (null without apps)
     std::shared_ptr<TrafficMetricsConfig> traffic = std::make_shared<TrafficMetricsConfig>();
-    tls::TlsApp tls; // certificates and their automation (apps.tls)
 
     const ServerRuntime* server_for(const std::string& listener_key) const {
         auto it = by_listener.find(listener_key);

@@ -6,6 +6,7 @@
 #include "logging/access_log.hpp"
 #include "metrics/merge.hpp"
 #include "tls/acme/challenge_store.hpp"
+#include "tls/server_tls.hpp"
 
 namespace proxflow {
 namespace {
@@ -19,7 +20,7 @@ http::status status_for_parse_error(const error_code& ec) {
     return http::status::bad_request;
 }
 
-awaitable<void> reply_and_close(beast::tcp_stream& stream, http::status status) {
+awaitable<void> reply_and_close(ClientStream& stream, http::status status) {
     http::response<http::string_body> res{status, 11};
     res.set(http::field::server, "ProxFlow");
     res.set(http::field::connection, "close");
@@ -99,11 +100,26 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
     socket.set_option(tcp::no_delay(true), ec);
     const tcp::endpoint remote = socket.remote_endpoint(ec);
     const tcp::endpoint local = socket.local_endpoint(ec);
-    beast::tcp_stream stream(std::move(socket));
+    ClientStream stream(std::move(socket));
     beast::flat_buffer buffer;
-    ClientConnection conn{&stream};
+    ClientConnection conn{&stream.tcp_layer()};
     Tracked tracked(worker, conn);
     bool first = true;
+
+    if (const ServerRuntime* server = worker.runtime ? worker.runtime->server_for(listener_key) : nullptr; server && server->tls) {
+        // The runtime is held across the handshake: a reload meanwhile must not free its policies.
+        const std::shared_ptr<const Runtime> runtime = worker.runtime;
+        if (!co_await tls::accept_tls(stream, *server->tls, server->timeouts.tls_handshake())) {
+            error_code ignored;
+            stream.socket().close(ignored);
+            co_return;
+        }
+        // An acme-tls/1 connection only proves control of the name; it carries no requests.
+        if (stream.tls_state.proto == "acme-tls/1") {
+            co_await stream.close();
+            co_return;
+        }
+    }
 
     for (;;) {
         // Wait for the first byte under the idle timeout, then give the whole header read_header_timeout.
@@ -114,7 +130,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
             const ServerRuntime* waiting = worker.runtime ? worker.runtime->server_for(listener_key) : nullptr;
             if (!waiting || worker.draining) break;
             conn.deadline = std::chrono::steady_clock::now() + (first ? waiting->timeouts.read_header : waiting->timeouts.idle);
-            auto [rec, n] = co_await stream.socket().async_read_some(buffer.prepare(8192), use_nothrow);
+            auto [rec, n] = co_await stream.read_idle(buffer.prepare(8192));
             if (rec) break;
             buffer.commit(n);
         }
@@ -195,8 +211,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
             if (expects_continue || !co_await discard_body(ctx)) break;
         }
     }
-    stream.expires_after(std::chrono::seconds(1));
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    co_await stream.close();
 }
 
 } // namespace proxflow

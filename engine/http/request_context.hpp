@@ -1,5 +1,6 @@
 #pragma once
 #include "http/beast.hpp"
+#include "http/client_stream.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -19,12 +20,12 @@ struct ServerRuntime;
 // Everything one request carries through the route chain. Lives on the session's stack frame for
 // one request; handlers read and modify it, the terminal handler writes the response.
 struct RequestContext {
-    RequestContext(RequestParser& parser, beast::tcp_stream& client, beast::flat_buffer& client_buffer, ConnectionPool& pool,
+    RequestContext(RequestParser& parser, ClientStream& client, beast::flat_buffer& client_buffer, ConnectionPool& pool,
                    const ServerRuntime& server, tcp::endpoint remote, tcp::endpoint local)
         : parser(parser), client(client), client_buffer(client_buffer), pool(pool), server(server), remote(remote), local(local) {}
 
     RequestParser& parser;
-    beast::tcp_stream& client;
+    ClientStream& client;
     beast::flat_buffer& client_buffer;
     ConnectionPool& pool;
     const ServerRuntime& server;
@@ -63,7 +64,7 @@ struct RequestContext {
 
     Request& request() { return parser.get(); }
     const Request& request() const { return parser.get(); }
-    std::string_view scheme() const { return "http"; }
+    std::string_view scheme() const { return client.is_tls() ? "https" : "http"; }
 
     const std::string* var(std::string_view name) const {
         for (const auto& [k, v] : vars)

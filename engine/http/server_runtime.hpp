@@ -11,6 +11,9 @@
 namespace proxflow {
 
 class AccessLog;
+namespace tls {
+struct ServerTls;
+}
 
 // One listen address of a server, normalised: "127.0.0.1:8080", "[::1]:8080", ":8080" (every interface).
 struct ListenAddress {
@@ -25,6 +28,14 @@ struct ServerTimeouts {
     std::chrono::nanoseconds read_body{};   // 0: none
     std::chrono::nanoseconds write{};       // 0: none
     std::chrono::nanoseconds idle{std::chrono::minutes(5)};
+
+    // Go's rule: the shortest of the set read-header, read and write timeouts (30 s if none is set).
+    std::chrono::nanoseconds tls_handshake() const {
+        std::chrono::nanoseconds out{};
+        for (auto v : {read_header, read_body, write})
+            if (v.count() > 0 && (out.count() == 0 || v < out)) out = v;
+        return out.count() ? out : std::chrono::seconds(30);
+    }
 };
 
 // A validated `apps.http.servers.<name>`, built once per config and shared by every engine thread.
@@ -38,6 +49,7 @@ struct ServerRuntime {
     ClientIpPolicy client_ip;
     std::shared_ptr<AccessLog> access_log; // null: access logs off
     std::shared_ptr<metrics::ServerMetrics> metrics;
+    std::shared_ptr<const tls::ServerTls> tls; // null: plain HTTP
 };
 
 } // namespace proxflow

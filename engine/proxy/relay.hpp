@@ -1,5 +1,6 @@
 #pragma once
 #include "http/beast.hpp"
+#include "http/client_stream.hpp"
 
 #include <array>
 #include <charconv>
@@ -93,7 +94,7 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
 }
 
 // Copies bytes both ways until either side closes (WebSocket and other Upgrade tunnels).
-awaitable<void> tunnel(beast::tcp_stream& client, beast::flat_buffer& client_buffer, beast::tcp_stream& upstream,
+awaitable<void> tunnel(ClientStream& client, beast::flat_buffer& client_buffer, beast::tcp_stream& upstream,
                        beast::flat_buffer& upstream_buffer);
 
 } // namespace proxflow

@@ -26,7 +26,8 @@ using Clock = std::chrono::steady_clock;
 
 enum class Outcome { done, dial_failed, failed_before_response, timed_out, failed_after_request_sent };
 
-void set_expiry(beast::tcp_stream& stream, std::chrono::nanoseconds timeout) {
+template <class Stream>
+void set_expiry(Stream& stream, std::chrono::nanoseconds timeout) {
     if (timeout.count() > 0) stream.expires_after(timeout);
     else stream.expires_never();
 }

@@ -5,12 +5,14 @@
 namespace proxflow {
 namespace {
 
-awaitable<void> copy(beast::tcp_stream& from, beast::tcp_stream& to) {
+// Either side may be the client (plain or TLS) or the upstream; the timers are off (expires_never).
+template <class From, class To>
+awaitable<void> copy(From& from, To& to) {
     std::array<char, 16384> data;
     for (;;) {
-        auto [rec, n] = co_await from.socket().async_read_some(asio::buffer(data), use_nothrow);
+        auto [rec, n] = co_await from.async_read_some(asio::buffer(data), use_nothrow);
         if (rec) break;
-        auto [wec, w] = co_await asio::async_write(to.socket(), asio::buffer(data.data(), n), use_nothrow);
+        auto [wec, w] = co_await asio::async_write(to, asio::buffer(data.data(), n), use_nothrow);
         if (wec) break;
     }
     error_code ignored;
@@ -19,7 +21,7 @@ awaitable<void> copy(beast::tcp_stream& from, beast::tcp_stream& to) {
 
 } // namespace
 
-awaitable<void> tunnel(beast::tcp_stream& client, beast::flat_buffer& client_buffer, beast::tcp_stream& upstream,
+awaitable<void> tunnel(ClientStream& client, beast::flat_buffer& client_buffer, beast::tcp_stream& upstream,
                        beast::flat_buffer& upstream_buffer) {
     using namespace asio::experimental::awaitable_operators;
     client.expires_never();
@@ -30,7 +32,7 @@ awaitable<void> tunnel(beast::tcp_stream& client, beast::flat_buffer& client_buf
         client_buffer.consume(client_buffer.size());
     }
     if (upstream_buffer.size()) {
-        co_await asio::async_write(client.socket(), upstream_buffer.data(), use_nothrow);
+        co_await asio::async_write(client, upstream_buffer.data(), use_nothrow);
         upstream_buffer.consume(upstream_buffer.size());
     }
     co_await (copy(client, upstream) || copy(upstream, client));

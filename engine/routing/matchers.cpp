@@ -251,7 +251,9 @@ class ProtocolMatcher final : public Matcher {
 public:
     explicit ProtocolMatcher(std::string protocol) : protocol_(std::move(protocol)) {}
     bool match(const RequestContext& ctx) const override {
-        if (protocol_ == "http") return true;
+        // Caddy: "http" is a request without TLS, "https" one with it.
+        if (protocol_ == "http") return ctx.scheme() == "http";
+        if (protocol_ == "https") return ctx.scheme() == "https";
         if (protocol_ == "http/1.1") return ctx.request().version() == 11;
         if (protocol_ == "http/1.0") return ctx.request().version() == 10;
         return false;

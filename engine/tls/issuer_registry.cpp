@@ -1,4 +1,4 @@
-#include "tls/issuer_registry.hpp"
+#include "tls/issuer.hpp"
 
 #include "tls/acme/acme_issuer.hpp"
 #include "tls/acme/zerossl_issuer.hpp"
@@ -7,29 +7,22 @@
 #include <map>
 
 namespace proxflow::tls {
+
+std::shared_ptr<Issuer> make_internal_issuer(const json& value, const std::string& path, IssuerContext& context);
+
 namespace {
 
-using Factory = std::function<std::shared_ptr<Issuer>(ObjectReader&, const Storage&)>;
+using IssuerFactory = std::function<std::shared_ptr<Issuer>(const json&, const std::string&, IssuerContext&)>;
 
-const std::map<std::string, Factory, std::less<>>& factories() {
-    static const std::map<std::string, Factory, std::less<>> all = {
-        {"acme", [](ObjectReader& r, const Storage& s) { return std::make_shared<acme::AcmeIssuer>(acme::AcmeIssuerConfig::read(r), s); }},
-        {"zerossl", [](ObjectReader& r, const Storage& s) { return acme::ZeroSslIssuer::make(r, s); }},
-    };
-    return all;
-}
-
-} // namespace
-
-std::shared_ptr<Issuer> make_issuer(const json& value, const std::string& path, const Storage& storage) {
+// The ACME modules read their fields from one reader; a trusted root file that cannot be read is
+// reported at the issuer's path.
+template <class Make>
+std::shared_ptr<Issuer> read_acme(const json& value, const std::string& path, Make make) {
     ObjectReader r(value, path);
-    const std::string module = r.string("module");
-    const auto it = factories().find(module);
-    if (it == factories().end())
-        throw ConfigError(r.path_of("module"), "issuer module \"" + module + "\" is not supported by ProxFlow yet");
+    r.skip("module");
     std::shared_ptr<Issuer> issuer;
     try {
-        issuer = it->second(r, storage);
+        issuer = make(r);
     } catch (const ConfigError&) {
         throw;
     } catch (const std::exception& e) {
@@ -39,14 +32,43 @@ std::shared_ptr<Issuer> make_issuer(const json& value, const std::string& path, 
     return issuer;
 }
 
-std::vector<std::shared_ptr<Issuer>> default_issuers(const Storage& storage, const std::string& email) {
-    acme::AcmeIssuerConfig lets_encrypt;
-    lets_encrypt.email = email;
+std::shared_ptr<Issuer> make_acme_issuer(const json& value, const std::string& path, IssuerContext& context) {
+    return read_acme(value, path, [&](ObjectReader& r) {
+        return std::make_shared<acme::AcmeIssuer>(acme::AcmeIssuerConfig::read(r), context.storage);
+    });
+}
+
+std::shared_ptr<Issuer> make_zerossl_issuer(const json& value, const std::string& path, IssuerContext& context) {
+    return read_acme(value, path, [&](ObjectReader& r) { return acme::ZeroSslIssuer::make(r, context.storage); });
+}
+
+const std::map<std::string, IssuerFactory, std::less<>>& issuer_registry() {
+    static const std::map<std::string, IssuerFactory, std::less<>> registry{
+        {"internal", make_internal_issuer},
+        {"acme", make_acme_issuer},
+        {"zerossl", make_zerossl_issuer},
+    };
+    return registry;
+}
+
+} // namespace
+
+std::shared_ptr<Issuer> make_issuer(const json& value, const std::string& path, IssuerContext& context) {
+    expect_object(value, path);
+    const auto module = value.contains("module") && value["module"].is_string() ? value["module"].get<std::string>() : "";
+    if (module.empty()) throw ConfigError(join_path(path, "module"), "an issuer needs a module");
+    const auto& registry = issuer_registry();
+    auto it = registry.find(module);
+    if (it == registry.end())
+        throw ConfigError(join_path(path, "module"), "issuer module \"" + module + "\" is not supported by ProxFlow yet");
+    return it->second(value, path, context);
+}
+
+std::vector<std::shared_ptr<Issuer>> default_acme_issuers(IssuerContext& context) {
     acme::AcmeIssuerConfig zerossl;
     zerossl.ca = acme::zerossl_directory;
-    zerossl.email = email;
-    return {std::make_shared<acme::AcmeIssuer>(lets_encrypt, storage),
-            std::make_shared<acme::ZeroSslIssuer>(zerossl, "", storage)};
+    return {std::make_shared<acme::AcmeIssuer>(acme::AcmeIssuerConfig{}, context.storage),
+            std::make_shared<acme::ZeroSslIssuer>(zerossl, "", context.storage)};
 }
 
 } // namespace proxflow::tls

@@ -24,7 +24,7 @@ struct RequestFixture {
     }
 
     asio::io_context io;
-    beast::tcp_stream stream{io};
+    ClientStream stream{tcp::socket(io)};
     beast::flat_buffer buffer;
     ConnectionPool pool;
     ServerRuntime server;

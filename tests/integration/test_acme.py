@@ -188,6 +188,87 @@ class ExternalAccountBinding(AcmeCase):
         self.assert_issued_by(pebble, self.wait_for_cert(pebble.directory, "z.test", proc), "z.test")
 
 
+class ServedOverHttps(AcmeCase):
+    """TLS serving with ACME certificates: automatic HTTPS, and on-demand issuance at the handshake."""
+
+    def setUp(self):
+        super().setUp()
+        self.https_port = free_port()
+
+    def https_config(self, issuers, hosts=None, tls_extra=None, policy_extra=None):
+        routes = [{"handle": [static("secure {http.request.host}")]}]
+        if hosts:
+            routes[0]["match"] = [{"host": hosts}]
+        server = {"listen": [f"127.0.0.1:{self.https_port}"], "routes": routes}
+        if not hosts:
+            server["tls_connection_policies"] = [{}]
+        policy = {"issuers": issuers}
+        policy.update(policy_extra or {})
+        tls = {"automation": {"policies": [policy]}}
+        tls.update(tls_extra or {})
+        return {"admin": {"disabled": True}, "storage": {"module": "file_system", "root": self.storage},
+                "apps": {"http": {"http_port": self.port, "https_port": self.https_port, "servers": {"srv0": server}},
+                         "tls": tls}}
+
+    def curl(self, pebble, name, timeout=30):
+        return subprocess.run(["curl", "-sS", "--max-time", str(timeout), "--cacert", pebble.root,
+                               "--resolve", f"{name}:{self.https_port}:127.0.0.1", f"https://{name}:{self.https_port}/"],
+                              capture_output=True, text=True)
+
+    def test_automatic_https_obtains_from_the_ca_and_serves_the_certificate(self):
+        pebble = self.start_pebble()
+        # The redirect server automatic HTTPS puts on http_port answers pebble's http-01 requests.
+        proc = self.start_proxflow(self.https_config([acme_issuer(pebble)], hosts=["a.test"]), wait_port=self.https_port)
+        self.wait_for_cert(pebble.directory, "a.test", proc)
+        wait_until(lambda: self.curl(pebble, "a.test").stdout == "secure a.test", timeout=10,
+                   what=f"https with the ACME certificate ({self.curl(pebble, 'a.test').stderr})")
+
+    def test_on_demand_handshake_waits_for_a_valid_certificate_and_ask_403_gets_none(self):
+        pebble = self.start_pebble()
+        ask = self.start_backend("ask", "new.test", "other.test")
+        tls_extra = {"automation": {"policies": [{"issuers": [acme_issuer(pebble)], "on_demand": True}],
+                                    "on_demand": {"ask": f"http://127.0.0.1:{ask.port}/check"}}}
+        # http_port's own server answers pebble's http-01 requests (no automatic redirects server without hosts).
+        config = self.https_config([acme_issuer(pebble)], tls_extra=tls_extra)
+        config["apps"]["http"]["servers"]["plain"] = {"listen": [f"127.0.0.1:{self.port}"],
+                                                      "routes": [{"handle": [static("plain")]}]}
+        proc = self.start_proxflow(config, wait_port=self.https_port)
+        # Nothing was ordered at start: on-demand names wait for their first handshake.
+        self.assertFalse(os.path.exists(self.cert_path(pebble.directory, "new.test")))
+        started = time.monotonic()
+        res = self.curl(pebble, "new.test")
+        self.assertEqual(res.stdout, "secure new.test", res.stderr + harness.log_of(proc)[-2000:])
+        self.assertLess(time.monotonic() - started, 30)
+        self.assertTrue(os.path.exists(self.cert_path(pebble.directory, "new.test")))
+        self.assertIn("ASK new.test", harness.log_of(ask))
+        # Several handshakes for another new name at once share one order.
+        import concurrent.futures
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            outs = list(pool.map(lambda _: self.curl(pebble, "other.test").stdout, range(4)))
+        self.assertEqual(outs, ["secure other.test"] * 4)
+        log = harness.log_of(proc)
+        self.assertEqual(log.count('"msg":"obtaining certificate"'), 2, log)
+        # The ask endpoint answers 403: no certificate, the handshake fails, nothing is ordered.
+        denied = self.curl(pebble, "denied.test", timeout=10)
+        self.assertNotEqual(denied.returncode, 0)
+        self.assertEqual(denied.stdout, "")
+        self.assertIn("ASK denied.test", harness.log_of(ask))
+        self.assertFalse(os.path.exists(self.cert_path(pebble.directory, "denied.test")))
+        self.assertEqual(harness.log_of(proc).count('"msg":"obtaining certificate"'), 2)
+        self.assertEqual(self.curl(pebble, "new.test").stdout, "secure new.test")
+
+    def test_tls_alpn_01_is_answered_by_the_tls_listener(self):
+        pebble = Pebble(os.path.join(self.tmp, "pebble-alpn"), http01_port=free_port(), tlsalpn01_port=self.https_port)
+        self.addCleanup(pebble.stop)
+        issuer = acme_issuer(pebble, challenges={"http": {"disabled": True}})
+        proc = self.start_proxflow(self.https_config([issuer], hosts=["alpn.test"]), wait_port=self.https_port)
+        self.wait_for_cert(pebble.directory, "alpn.test", proc)
+        # http-01 is disabled and nothing listens on pebble's http-01 port: the authorization turned valid
+        # through the acme-tls/1 handshake with the TLS listener.
+        self.assertIn("set VALID by completed challenge", read(os.path.join(pebble.dir, "pebble.log")))
+        wait_until(lambda: self.curl(pebble, "alpn.test").stdout == "secure alpn.test", timeout=10, what="https")
+
+
 class UnreachableCa(AcmeCase):
     def test_an_unreachable_ca_is_logged_and_retried_while_sites_keep_serving(self):
         dead = f"https://127.0.0.1:{free_port()}/dir"

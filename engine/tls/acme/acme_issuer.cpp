@@ -151,7 +151,7 @@ awaitable<std::string> AcmeIssuer::order_from(const std::string& ca, const std::
     co_return co_await order_certificate(session, names, csr, challenges_, config_.challenges, config_.timeout);
 }
 
-awaitable<IssuedCertificate> AcmeIssuer::issue(std::vector<std::string> names, KeyType key_type) {
+awaitable<std::shared_ptr<Certificate>> AcmeIssuer::issue(std::vector<std::string> names, KeyType key_type) {
     PkeyPtr key = generate_key(key_type);
     const std::string csr = make_csr(key.get(), names);
     // After a failure the test CA is asked first: if it cannot issue either, the main CA is not
@@ -165,11 +165,7 @@ awaitable<IssuedCertificate> AcmeIssuer::issue(std::vector<std::string> names, K
         throw;
     }
     last_failed_ = false;
-    IssuedCertificate issued;
-    issued.chain_pem = std::move(chain);
-    issued.key_pem = to_pem(key.get());
-    issued.issuer_data = {{"ca", config_.ca}};
-    co_return issued;
+    co_return make_certificate(certificates_from_pem(chain), std::move(key), "acme:" + config_.ca);
 }
 
 } // namespace proxflow::tls::acme

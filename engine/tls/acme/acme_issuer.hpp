@@ -42,8 +42,8 @@ public:
     // Throws std::runtime_error when a trusted root file cannot be read.
     AcmeIssuer(AcmeIssuerConfig config, Storage storage, ChallengeStore& challenges = ChallengeStore::shared());
 
-    std::string key() const override { return acme_issuer_key(config_.ca); }
-    awaitable<IssuedCertificate> issue(std::vector<std::string> names, KeyType key_type) override;
+    std::string storage_key() const override { return Storage::safe_key(acme_issuer_key(config_.ca)); }
+    awaitable<std::shared_ptr<Certificate>> issue(std::vector<std::string> names, KeyType key_type) override;
 
     const AcmeIssuerConfig& config() const { return config_; }
 

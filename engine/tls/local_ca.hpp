@@ -1,0 +1,49 @@
+#pragma once
+// A certificate authority of our own, made with OpenSSL (Caddy's `apps.pki`): a root valid ten
+// years and an intermediate valid a week, kept under the storage root and reused across restarts;
+// the intermediate signs the internal issuer's leaves and is renewed before it runs out.
+#include "tls/certificate.hpp"
+#include "tls/storage.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace proxflow::tls {
+
+struct LocalCaConfig {
+    std::string id = "local";
+    std::string name = "Caddy Local Authority";
+    std::string root_common_name = "{pki.ca.name} - {time.now.year} ECC Root";
+    std::string intermediate_common_name = "{pki.ca.name} - ECC Intermediate";
+    std::chrono::seconds intermediate_lifetime{7 * 24 * 3600};
+};
+
+class LocalCa {
+public:
+    // Loads the CA from storage or makes (and stores) it. Throws std::runtime_error.
+    LocalCa(LocalCaConfig config, const Storage& storage);
+
+    const LocalCaConfig& config() const { return config_; }
+    // pki/authorities/<id>/root.crt under the storage root: what clients trust.
+    std::string root_key() const { return "pki/authorities/" + config_.id + "/root.crt"; }
+    std::chrono::system_clock::time_point intermediate_not_after() const;
+
+    // A leaf for the names (DNS names, IP addresses), valid `lifetime` but never past its signer.
+    std::shared_ptr<Certificate> sign(const std::vector<std::string>& names, std::chrono::seconds lifetime, bool with_root);
+
+    // Renews the intermediate when a fifth of its life is left (Caddy's PKI maintenance).
+    void maintain();
+
+private:
+    void make_intermediate();
+
+    LocalCaConfig config_;
+    Storage storage_;
+    mutable std::mutex mutex_;
+    X509Ptr root_, intermediate_;
+    PkeyPtr root_key_, intermediate_key_;
+};
+
+} // namespace proxflow::tls
