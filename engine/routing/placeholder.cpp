@@ -72,6 +72,16 @@ bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::s
     else if (key == "http.reverse_proxy.upstream.host") out += host_without_port(ctx.upstream_hostport);
     else if (key == "http.reverse_proxy.upstream.port") out += port_of(ctx.upstream_hostport);
     else if (key == "http.server.name") out += ctx.server.name;
+    else if (starts_with_key(key, "http.request.tls.", rest)) {
+        // Unknown on plain HTTP, as Caddy's are when r.TLS is nil.
+        const auto& tls = ctx.client.tls_state;
+        if (!ctx.client.is_tls()) return false;
+        if (rest == "version") out += tls.version;
+        else if (rest == "cipher_suite") out += tls.cipher_suite;
+        else if (rest == "proto") out += tls.proto;
+        else if (rest == "server_name") out += tls.server_name;
+        else return false;
+    }
     else if (key == "system.hostname") out += ctx.server.hostname;
     else if (key == "time.now.unix") {
         out += std::to_string(std::chrono::duration_cast<std::chrono::seconds>(

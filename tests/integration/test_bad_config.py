@@ -82,6 +82,28 @@ class BadConfigs(harness.ProxyTestCase):
         res = self.run_proxflow("validate", "--config", self.write("h1.json", edited(lambda c: server(c).update(protocols=["h1"]))))
         self.assertEqual(res.returncode, 0, res.stderr)
 
+    def test_tls_settings_not_served_yet_are_refused_at_their_path(self):
+        policies = "apps.http.servers.srv0.tls_connection_policies"
+        cases = [
+            (lambda c: server(c).update(tls_connection_policies=[{"alpn": ["h2"]}]), f"{policies}[0].alpn[0]", "HTTP/1.1"),
+            (lambda c: server(c).update(tls_connection_policies=[{"protocol_min": "tls1.0"}]), f"{policies}[0].protocol_min",
+             "unsupported protocol"),
+            (lambda c: server(c).update(tls_connection_policies=[{"client_authentication": {"trusted_ca_certs": ["bm9wZQ=="]}}]),
+             f"{policies}[0].client_authentication.trusted_ca_certs[0]", "DER"),
+            (lambda c: c["apps"].update(tls={"automation": {"policies": [{"issuers": [{"module": "acme", "challenges": {"dns": {}}}]}]}}),
+             "apps.tls.automation.policies[0].issuers[0].challenges.dns", "dns-01 challenge is not supported by ProxFlow yet"),
+            (lambda c: c["apps"].update(tls={"automation": {"policies": [{"issuers": [{"module": "acme", "preferred_chains": {}}]}]}}),
+             "apps.tls.automation.policies[0].issuers[0].preferred_chains", "not supported by ProxFlow yet"),
+            (lambda c: c["apps"].update(tls={"automation": {"on_demand": {"ask": "example.com/ask"}}}),
+             "apps.tls.automation.on_demand.ask", "http:// or https:// URL"),
+            (lambda c: c["apps"].update(tls={"certificates": {"load_files": [{"certificate": "/nope.pem", "key": "/nope.key"}]}}),
+             "apps.tls.certificates.load_files[0].certificate", "cannot read /nope.pem"),
+            (lambda c: c.update(storage={"module": "redis"}), "storage.module", "not supported"),
+        ]
+        for edit, path, message in cases:
+            with self.subTest(path=path):
+                self.assert_rejected(edited(edit), path, message)
+
     def test_a_trusted_proxies_source_other_than_static_is_named(self):
         self.assert_rejected(edited(lambda c: server(c).update(trusted_proxies={"source": "cloudflare"})),
                              "apps.http.servers.srv0.trusted_proxies.source", "cloudflare")

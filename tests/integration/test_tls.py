@@ -122,6 +122,14 @@ class InternalCertificates(TlsCase):
         self.assertTrue(os.path.exists(os.path.join(self.storage, "certificates", "local", "localhost", "localhost.crt")))
         self.assertEqual(version, "TLSv1.3")
 
+    def test_tls_placeholders_describe_the_connection(self):
+        body = "{http.request.tls.version} {http.request.tls.server_name} {http.request.tls.proto} {http.request.tls.cipher_suite}"
+        self.start(self.site(["localhost"], handle=[{"handler": "static_response", "body": body}]))
+        ctx = self.context()
+        ctx.set_alpn_protocols(["http/1.1"])
+        self.assertEqual(self.get("localhost", ctx=ctx)[1].split(" ")[:3], ["tls1.3", "localhost", "http/1.1"])
+        self.assertTrue(self.get("localhost")[1].split(" ")[3].startswith("TLS_"))
+
     def test_two_names_get_their_own_certificates_by_sni(self):
         self.start(self.site(["a.localhost", "b.localhost"]))
         for name in ("a.localhost", "b.localhost"):
