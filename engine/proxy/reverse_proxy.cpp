@@ -135,15 +135,22 @@ public:
         // The upstream's request is the client's rewritten in place; when handle_response routes or
         // later handlers may still see the request, or a rewrite applies, the client's is put back.
         OriginalRequest original(ctx, keeps_original_request_);
+        prepare_upstream_request(ctx);
         bool send_body = true;
         if (rewrite_) {
-            const std::string method(ctx.request().method_string()), target(ctx.request().target());
+            // After header_up: its placeholders ({http.request.method}, {http.request.uri}) read the
+            // client's request, as Caddy renders them with the original request's replacer.
+            auto& req = ctx.request();
+            const std::string method(req.method_string()), target(req.target());
             co_await rewrite_->handle(ctx);
-            if (!rewrite_method_.empty()) ctx.request().method_string(rewrite_method_);
-            const bool changed = method != ctx.request().method_string() || target != ctx.request().target();
+            if (!rewrite_method_.empty()) req.method_string(rewrite_method_);
+            const bool changed = method != req.method_string() || target != req.target();
             send_body = !(changed && rewrite_drops_body_);
+            if (!send_body) {
+                req.erase(http::field::content_length);
+                req.erase(http::field::transfer_encoding);
+            }
         }
-        prepare_upstream_request(ctx, send_body);
         const auto start = Clock::now();
         for (int attempt = 0;; ++attempt) {
             const Upstream* up = policy_->select(upstreams_, ctx);
@@ -266,12 +273,8 @@ private:
 
     // Rewrites the client's request in place into what the upstream gets: hop-by-hop headers out,
     // X-Forwarded-* in, header_up applied. Done once, so retries send the same request.
-    void prepare_upstream_request(RequestContext& ctx, bool send_body) const {
+    void prepare_upstream_request(RequestContext& ctx) const {
         auto& req = ctx.request();
-        if (!send_body) {
-            req.erase(http::field::content_length);
-            req.erase(http::field::transfer_encoding);
-        }
         const bool upgrade = is_upgrade_request(req);
         const std::string upgrade_protocol = upgrade ? std::string(req[http::field::upgrade]) : std::string{};
         remove_hop_by_hop(req.base());
