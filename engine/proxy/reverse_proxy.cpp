@@ -8,6 +8,7 @@
 #include "http/request_context.hpp"
 #include "http/response_writer.hpp"
 #include "proxy/connection_pool.hpp"
+#include "proxy/dynamic_upstreams.hpp"
 #include "proxy/health_checks.hpp"
 #include "proxy/hop_by_hop.hpp"
 #include "proxy/lb_policies.hpp"
@@ -53,12 +54,18 @@ public:
     ReverseProxy(ObjectReader& r, BuildContext& build) {
         if (const json* transport = r.take("transport")) transport_ = HttpTransportConfig::from_json(*transport, r.path_of("transport"));
         read_health_checks(r);
+        if (const json* dynamic = r.take("dynamic_upstreams"))
+            dynamic_ = DynamicUpstreams::from_json(*dynamic, r.path_of("dynamic_upstreams"), build.hosts,
+                                                   [passive = passive_](Upstream& up) {
+                                                       if (passive.enabled()) up.max_fails = passive.max_fails;
+                                                       up.unhealthy_request_count = passive.unhealthy_request_count;
+                                                   });
         const json* upstreams = r.take("upstreams");
-        if (!upstreams || upstreams->empty())
+        if (!dynamic_ && (!upstreams || upstreams->empty()))
             throw ConfigError(r.path_of("upstreams"), "reverse_proxy needs at least one upstream");
         const std::string upath = r.path_of("upstreams");
-        expect_array(*upstreams, upath);
-        for (std::size_t i = 0; i < upstreams->size(); ++i) {
+        if (upstreams) expect_array(*upstreams, upath);
+        for (std::size_t i = 0; upstreams && i < upstreams->size(); ++i) {
             ObjectReader u((*upstreams)[i], index_path(upath, i));
             const std::string dial = u.string("dial");
             const auto max_requests = u.integer("max_requests");
@@ -122,7 +129,7 @@ public:
         }
         keeps_original_request_ = rewrite_ || response_handlers_.has_routes();
         // Named, not ignored: a config that relies on these must not load as if they worked.
-        for (const char* unsupported : {"dynamic_upstreams", "circuit_breaker", "buffer_requests",
+        for (const char* unsupported : {"circuit_breaker", "buffer_requests",
                                         "buffer_responses", "request_buffers", "response_buffers", "max_buffer_size"})
             if (r.has(unsupported))
                 throw ConfigError(r.path_of(unsupported), std::string("reverse_proxy option \"") + unsupported +
@@ -152,8 +159,12 @@ public:
             }
         }
         const auto start = Clock::now();
+        // Found in DNS now (or cached); when the lookup fails, the static list serves, as in Caddy.
+        DynamicUpstreams::List found;
+        if (dynamic_) found = co_await dynamic_->get(ctx);
+        const std::vector<Upstream>& pool = found ? *found : upstreams_;
         for (int attempt = 0;; ++attempt) {
-            const Upstream* up = policy_->select(upstreams_, ctx);
+            const Upstream* up = policy_->select(pool, ctx);
             Outcome outcome = Outcome::dial_failed;
             if (up) {
                 ctx.upstream_hostport = up->dial;
@@ -508,6 +519,7 @@ private:
     ActiveHealthConfig active_;
     bool active_configured_ = false;
     std::vector<Upstream> upstreams_;
+    std::unique_ptr<DynamicUpstreams> dynamic_;
     std::unique_ptr<SelectionPolicy> policy_;
     int retries_ = 0;
     MatcherSets retry_match_;

@@ -5,9 +5,10 @@ argv: PORT [HOST [NAME]]. Query parameters of any request:
   h=Name:value    a response header field (repeatable)
   body=TEXT       the body (default "from NAME")
 Every answer also carries X-Seen-Method, X-Seen-Uri and X-Seen-Body-Length (the request as received)
-and X-Served-By: NAME. HOST defaults to 127.0.0.1 (tests use other loopback addresses too).
+and X-Served-By: NAME. HOST defaults to 127.0.0.1; "::1" serves on IPv6's loopback.
 """
 import http.server
+import socket
 import sys
 import urllib.parse
 
@@ -46,4 +47,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 http.server.ThreadingHTTPServer.daemon_threads = True
+if ":" in HOST:
+    http.server.ThreadingHTTPServer.address_family = socket.AF_INET6
 http.server.ThreadingHTTPServer((HOST, PORT), Handler).serve_forever()
