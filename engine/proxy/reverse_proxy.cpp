@@ -218,6 +218,7 @@ private:
                          ResponseParser& parser, ScratchBuffer& scratch, bool upstream_keeps_alive)
             : proxy_(proxy), up_(up), conn_(conn), parser_(parser), scratch_(scratch), keeps_alive_(upstream_keeps_alive) {}
         const http::response_header<>& header() const override { return parser_.get().base(); }
+        bool copied() const { return copied_; }
         awaitable<void> copy_to_client(RequestContext& ctx, unsigned status) override {
             if (copied_) co_return;
             copied_ = true;
@@ -451,7 +452,12 @@ private:
         ctx.proxied_response = &handed;
         const bool ended = co_await handler.routes.run(ctx);
         ctx.proxied_response = outer;
-        // A body nobody copied is left unread: the connection goes with it (conn is not pooled).
+        // A body nobody copied is left unread and the connection goes with it; one without a body
+        // (forward_auth's usual 2xx) leaves the connection reusable.
+        if (conn && !handed.copied() && response.is_done() && transport_.keep_alive && upstream_keeps_alive) {
+            conn->stream.expires_never();
+            ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
+        }
         co_return ended ? Outcome::done : Outcome::continue_chain;
     }
 

@@ -27,7 +27,7 @@ http://127.0.0.1:{self.port} {{
 	}}
 	reverse_proxy 127.0.0.1:{self.app.port}
 }}
-""", caddyfile=True, wait_port=self.port)
+""", caddyfile=True, wait_port=self.port, threads=1)  # one thread: one pool of upstream connections
 
     def auth_requests(self):
         with open(self.auth_log) as f:
@@ -62,6 +62,11 @@ http://127.0.0.1:{self.port} {{
         self.assertEqual((asked["method"], asked["body_length"]), ("GET", 0))
         self.assertEqual(asked["headers"]["X-Forwarded-Method"], "POST")
         self.assertNotIn("Content-Length", asked["headers"])
+
+    def test_the_auth_connection_is_reused_after_a_bodiless_2xx(self):
+        for _ in range(3):
+            self.assertEqual(request("GET", f"http://127.0.0.1:{self.port}/a", headers={"Authorization": "Bearer good"})[0], 200)
+        self.assertEqual(len({r["peer_port"] for r in self.auth_requests()}), 1)
 
     def test_a_denied_request_gets_the_auth_servers_401_and_body(self):
         status, headers, body = request("DELETE", f"http://127.0.0.1:{self.port}/app/item/7")

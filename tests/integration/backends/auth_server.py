@@ -1,6 +1,7 @@
 """A forward-auth server in the manner of Authelia: GET /verify decides on the client's credentials.
 
-argv: PORT LOGFILE. For every request it appends one JSON line {method, uri, headers, body_length}.
+argv: PORT LOGFILE. For every request it appends one JSON line {method, uri, headers, body_length,
+peer_port} (peer_port tells connections apart).
   Authorization: Bearer good   -> 200, Remote-User: alice, Remote-Groups: admins,dev, Remote-Email
   Authorization: Bearer expired-> 302 to the login page (Location), body "login first"
   anything else                -> 401, WWW-Authenticate: Bearer, body "denied: <X-Forwarded-Method> <X-Forwarded-Uri>"
@@ -34,7 +35,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         received = self.rfile.read(length) if length else b""
         with lock, open(LOG, "a") as f:
             f.write(json.dumps({"method": self.command, "uri": self.path, "headers": dict(self.headers.items()),
-                                "body_length": len(received)}) + "\n")
+                                "body_length": len(received), "peer_port": self.client_address[1]}) + "\n")
         auth = self.headers.get("Authorization", "")
         if auth == "Bearer good":
             self.answer(200, [("Remote-User", "alice"), ("Remote-Groups", "admins,dev"),
