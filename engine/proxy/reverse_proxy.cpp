@@ -418,6 +418,8 @@ private:
             co_return Outcome::done;
         }
 
+        // From here on the client's request is what counts (HEAD or not, header_down placeholders).
+        original.restore();
         if (!response_handlers_.empty()) {
             if (const ResponseHandler* handler = response_handlers_.select(res)) {
                 if (!handler->status_code) {
@@ -472,6 +474,16 @@ private:
     awaitable<void> stream_response(const Upstream& up, std::unique_ptr<UpstreamConnection>& conn, ResponseParser& response,
                                     ScratchBuffer& scratch, bool upstream_keeps_alive, RequestContext& ctx) const {
         prepare_client_response(ctx, response);
+        if (ctx.request().method() == http::verb::head && !response.is_done()) {
+            // A HEAD the rewrite turned into GET: the client gets the header only; the body stays
+            // unread and the connection is not reused.
+            std::string head;
+            serialize_header(response.get().base(), head);
+            auto [ec, n] = co_await asio::async_write(ctx.client, asio::buffer(head), use_nothrow);
+            ctx.bytes_written += n;
+            if (ec) ctx.close_connection = true;
+            co_return;
+        }
         set_expiry(conn->stream, transport_.read_timeout);
         set_expiry(ctx.client, ctx.server.timeouts.write);
         const RelayResult relayed =

@@ -73,6 +73,18 @@ http://127.0.0.1:{self.port} {{
         self.assertEqual((status, body), (401, b"denied: DELETE /app/item/7"))
         self.assertEqual(headers["WWW-Authenticate"], "Bearer")
 
+    def test_a_denied_head_request_gets_the_401_header_without_a_body(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("HEAD", "/app")
+        res = conn.getresponse()
+        self.assertEqual((res.status, res.read()), (401, b""))
+        # The connection is still in step: a second request on it gets its own answer.
+        conn.request("GET", "/app/2", headers={"Authorization": "Bearer good"})
+        res = conn.getresponse()
+        self.assertEqual(res.status, 200)
+        self.assertEqual(json.loads(res.read())["path"], "/app/2")
+        conn.close()
+
     def test_an_expired_session_is_redirected_to_the_login_page(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)  # urllib would follow the redirect
         conn.request("GET", "/app", headers={"Authorization": "Bearer expired"})
