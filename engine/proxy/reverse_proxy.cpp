@@ -77,6 +77,11 @@ public:
             up.unhealthy_request_count = passive_.unhealthy_request_count;
             upstreams_.push_back(std::move(up));
         }
+        if (dynamic_ && r.raw().contains("load_balancing") && r.raw()["load_balancing"].is_object() &&
+            r.raw()["load_balancing"].value("selection_policy", json::object()).value("policy", "") == "weighted_round_robin")
+            throw ConfigError(join_path(r.path_of("load_balancing"), "selection_policy"),
+                              "weighted_round_robin with dynamic_upstreams (its weights follow the static upstreams) is not "
+                              "supported by ProxFlow yet");
         read_load_balancing(r);
         if (const json* proxies = r.take("trusted_proxies")) {
             const std::string tpath = r.path_of("trusted_proxies");

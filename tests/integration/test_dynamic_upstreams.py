@@ -130,13 +130,15 @@ class DynamicUpstreams(harness.ProxyTestCase):
         self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/")[0], 503)
 
     def test_unsupported_sources_and_resolvers_are_refused(self):
-        for dynamic, fragment in [({"source": "multi"}, "\"multi\" is not supported by ProxFlow yet"),
-                                  ({"source": "a", "name": "x", "resolver": {"addresses": ["tcp/1.1.1.1:53"]}},
-                                   "only UDP resolvers are supported by ProxFlow yet")]:
+        wrr = {"load_balancing": {"selection_policy": {"policy": "weighted_round_robin", "weights": [1, 2]}}}
+        for dynamic, fragment, extra in [({"source": "multi"}, "\"multi\" is not supported by ProxFlow yet", {}),
+                                         ({"source": "a", "name": "x"}, "weighted_round_robin with dynamic_upstreams", wrr),
+                                         ({"source": "a", "name": "x", "resolver": {"addresses": ["tcp/1.1.1.1:53"]}},
+                                          "only UDP resolvers are supported by ProxFlow yet", {})]:
             path = os.path.join(self.tmp, "bad.json")
             with open(path, "w") as f:
                 import json
-                json.dump(proxy_config(free_port(), [{"handler": "reverse_proxy", "dynamic_upstreams": dynamic}]), f)
+                json.dump(proxy_config(free_port(), [{"handler": "reverse_proxy", "dynamic_upstreams": dynamic, **extra}]), f)
             r = self.run_proxflow("validate", "--config", path)
             self.assertNotEqual(r.returncode, 0)
             self.assertIn(fragment, r.stdout + r.stderr)
