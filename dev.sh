@@ -26,6 +26,8 @@ PACKAGES=(
   nginx-light haproxy nghttp2-client caddy curl wrk python3 python3-websockets slowhttptest procps chromium python3-prometheus-client
   # the ACME test CA (pebble, pebble-challtestsrv) that certificate issuance is tested against
   pebble
+  # a DNS server (A, AAAA, SRV on a high port) and dig for the dynamic-upstreams tests
+  dnsmasq-base dnsutils
 )
 
 ensure_packages() {

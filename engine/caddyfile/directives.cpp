@@ -13,6 +13,7 @@ namespace proxflow::caddyfile {
 // Defined beside each directive.
 void register_builtin_directives(std::map<std::string, DirectiveParser>& registry);
 void register_reverse_proxy_directive(std::map<std::string, DirectiveParser>& registry);
+void register_forward_auth_directive(std::map<std::string, DirectiveParser>& registry);
 void register_log_directives(std::map<std::string, DirectiveParser>& registry);
 void register_tls_directive(std::map<std::string, DirectiveParser>& registry);
 
@@ -23,6 +24,7 @@ const std::map<std::string, DirectiveParser>& registry() {
         std::map<std::string, DirectiveParser> r;
         register_builtin_directives(r);
         register_reverse_proxy_directive(r);
+        register_forward_auth_directive(r);
         register_log_directives(r);
         register_tls_directive(r);
         return r;
@@ -74,11 +76,11 @@ std::string nearest_directive(const std::string& name) {
 }
 
 bool is_unsupported_caddy_directive(const std::string& name) {
-    static const std::set<std::string> caddy_only{"tracing", "root", "copy_response_headers", "method", "try_files",
+    static const std::set<std::string> caddy_only{"tracing", "root", "method", "try_files",
                                                   "basicauth", "basic_auth", "request_header", "push", "templates", "error",
-                                                  "copy_response", "php_fastcgi", "file_server", "acme_server",
+                                                  "php_fastcgi", "file_server", "acme_server",
                                                   "handle_errors", "log_skip", "import", "invoke", "fs",
-                                                  "forward_auth", "map", "encode", "request_body", "metrics", "intercept",
+                                                  "map", "encode", "request_body", "metrics", "intercept",
                                                   "log_append", "log_name", "templates"};
     return caddy_only.contains(name);
 }

@@ -15,7 +15,12 @@ public:
     // A dispenser over a module's own tokens whose errors still name the directive they sit in.
     Dispenser(Tokens tokens, std::string directive) : tokens_(std::move(tokens)), directive_(std::move(directive)) {}
 
-    bool next() { return ++cursor_ < static_cast<int>(tokens_.size()); }
+    // As Caddy's Next: at the last token it stays there, so errors after it can still name a token.
+    bool next() {
+        if (cursor_ + 1 >= static_cast<int>(tokens_.size())) return false;
+        ++cursor_;
+        return true;
+    }
     bool next_arg();
     bool next_block(int initial_nesting);
     int nesting() const { return nesting_; }

@@ -6,6 +6,7 @@
 #include "caddyfile/formatter.hpp"
 #include "caddyfile/tls_exporter.hpp"
 #include "caddyfile/log_directive.hpp"
+#include "caddyfile/reverse_proxy_directive.hpp"
 #include "caddyfile/shorthand_placeholders.hpp"
 #include "caddyfile/site_address.hpp"
 #include "config/object_reader.hpp"
@@ -200,10 +201,120 @@ void header_op_lines(const json& ops, const std::string& prefix, std::vector<std
                                 quote(r.value("replace", "")));
 }
 
-void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const std::string& path) {
-    std::string head = "reverse_proxy" + (m.empty() ? "" : " " + m);
+void write_routes(Writer& w, const json& routes, const std::string& path);
+
+void write_response_matcher(Writer& w, const std::string& name, const json& m, const std::string& path) {
+    w.open(name);
+    for (auto it = m.begin(); it != m.end(); ++it) {
+        const std::string p = path + "." + it.key();
+        if (it.key() == "status_code") {
+            std::string line = "status";
+            for (const auto& code : it.value()) line += " " + (code.get<int>() < 10 ? str(code) + "xx" : str(code));
+            w.line(line);
+        } else if (it.key() == "headers") {
+            for (int absent = 1; absent >= 0; --absent)
+                for (auto f = it.value().begin(); f != it.value().end(); ++f) {
+                    if (f.value().is_null() != static_cast<bool>(absent)) continue;
+                    if (canonical_header_key(f.key()) != f.key())
+                        throw ExportError(p + "." + f.key(), "a response matcher's field reads back as "" + canonical_header_key(f.key()) + """);
+                    if (absent) w.line("header !" + quote(f.key()));
+                    else if (f.value().empty()) throw ExportError(p + "." + f.key(), "a field that only has to be present has no Caddyfile form in a response matcher");
+                    for (const auto& v : f.value()) w.line("header " + quote(f.key()) + " " + quote(str(v)));
+                }
+        } else {
+            throw ExportError(p, "response matcher '" + it.key() + "' has no Caddyfile form");
+        }
+    }
+    w.close();
+}
+
+// Caddy reads response matchers, replace_status and handle_response back in one order: the
+// replace_status entries, then the handle_response ones, then those without a matcher moved last.
+void write_response_handlers(Writer& w, const json& entries, const std::string& path) {
+    const auto rank = [](const json& e) { return (e.contains("match") ? 0 : 2) + (e.contains("status_code") ? 0 : 1); };
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const std::string p = index_path(path, i);
+        if (entries[i].contains("status_code") && entries[i].contains("routes"))
+            throw ExportError(p, "an entry with both a status code and routes has no Caddyfile form");
+        if (i > 0 && rank(entries[i]) < rank(entries[i - 1]))
+            throw ExportError(p, "this order does not read back from a Caddyfile, where replace_status entries come first and "
+                                 "entries without a matcher last");
+    }
+    std::vector<std::string> names(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (!entries[i].contains("match")) continue;
+        names[i] = " @r" + std::to_string(i);
+        write_response_matcher(w, names[i].substr(1), entries[i]["match"], index_path(path, i) + ".match");
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (entries[i].contains("status_code")) w.line("replace_status" + names[i] + " " + quote(str(entries[i]["status_code"])));
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (entries[i].contains("status_code")) continue;
+        if (!entries[i].contains("routes")) {
+            w.line("handle_response" + names[i]);
+            continue;
+        }
+        w.open("handle_response" + names[i]);
+        write_routes(w, entries[i]["routes"], index_path(path, i) + ".routes");
+        w.close();
+    }
+}
+
+// forward_auth's reverse_proxy, recognised by what the directive presets; leaves the rest in rp.
+bool take_forward_auth(json& rp, std::vector<std::string>& lines) {
+    const json request_set = rp.contains("headers") && rp["headers"].contains("request") ? rp["headers"]["request"].value("set", json()) : json();
+    if (!request_set.is_object() || request_set.value("X-Forwarded-Method", json()) != json::array({"{http.request.method}"}) ||
+        request_set.value("X-Forwarded-Uri", json()) != json::array({"{http.request.uri}"}))
+        return false;
+    const json rewrite = rp.value("rewrite", json());
+    if (!rewrite.is_object() || rewrite.size() != 2 || rewrite.value("method", "") != "GET" || !rewrite.contains("uri") ||
+        !rewrite["uri"].is_string())
+        return false;
+    const json responses = rp.value("handle_response", json::array());
+    if (responses.empty()) return false;
+    const json& first = responses[0];
+    if (first.size() != 2 || first.value("match", json()) != json{{"status_code", json::array({2})}} || !first.contains("routes") ||
+        first["routes"].size() != 1 || first["routes"][0].size() != 1 || first["routes"][0].value("handle", json()).size() != 1)
+        return false;
+    const json& copier = first["routes"][0]["handle"][0];
+    if (copier.size() != 2 || copier.value("handler", "") != "headers" || !copier.contains("request")) return false;
+    const json& ops = copier["request"];
+    if (!(ops.empty() || (ops.size() == 1 && ops.contains("set") && !ops["set"].empty()))) return false;
+    std::vector<std::string> copies;
+    const std::string prefix = "{http.reverse_proxy.header.";
+    const json copied = ops.value("set", json::object());
+    for (const auto& [to, values] : copied.items()) {
+        if (values.size() != 1 || !values[0].is_string()) return false;
+        const std::string v = values[0];
+        if (!v.starts_with(prefix) || !v.ends_with("}")) return false;
+        const std::string from = v.substr(prefix.size(), v.size() - prefix.size() - 1);
+        if (from.empty() || canonical_header_key(from) != from || canonical_header_key(to) != to || from.find('>') != std::string::npos)
+            return false;
+        copies.push_back(from == to ? from : from + ">" + to);
+    }
+    lines.push_back("uri " + quote(rewrite["uri"]));
+    if (!copies.empty()) {
+        std::string line = "copy_headers";
+        for (const auto& c : copies) line += " " + quote(c);
+        lines.push_back(line);
+    }
+    json& set = rp["headers"]["request"]["set"];
+    set.erase("X-Forwarded-Method");
+    set.erase("X-Forwarded-Uri");
+    if (set.empty()) rp["headers"]["request"].erase("set");
+    if (rp["headers"]["request"].empty()) rp["headers"].erase("request");
+    if (rp["headers"].empty()) rp.erase("headers");
+    rp.erase("rewrite");
+    rp["handle_response"].erase(0);
+    if (rp["handle_response"].empty()) rp.erase("handle_response");
+    return true;
+}
+
+void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const std::string& path,
+                         const std::string& directive = "reverse_proxy", std::vector<std::string> body = {}) {
+    std::string head = directive + (m.empty() ? "" : " " + m);
     for (const auto& up : h.value("upstreams", json::array())) head += " " + quote(up["dial"]);
-    std::vector<std::string> body;
+    Writer responses = w.nested();
     for (auto it = h.begin(); it != h.end(); ++it) {
         const std::string& key = it.key();
         const json& v = it.value();
@@ -282,6 +393,25 @@ void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const s
                 else if (r.key() == "uri") body.push_back("rewrite " + quote(r.value()));
                 else throw ExportError(p + "." + r.key(), "rewrite option has no reverse_proxy form");
             }
+        } else if (key == "handle_response") {
+            write_response_handlers(responses, v, p);
+        } else if (key == "dynamic_upstreams") {
+            const std::string source = v.value("source", "");
+            if (source != "a" && source != "srv") throw ExportError(p + ".source", "dynamic upstreams source '" + source + "' has no Caddyfile export here");
+            body.push_back("dynamic " + source + " {");
+            for (auto o = v.begin(); o != v.end(); ++o) {
+                const std::string& k = o.key();
+                if (k == "source") continue;
+                if (k == "name" || k == "port" || k == "service" || k == "proto") body.push_back("\t" + k + " " + quote(str(o.value())));
+                else if (k == "refresh" || k == "dial_timeout" || k == "dial_fallback_delay")
+                    body.push_back("\t" + k + " " + duration(o.value(), p + "." + k));
+                else if (k == "resolver") {
+                    std::string line = "\tresolvers";
+                    for (const auto& a : o.value().value("addresses", json::array())) line += " " + quote(a);
+                    body.push_back(line);
+                } else throw ExportError(p + "." + k, "dynamic upstreams option '" + k + "' has no Caddyfile export here");
+            }
+            body.push_back("}");
         } else if (key == "flush_interval") {
             body.push_back("flush_interval " + (v.is_number_integer() && v.get<long long>() < 0 ? str(v) : duration(v, p)));
         } else if (key == "transport") {
@@ -335,22 +465,43 @@ void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const s
             throw ExportError(p, "reverse_proxy option '" + key + "' has no Caddyfile export here yet");
         }
     }
-    if (body.empty()) {
+    if (body.empty() && responses.text().empty()) {
         w.line(head);
         return;
     }
     w.open(head);
     for (const auto& l : body) w.line(l);
+    w.append(responses);
     w.close();
 }
-
-void write_routes(Writer& w, const json& routes, const std::string& path);
 
 void write_handler(Writer& w, const std::string& m, const json& h, const std::string& path) {
     const std::string name = h.value("handler", "");
     const std::string mt = m.empty() ? "" : " " + m;
     if (name == "reverse_proxy") {
-        write_reverse_proxy(w, m, h, path);
+        json rest = h;
+        std::vector<std::string> own;
+        if (take_forward_auth(rest, own)) write_reverse_proxy(w, m, rest, path, "forward_auth", std::move(own));
+        else write_reverse_proxy(w, m, h, path);
+    } else if (name == "copy_response") {
+        // One positive number is the status on the line; anything else only reads back from the block.
+        const json code = h.value("status_code", json());
+        if (code.is_null()) w.line("copy_response" + mt);
+        else if (code.is_number_integer() && code.get<long long>() > 0) w.line("copy_response" + mt + " " + str(code));
+        else {
+            w.open("copy_response" + mt);
+            w.line("status " + quote(str(code)));
+            w.close();
+        }
+    } else if (name == "copy_response_headers") {
+        w.open("copy_response_headers" + mt);
+        for (const char* list : {"include", "exclude"})
+            if (h.contains(list)) {
+                std::string line = list;
+                for (const auto& f : h[list]) line += " " + quote(f);
+                w.line(line);
+            }
+        w.close();
     } else if (name == "static_response") {
         if (h.value("abort", false)) {
             w.line("abort" + mt);

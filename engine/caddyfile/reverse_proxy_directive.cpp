@@ -1,8 +1,14 @@
 // `reverse_proxy` in Caddyfile form (Caddy's reverseproxy.Handler.UnmarshalCaddyfile), with its
 // subdirectives and `transport http { ... }`.
+#include "caddyfile/reverse_proxy_directive.hpp"
+
 #include "caddyfile/directives.hpp"
 #include "caddyfile/matchers.hpp"
+#include "caddyfile/response_handling.hpp"
+#include "config/object_reader.hpp"
 
+#include <cctype>
+#include <charconv>
 #include <map>
 
 namespace proxflow::caddyfile {
@@ -143,9 +149,80 @@ void header_op(Dispenser& d, json& ops, const std::vector<std::string>& args) {
     else ops["set"][field] = json::array({value});
 }
 
-json parse_reverse_proxy(Helper& h) {
+// `dynamic a|srv ...` (Caddy's AUpstreams / SRVUpstreams UnmarshalCaddyfile).
+json parse_dynamic_upstreams(Dispenser& d) {
+    const std::string source = d.val();
+    if (source != "a" && source != "srv") {
+        if (source == "multi") d.fail("dynamic upstreams source 'multi' is not supported by ProxFlow yet");
+        d.fail("unknown dynamic upstreams source '" + source + "'");
+    }
+    json out{{"source", source}};
+    const auto args = d.remaining_args();
+    if (args.size() > (source == "a" ? 2u : 1u)) d.wrong_args();
+    if (!args.empty()) out["name"] = args[0];
+    if (args.size() == 2) out["port"] = args[1];
+    auto arg = [&]() -> std::string {
+        if (!d.next_arg()) d.wrong_args();
+        return d.val();
+    };
+    auto once = [&](const char* key, const char* error) {
+        const std::string value = arg();
+        if (out.contains(key)) d.fail(error);
+        out[key] = value;
+    };
+    auto duration_of = [&](const char* what) {
+        const std::string value = arg();
+        try {
+            return proxflow::parse_duration(json(value), "").count();
+        } catch (const ConfigError&) {
+            d.fail(std::string(what) + " '" + value + "'");
+        }
+    };
+    for (int nesting = d.nesting(); d.next_block(nesting);) {
+        const std::string option = d.val();
+        if (source == "srv" && option == "service") once("service", "srv service has already been specified");
+        else if (source == "srv" && option == "proto") once("proto", "srv proto has already been specified");
+        else if (option == "name") once("name", source == "srv" ? "srv name has already been specified" : "a name has already been specified");
+        else if (source == "a" && option == "port") once("port", "a port has already been specified");
+        else if (option == "refresh") out["refresh"] = duration_of("parsing refresh interval duration: bad duration");
+        else if (option == "resolvers") {
+            auto addresses = d.remaining_args();
+            if (addresses.empty()) d.fail("must specify at least one resolver address");
+            out["resolver"] = {{"addresses", addresses}};
+        } else if (option == "dial_timeout") out["dial_timeout"] = duration_of("bad timeout value");
+        else if (option == "dial_fallback_delay") out["dial_fallback_delay"] = duration_of("bad delay value");
+        else d.fail("unrecognized srv option '" + option + "'");
+    }
+    return out;
+}
+
+} // namespace
+
+std::string canonical_header_key(const std::string& name) {
+    static const std::string token_chars = "!#$%&'*+-.^_`|~";
+    for (char c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && token_chars.find(c) == std::string::npos) return name;
+    std::string out = name;
+    bool upper = true;
+    for (auto& c : out) {
+        c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+        upper = c == '-';
+    }
+    return out;
+}
+
+json weak_string(const std::string& text) {
+    long long value = 0;
+    const char* begin = text.data();
+    if (!text.empty() && text.front() == '+') ++begin;
+    const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
+    if (!text.empty() && ec == std::errc{} && end == text.data() + text.size()) return value;
+    return text;
+}
+
+json parse_reverse_proxy_segment(Helper& h, json handler) {
     Dispenser& d = h.d;
-    json handler{{"handler", "reverse_proxy"}};
+    ResponseHandling responses;
     json upstreams = json::array();
     std::string common_scheme;
     bool scheme_seen = false;
@@ -168,7 +245,7 @@ json parse_reverse_proxy(Helper& h) {
     };
     while (d.next_block(0)) {
         const std::string sub = d.val();
-        if (sub.starts_with("@")) d.fail("response matcher " + sub + " is not supported by ProxFlow yet");
+        if (responses.take(d, handler)) continue;
         if (sub == "to") {
             auto args = d.remaining_args();
             if (args.empty()) d.wrong_args();
@@ -258,8 +335,10 @@ json parse_reverse_proxy(Helper& h) {
             if (handler.contains("transport")) d.fail("transport already specified");
             if (name != "http") d.fail("transport '" + name + "' is not supported by ProxFlow yet");
             handler["transport"] = parse_transport(d);
-        } else if (sub == "dynamic" || sub == "handle_response" || sub == "replace_status") {
-            d.fail("reverse_proxy subdirective '" + sub + "' is not supported by ProxFlow yet");
+        } else if (sub == "dynamic") {
+            if (!d.next_arg()) d.wrong_args();
+            if (handler.contains("dynamic_upstreams")) d.fail("dynamic upstreams already specified");
+            handler["dynamic_upstreams"] = parse_dynamic_upstreams(d);
         } else {
             d.fail("unrecognized subdirective " + sub);
         }
@@ -273,13 +352,43 @@ json parse_reverse_proxy(Helper& h) {
     if (lb.empty()) handler.erase("load_balancing");
     if (health.empty()) handler.erase("health_checks");
     if (!upstreams.empty()) handler["upstreams"] = upstreams;
+    responses.finish(h, handler);
     return handler;
 }
 
-} // namespace
-
 void register_reverse_proxy_directive(std::map<std::string, DirectiveParser>& r) {
-    r["reverse_proxy"] = handler_directive(parse_reverse_proxy);
+    r["reverse_proxy"] = handler_directive([](Helper& h) { return parse_reverse_proxy_segment(h, {{"handler", "reverse_proxy"}}); });
+    // Only meaningful in handle_response routes; the engine refuses them anywhere else.
+    r["copy_response"] = handler_directive([](Helper& h) {
+        json handler{{"handler", "copy_response"}};
+        Dispenser& d = h.d;
+        const auto args = d.remaining_args();
+        // As Caddy: one positive number is the status; otherwise only a block's `status` sets it.
+        if (args.size() == 1 && weak_string(args[0]).is_number() && weak_string(args[0]).get<long long>() > 0) {
+            handler["status_code"] = weak_string(args[0]);
+            return handler;
+        }
+        while (d.next_block(0)) {
+            if (d.val() != "status") d.fail("unrecognized subdirective '" + d.val() + "'");
+            if (!d.next_arg()) d.wrong_args();
+            handler["status_code"] = weak_string(d.val());
+        }
+        return handler;
+    });
+    r["copy_response_headers"] = handler_directive([](Helper& h) {
+        json handler{{"handler", "copy_response_headers"}};
+        Dispenser& d = h.d;
+        if (d.count_remaining_args() > 0) {
+            d.next_arg();
+            d.wrong_args();
+        }
+        while (d.next_block(0)) {
+            const std::string list = d.val();
+            if (list != "include" && list != "exclude") d.fail("unrecognized subdirective '" + list + "'");
+            for (const auto& field : d.remaining_args()) handler[list].push_back(field);
+        }
+        return handler;
+    });
 }
 
 } // namespace proxflow::caddyfile

@@ -32,6 +32,8 @@ public:
     asio::io_context& background;
     SnapshotSource snapshots;
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
+    // Above zero while the routes of a reverse_proxy's handle_response are built.
+    int handle_response_depth = 0;
 };
 
 } // namespace proxflow

@@ -12,6 +12,8 @@ const HandlerFactory* find_handler_factory(std::string_view name) {
         {"vars", make_vars},
         {"subroute", make_subroute},
         {"reverse_proxy", make_reverse_proxy},
+        {"copy_response", make_copy_response},
+        {"copy_response_headers", make_copy_response_headers},
         {"traffic_dashboard", make_traffic_dashboard},
     };
     auto it = registry.find(name);

@@ -10,6 +10,8 @@ HandlerPtr make_rewrite(ObjectReader& r, BuildContext& build);
 HandlerPtr make_vars(ObjectReader& r, BuildContext& build);
 HandlerPtr make_subroute(ObjectReader& r, BuildContext& build);
 HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build);
+HandlerPtr make_copy_response(ObjectReader& r, BuildContext& build);
+HandlerPtr make_copy_response_headers(ObjectReader& r, BuildContext& build);
 HandlerPtr make_traffic_dashboard(ObjectReader& r, BuildContext& build);
 
 } // namespace proxflow

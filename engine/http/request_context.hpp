@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 namespace proxflow {
 
 class HeaderOps;
+class ProxiedResponse;
 namespace metrics {
 struct ServerMetrics;
 }
@@ -41,6 +43,10 @@ struct RequestContext {
     std::vector<std::pair<std::string, std::string>> response_headers_to_add;
     // Set by reverse_proxy for {http.reverse_proxy.upstream.*} placeholders.
     std::string upstream_hostport;
+    // The upstream response whose handle_response routes are running (null otherwise), and the
+    // header of the last one handled, for {http.reverse_proxy.status_code|status_text|header.*}.
+    ProxiedResponse* proxied_response = nullptr;
+    std::optional<http::response_header<>> handled_response_header;
 
     // The client's own framing, read before handlers rewrite the request for an upstream.
     unsigned client_version = 11;

@@ -4,13 +4,16 @@
 #include "handlers/handler_registry.hpp"
 #include "handlers/header_ops.hpp"
 #include "http/client_ip.hpp"
+#include "http/proxied_response.hpp"
 #include "http/request_context.hpp"
 #include "http/response_writer.hpp"
 #include "proxy/connection_pool.hpp"
+#include "proxy/dynamic_upstreams.hpp"
 #include "proxy/health_checks.hpp"
 #include "proxy/hop_by_hop.hpp"
 #include "proxy/lb_policies.hpp"
 #include "proxy/relay.hpp"
+#include "proxy/response_handlers.hpp"
 #include "proxy/scratch_buffer.hpp"
 #include "proxy/transport.hpp"
 #include "http/server_runtime.hpp"
@@ -24,7 +27,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-enum class Outcome { done, dial_failed, failed_before_response, timed_out, failed_after_request_sent };
+// continue_chain: handle_response routes ran without ending the chain (forward_auth's 2xx), so
+// the handlers after this one run next, as in Caddy where those routes are compiled with `next`.
+enum class Outcome { done, continue_chain, dial_failed, failed_before_response, timed_out, failed_after_request_sent };
 
 template <class Stream>
 void set_expiry(Stream& stream, std::chrono::nanoseconds timeout) {
@@ -50,12 +55,18 @@ public:
     ReverseProxy(ObjectReader& r, BuildContext& build) {
         if (const json* transport = r.take("transport")) transport_ = HttpTransportConfig::from_json(*transport, r.path_of("transport"));
         read_health_checks(r);
+        if (const json* dynamic = r.take("dynamic_upstreams"))
+            dynamic_ = DynamicUpstreams::from_json(*dynamic, r.path_of("dynamic_upstreams"), build.hosts,
+                                                   [passive = passive_](Upstream& up) {
+                                                       if (passive.enabled()) up.max_fails = passive.max_fails;
+                                                       up.unhealthy_request_count = passive.unhealthy_request_count;
+                                                   });
         const json* upstreams = r.take("upstreams");
-        if (!upstreams || upstreams->empty())
+        if (!dynamic_ && (!upstreams || upstreams->empty()))
             throw ConfigError(r.path_of("upstreams"), "reverse_proxy needs at least one upstream");
         const std::string upath = r.path_of("upstreams");
-        expect_array(*upstreams, upath);
-        for (std::size_t i = 0; i < upstreams->size(); ++i) {
+        if (upstreams) expect_array(*upstreams, upath);
+        for (std::size_t i = 0; upstreams && i < upstreams->size(); ++i) {
             ObjectReader u((*upstreams)[i], index_path(upath, i));
             const std::string dial = u.string("dial");
             const auto max_requests = u.integer("max_requests");
@@ -67,6 +78,11 @@ public:
             up.unhealthy_request_count = passive_.unhealthy_request_count;
             upstreams_.push_back(std::move(up));
         }
+        if (dynamic_ && r.raw().contains("load_balancing") && r.raw()["load_balancing"].is_object() &&
+            r.raw()["load_balancing"].value("selection_policy", json::object()).value("policy", "") == "weighted_round_robin")
+            throw ConfigError(join_path(r.path_of("load_balancing"), "selection_policy"),
+                              "weighted_round_robin with dynamic_upstreams (its weights follow the static upstreams) is not "
+                              "supported by ProxFlow yet");
         read_load_balancing(r);
         if (const json* proxies = r.take("trusted_proxies")) {
             const std::string tpath = r.path_of("trusted_proxies");
@@ -100,9 +116,27 @@ public:
         }
         // Responses are streamed and flushed piece by piece already, which is what flush_interval -1 asks.
         r.take("flush_interval");
+        if (const json* handlers = r.take("handle_response"))
+            response_handlers_ = ResponseHandlers::from_json(*handlers, r.path_of("handle_response"), build);
+        if (const json* rewrite = r.take("rewrite")) {
+            json as_handler = expect_object(*rewrite, r.path_of("rewrite"));
+            // The method changes after the URI: Caddy rewrites a clone, so the URI's placeholders
+            // ({http.request.method}) still read the client's request.
+            if (as_handler.contains("method")) {
+                if (!as_handler["method"].is_string()) throw ConfigError(join_path(r.path_of("rewrite"), "method"), "expected a string");
+                rewrite_method_ = as_handler["method"].get<std::string>();
+                for (auto& c : rewrite_method_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                as_handler.erase("method");
+            }
+            // As Caddy: a request rewritten to GET or HEAD goes to the upstream without its body.
+            rewrite_drops_body_ = rewrite_method_ == "GET" || rewrite_method_ == "HEAD";
+            as_handler["handler"] = "rewrite";
+            rewrite_ = build_handler(as_handler, r.path_of("rewrite"), build);
+        }
+        keeps_original_request_ = rewrite_ || response_handlers_.has_routes();
         // Named, not ignored: a config that relies on these must not load as if they worked.
-        for (const char* unsupported : {"handle_response", "dynamic_upstreams", "circuit_breaker", "buffer_requests",
-                                        "buffer_responses", "request_buffers", "response_buffers", "rewrite", "max_buffer_size"})
+        for (const char* unsupported : {"circuit_breaker", "buffer_requests",
+                                        "buffer_responses", "request_buffers", "response_buffers", "max_buffer_size"})
             if (r.has(unsupported))
                 throw ConfigError(r.path_of(unsupported), std::string("reverse_proxy option \"") + unsupported +
                                                               "\" is not supported by ProxFlow yet");
@@ -111,15 +145,38 @@ public:
     }
 
     awaitable<bool> handle(RequestContext& ctx) const override {
+        // The upstream's request is the client's rewritten in place; when handle_response routes or
+        // later handlers may still see the request, or a rewrite applies, the client's is put back.
+        OriginalRequest original(ctx, keeps_original_request_);
         prepare_upstream_request(ctx);
+        bool send_body = true;
+        if (rewrite_) {
+            // After header_up: its placeholders ({http.request.method}, {http.request.uri}) read the
+            // client's request, as Caddy renders them with the original request's replacer.
+            auto& req = ctx.request();
+            const std::string method(req.method_string()), target(req.target());
+            co_await rewrite_->handle(ctx);
+            if (!rewrite_method_.empty()) req.method_string(rewrite_method_);
+            const bool changed = method != req.method_string() || target != req.target();
+            send_body = !(changed && rewrite_drops_body_);
+            if (!send_body) {
+                req.erase(http::field::content_length);
+                req.erase(http::field::transfer_encoding);
+            }
+        }
         const auto start = Clock::now();
+        // Found in DNS now (or cached); when the lookup fails, the static list serves, as in Caddy.
+        DynamicUpstreams::List found;
+        if (dynamic_) found = co_await dynamic_->get(ctx);
+        const std::vector<Upstream>& pool = found ? *found : upstreams_;
         for (int attempt = 0;; ++attempt) {
-            const Upstream* up = policy_->select(upstreams_, ctx);
+            const Upstream* up = policy_->select(pool, ctx);
             Outcome outcome = Outcome::dial_failed;
             if (up) {
                 ctx.upstream_hostport = up->dial;
-                outcome = co_await proxy_to(*up, ctx);
+                outcome = co_await proxy_to(*up, ctx, send_body, original);
                 if (outcome == Outcome::done) co_return true;
+                if (outcome == Outcome::continue_chain) co_return false;
                 count_failure(*up, ctx);
             }
             // A request that never reached an upstream can always go again; one that reached it
@@ -142,6 +199,52 @@ public:
     }
 
 private:
+    // Holds the client's request header while the upstream's is built from it in place.
+    class OriginalRequest {
+    public:
+        OriginalRequest(RequestContext& ctx, bool keep) : ctx_(ctx) {
+            if (keep) saved_ = ctx.request().base();
+        }
+        ~OriginalRequest() { restore(); }
+        void restore() {
+            if (!saved_) return;
+            ctx_.request().base() = std::move(*saved_);
+            saved_.reset();
+        }
+
+    private:
+        RequestContext& ctx_;
+        std::optional<http::request_header<>> saved_;
+    };
+
+    // The response handed to handle_response routes; copy_response streams it as proxy_to would.
+    class UpstreamResponse final : public ProxiedResponse {
+    public:
+        UpstreamResponse(const ReverseProxy& proxy, const Upstream& up, std::unique_ptr<UpstreamConnection>& conn,
+                         ResponseParser& parser, ScratchBuffer& scratch, bool upstream_keeps_alive)
+            : proxy_(proxy), up_(up), conn_(conn), parser_(parser), scratch_(scratch), keeps_alive_(upstream_keeps_alive) {}
+        const http::response_header<>& header() const override { return parser_.get().base(); }
+        bool copied() const { return copied_; }
+        awaitable<void> copy_to_client(RequestContext& ctx, unsigned status) override {
+            if (copied_) co_return;
+            copied_ = true;
+            if (status) {
+                parser_.get().result(status);
+                parser_.get().reason({});
+            }
+            co_await proxy_.stream_response(up_, conn_, parser_, scratch_, keeps_alive_, ctx);
+        }
+
+    private:
+        const ReverseProxy& proxy_;
+        const Upstream& up_;
+        std::unique_ptr<UpstreamConnection>& conn_;
+        ResponseParser& parser_;
+        ScratchBuffer& scratch_;
+        const bool keeps_alive_;
+        bool copied_ = false;
+    };
+
     void read_health_checks(ObjectReader& r) {
         const json* checks = r.take("health_checks");
         if (!checks) return;
@@ -229,9 +332,9 @@ private:
         co_return conn;
     }
 
-    awaitable<Outcome> proxy_to(const Upstream& up, RequestContext& ctx) const {
+    awaitable<Outcome> proxy_to(const Upstream& up, RequestContext& ctx, bool send_body, OriginalRequest& original) const {
         auto& req = ctx.request();
-        const bool has_body = !ctx.parser.is_done();
+        const bool has_body = send_body && !ctx.parser.is_done();
         const auto sent_at = Clock::now();
         ScratchBuffer scratch;
         ActiveRequest active(*up.host);
@@ -251,8 +354,9 @@ private:
             if (has_body) co_await send_continue_if_expected(ctx);
             set_expiry(conn->stream, transport_.write_timeout);
             const RelayResult sent =
-                co_await relay_message(ctx.client, ctx.client_buffer, ctx.parser, conn->stream, scratch.data(), scratch.size(),
-                                       RelayTimeouts{.write = transport_.write_timeout});
+                send_body ? co_await relay_message(ctx.client, ctx.client_buffer, ctx.parser, conn->stream, scratch.data(),
+                                                   scratch.size(), RelayTimeouts{.write = transport_.write_timeout})
+                          : co_await send_header_only(req, conn->stream);
             ctx.bytes_read += sent.body_bytes;
             if (sent.status == RelayStatus::read_failed) {
                 // The client went away mid-body: nothing left to answer.
@@ -320,11 +424,76 @@ private:
             co_return Outcome::done;
         }
 
-        prepare_client_response(ctx, *response);
+        // From here on the client's request is what counts (HEAD or not, header_down placeholders).
+        original.restore();
+        if (!response_handlers_.empty()) {
+            if (const ResponseHandler* handler = response_handlers_.select(res)) {
+                if (!handler->status_code) {
+                    co_return co_await run_response_routes(*handler, up, conn, *response, scratch, upstream_keeps_alive, ctx,
+                                                           original);
+                }
+                // replace_status: a new code, then the response streams as usual.
+                const auto code = render_status(*handler->status_code, ctx);
+                if (!code) {
+                    co_await write_error(ctx, http::status::internal_server_error);
+                    co_return Outcome::done;
+                }
+                if (*code) {
+                    res.result(*code);
+                    res.reason({});
+                }
+            }
+        }
+        co_await stream_response(up, conn, *response, scratch, upstream_keeps_alive, ctx);
+        co_return Outcome::done;
+    }
+
+    awaitable<Outcome> run_response_routes(const ResponseHandler& handler, const Upstream& up,
+                                           std::unique_ptr<UpstreamConnection>& conn, ResponseParser& response,
+                                           ScratchBuffer& scratch, bool upstream_keeps_alive, RequestContext& ctx,
+                                           OriginalRequest& original) const {
+        // The routes (and whatever runs after them) see the client's request, as Caddy's origReq.
+        original.restore();
+        ctx.handled_response_header = response.get().base();
+        UpstreamResponse handed(*this, up, conn, response, scratch, upstream_keeps_alive);
+        ProxiedResponse* outer = ctx.proxied_response;
+        ctx.proxied_response = &handed;
+        const bool ended = co_await handler.routes.run(ctx);
+        ctx.proxied_response = outer;
+        // A body nobody copied is left unread and the connection goes with it; one without a body
+        // (forward_auth's usual 2xx) leaves the connection reusable.
+        if (conn && !handed.copied() && response.is_done() && transport_.keep_alive && upstream_keeps_alive) {
+            conn->stream.expires_never();
+            ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
+        }
+        co_return ended ? Outcome::done : Outcome::continue_chain;
+    }
+
+    awaitable<RelayResult> send_header_only(const Request& req, beast::tcp_stream& stream) const {
+        std::string head;
+        serialize_header(req.base(), head);
+        auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), use_nothrow);
+        co_return RelayResult{ec ? RelayStatus::write_failed : RelayStatus::done, 0, n};
+    }
+
+    // Streams the upstream's response to the client and pools the connection when it is reusable.
+    awaitable<void> stream_response(const Upstream& up, std::unique_ptr<UpstreamConnection>& conn, ResponseParser& response,
+                                    ScratchBuffer& scratch, bool upstream_keeps_alive, RequestContext& ctx) const {
+        prepare_client_response(ctx, response);
+        if (ctx.request().method() == http::verb::head && !response.is_done()) {
+            // A HEAD the rewrite turned into GET: the client gets the header only; the body stays
+            // unread and the connection is not reused.
+            std::string head;
+            serialize_header(response.get().base(), head);
+            auto [ec, n] = co_await asio::async_write(ctx.client, asio::buffer(head), use_nothrow);
+            ctx.bytes_written += n;
+            if (ec) ctx.close_connection = true;
+            co_return;
+        }
         set_expiry(conn->stream, transport_.read_timeout);
         set_expiry(ctx.client, ctx.server.timeouts.write);
         const RelayResult relayed =
-            co_await relay_message(conn->stream, conn->buffer, *response, ctx.client, scratch.data(), scratch.size(),
+            co_await relay_message(conn->stream, conn->buffer, response, ctx.client, scratch.data(), scratch.size(),
                                    RelayTimeouts{.read = transport_.read_timeout});
         ctx.bytes_written += relayed.bytes_written;
         ctx.body_bytes_written += relayed.body_bytes;
@@ -333,13 +502,12 @@ private:
             // The response has started: the only honest signal left is closing the connection.
             ctx.close_connection = true;
             if (relayed.status == RelayStatus::read_failed) count_failure(up, ctx);
-            co_return Outcome::done;
+            co_return;
         }
-        if (transport_.keep_alive && upstream_keeps_alive && response->is_done()) {
+        if (transport_.keep_alive && upstream_keeps_alive && response.is_done()) {
             conn->stream.expires_never();
             ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
         }
-        co_return Outcome::done;
     }
 
     void prepare_client_response(RequestContext& ctx, ResponseParser& parser) const {
@@ -375,6 +543,7 @@ private:
     ActiveHealthConfig active_;
     bool active_configured_ = false;
     std::vector<Upstream> upstreams_;
+    std::unique_ptr<DynamicUpstreams> dynamic_;
     std::unique_ptr<SelectionPolicy> policy_;
     int retries_ = 0;
     MatcherSets retry_match_;
@@ -383,6 +552,11 @@ private:
     std::vector<IpRange> trusted_proxies_;
     HeaderOps header_up_;
     HeaderOps header_down_;
+    ResponseHandlers response_handlers_;
+    HandlerPtr rewrite_;
+    std::string rewrite_method_;
+    bool rewrite_drops_body_ = false;
+    bool keeps_original_request_ = false;
 };
 
 } // namespace

@@ -1,5 +1,7 @@
 #pragma once
 #include "config/object_reader.hpp"
+#include "http/beast.hpp"
+#include "routing/placeholder.hpp"
 
 #include <memory>
 #include <vector>
@@ -12,6 +14,24 @@ class Matcher {
 public:
     virtual ~Matcher() = default;
     virtual bool match(const RequestContext& ctx) const = 0;
+};
+
+// Caddy's header rules, {"Name": ["v1", "v*"]}: every named field must have a matching value; an
+// empty list means the field must be present, null that it must be absent. Shared by the request
+// `header` matcher (values may hold placeholders, rendered with ctx) and reverse_proxy's response
+// matchers (ctx null: values are literal, as Caddy matches responses without a replacer).
+class HeaderRules {
+public:
+    static HeaderRules from_json(const json& value, const std::string& path);
+    bool match(const http::fields& fields, const RequestContext* ctx) const;
+
+private:
+    struct Rule {
+        std::string name;
+        std::vector<Template> values;
+        bool must_be_absent;
+    };
+    std::vector<Rule> rules_;
 };
 
 // A JSON matcher set: every matcher in it must match (AND).

@@ -109,52 +109,13 @@ private:
     std::vector<std::string> methods_;
 };
 
-// header: {"Name": ["v1", "v*"]}; an empty list (or null) means the header must be present,
-// null alone in Caddy means "must be absent".
 class HeaderMatcher final : public Matcher {
 public:
-    HeaderMatcher(const json& value, const std::string& path) {
-        expect_object(value, path);
-        for (auto it = value.begin(); it != value.end(); ++it) {
-            Rule rule{it.key(), {}, it.value().is_null()};
-            if (!it.value().is_null()) {
-                const std::string p = join_path(path, it.key());
-                expect_array(it.value(), p);
-                for (std::size_t i = 0; i < it.value().size(); ++i) {
-                    if (!it.value()[i].is_string()) throw ConfigError(index_path(p, i), "expected a string");
-                    rule.values.emplace_back(it.value()[i].get<std::string>());
-                }
-            }
-            rules_.push_back(std::move(rule));
-        }
-    }
-    bool match(const RequestContext& ctx) const override {
-        const auto& req = ctx.request();
-        for (const auto& rule : rules_) {
-            auto range = req.equal_range(rule.name);
-            const bool present = range.first != range.second;
-            if (rule.must_be_absent) {
-                if (present) return false;
-                continue;
-            }
-            if (!present) return false;
-            if (rule.values.empty()) continue;
-            bool any = false;
-            for (auto it = range.first; it != range.second && !any; ++it)
-                for (const auto& v : rule.values)
-                    if (v.text() == "*" || glob_match(v.render(ctx), it->value())) any = true;
-            if (!any) return false;
-        }
-        return true;
-    }
+    HeaderMatcher(const json& value, const std::string& path) : rules_(HeaderRules::from_json(value, path)) {}
+    bool match(const RequestContext& ctx) const override { return rules_.match(ctx.request(), &ctx); }
 
 private:
-    struct Rule {
-        std::string name;
-        std::vector<Template> values;
-        bool must_be_absent;
-    };
-    std::vector<Rule> rules_;
+    HeaderRules rules_;
 };
 
 class HeaderRegexpMatcher final : public Matcher {
@@ -340,6 +301,43 @@ const std::map<std::string, MatcherFactory, std::less<>>& matcher_registry() {
 }
 
 } // namespace
+
+HeaderRules HeaderRules::from_json(const json& value, const std::string& path) {
+    expect_object(value, path);
+    HeaderRules rules;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        Rule rule{it.key(), {}, it.value().is_null()};
+        if (!it.value().is_null()) {
+            const std::string p = join_path(path, it.key());
+            expect_array(it.value(), p);
+            for (std::size_t i = 0; i < it.value().size(); ++i) {
+                if (!it.value()[i].is_string()) throw ConfigError(index_path(p, i), "expected a string");
+                rule.values.emplace_back(it.value()[i].get<std::string>());
+            }
+        }
+        rules.rules_.push_back(std::move(rule));
+    }
+    return rules;
+}
+
+bool HeaderRules::match(const http::fields& fields, const RequestContext* ctx) const {
+    for (const auto& rule : rules_) {
+        auto range = fields.equal_range(rule.name);
+        const bool present = range.first != range.second;
+        if (rule.must_be_absent) {
+            if (present) return false;
+            continue;
+        }
+        if (!present) return false;
+        if (rule.values.empty()) continue;
+        bool any = false;
+        for (auto it = range.first; it != range.second && !any; ++it)
+            for (const auto& v : rule.values)
+                if (v.text() == "*" || glob_match(ctx ? v.render(*ctx) : v.text(), it->value())) any = true;
+        if (!any) return false;
+    }
+    return true;
+}
 
 MatcherSet MatcherSet::from_json(const json& value, const std::string& path) {
     expect_object(value, path);

@@ -71,7 +71,16 @@ bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::s
     else if (key == "http.reverse_proxy.upstream.hostport") out += ctx.upstream_hostport;
     else if (key == "http.reverse_proxy.upstream.host") out += host_without_port(ctx.upstream_hostport);
     else if (key == "http.reverse_proxy.upstream.port") out += port_of(ctx.upstream_hostport);
-    else if (key == "http.server.name") out += ctx.server.name;
+    else if (key == "http.reverse_proxy.status_code") {
+        if (ctx.handled_response_header) out += std::to_string(ctx.handled_response_header->result_int());
+    } else if (key == "http.reverse_proxy.status_text") {
+        // Go's Response.Status: the code and the reason phrase ("200 OK").
+        if (const auto& h = ctx.handled_response_header) {
+            out += std::to_string(h->result_int());
+            out += ' ';
+            out += h->reason().empty() ? http::obsolete_reason(h->result()) : h->reason();
+        }
+    } else if (key == "http.server.name") out += ctx.server.name;
     else if (starts_with_key(key, "http.request.tls.", rest)) {
         // Unknown on plain HTTP, as Caddy's are when r.TLS is nil.
         const auto& tls = ctx.client.tls_state;
@@ -87,6 +96,16 @@ bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::s
         out += std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                   std::chrono::system_clock::now().time_since_epoch()).count());
     } else if (starts_with_key(key, "http.request.header.", rest)) out += req[rest];
+    else if (starts_with_key(key, "http.reverse_proxy.header.", rest)) {
+        // Several fields of one name join with "," as Caddy's strings.Join(values, ",").
+        if (const auto& h = ctx.handled_response_header) {
+            bool first = true;
+            for (auto [it, end] = h->equal_range(rest); it != end; ++it, first = false) {
+                if (!first) out += ',';
+                out += it->value();
+            }
+        }
+    }
     else if (starts_with_key(key, "http.request.uri.query.", rest)) {
         const std::string_view query = query_of(target);
         std::size_t pos = 0;

@@ -257,6 +257,27 @@ class ServedOverHttps(AcmeCase):
         self.assertEqual(harness.log_of(proc).count('"msg":"obtaining certificate"'), 2)
         self.assertEqual(self.curl(pebble, "new.test").stdout, "secure new.test")
 
+    def test_a_get_certificate_manager_supplies_the_certificate_at_the_handshake(self):
+        cert, key = os.path.join(self.tmp, "m.pem"), os.path.join(self.tmp, "m.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-days", "2", "-subj", "/CN=managed.test", "-addext", "subjectAltName=DNS:managed.test",
+                        "-keyout", key, "-out", cert], capture_output=True, check=True)
+        manager = self.start_backend("cert_manager", cert, key, "managed.test")
+        config = self.https_config([], policy_extra={"get_certificate": [{"via": "http", "url": f"http://127.0.0.1:{manager.port}/"}]})
+        del config["apps"]["tls"]["automation"]["policies"][0]["issuers"]
+        self.start_proxflow(config, wait_port=self.https_port)
+        res = subprocess.run(["curl", "-sS", "--max-time", "10", "--cacert", cert, "--resolve",
+                              f"managed.test:{self.https_port}:127.0.0.1", f"https://managed.test:{self.https_port}/"],
+                             capture_output=True, text=True)
+        self.assertEqual(res.stdout, "secure managed.test", res.stderr)
+        self.assertIn("GET managed.test", harness.log_of(manager))
+        # The manager has none for another name (204): no certificate, and no ACME order either.
+        other = subprocess.run(["curl", "-sS", "--max-time", "10", "-k", "--resolve",
+                                f"other.test:{self.https_port}:127.0.0.1", f"https://other.test:{self.https_port}/"],
+                               capture_output=True, text=True)
+        self.assertNotEqual(other.returncode, 0)
+        self.assertIn("GET other.test", harness.log_of(manager))
+
     def test_tls_alpn_01_is_answered_by_the_tls_listener(self):
         pebble = Pebble(os.path.join(self.tmp, "pebble-alpn"), http01_port=free_port(), tlsalpn01_port=self.https_port)
         self.addCleanup(pebble.stop)
