@@ -91,7 +91,7 @@ int directive_position(const std::string& name, const std::vector<std::string>& 
 }
 
 std::vector<ConfigValue> parse_directives(const Tokens& block, MatcherDefs& matchers, AdaptCounters& groups,
-                                          const Options& options) {
+                                          const Options& options, bool routes_only) {
     std::vector<ConfigValue> results;
     ServerBlock parsed;
     const auto segments = parse_blocks_body(block);
@@ -119,6 +119,8 @@ std::vector<ConfigValue> parse_directives(const Tokens& block, MatcherDefs& matc
             throw AdaptError(where.file_name(), where.line, first.text + ": '" + where.text + "' is malformed or out of range");
         }
         for (auto& value : values) {
+            if (routes_only && value.klass != "route")
+                throw AdaptError(first.file_name(), first.line, "directive '" + first.text + "' is not an ordered HTTP handler, so it cannot be used here");
             if (value.directive.empty()) value.directive = first.text;
             results.push_back(std::move(value));
         }
@@ -196,7 +198,7 @@ json parse_block_as_subroute(Helper& h, bool sorted) {
     }
     const Tokens block = h.d.take_block();
     MatcherDefs matchers = h.matchers;
-    auto values = parse_directives(block, matchers, h.groups, h.options);
+    auto values = parse_directives(block, matchers, h.groups, h.options, true);
     json subroute{{"handler", "subroute"}};
     json routes = json::array();
     if (sorted) {

@@ -20,9 +20,10 @@ bool is_unsupported_caddy_directive(const std::string& name);
 int directive_position(const std::string& name, const std::vector<std::string>& order);
 
 // Parses every segment of a block's tokens into config values (the directives of a site, handle,
-// route ...). named_matchers: where "@name" definitions of this block go.
+// route ...). named_matchers: where "@name" definitions of this block go. routes_only: a block of
+// handlers (handle, route ...), where a directive like tls or bind is an error at its line.
 std::vector<ConfigValue> parse_directives(const Tokens& block, MatcherDefs& matchers, AdaptCounters& groups,
-                                          const Options& options);
+                                          const Options& options, bool routes_only = false);
 
 // Sorts routes by directive order, groups mutually exclusive ones, splices and consolidates them:
 // Caddy's buildSubroute. Returns the subroute's routes.

@@ -53,6 +53,8 @@ std::int64_t parse_caddy_duration(const Dispenser& d, const std::string& text) {
         return parse_duration(nlohmann::json(text), "").count();
     } catch (const ConfigError&) {
         d.fail("invalid duration \"" + text + "\"");
+    } catch (const std::logic_error&) { // a number part std::stod cannot read (".d") or out of range
+        d.fail("invalid duration \"" + text + "\"");
     }
 }
 

@@ -97,6 +97,10 @@ std::string render_prometheus(const Snapshot& snap) {
     sample(out, "proxflow_http_requests_in_flight", "", static_cast<double>(snap.active_requests));
     family(out, "proxflow_http_connections_active", "gauge", "Open client connections.");
     sample(out, "proxflow_http_connections_active", "", static_cast<double>(snap.active_connections));
+    family(out, "proxflow_worker_connections_active", "gauge", "Open client connections by engine thread.");
+    for (std::size_t i = 0; i < snap.worker_connections.size(); ++i)
+        sample(out, "proxflow_worker_connections_active", "worker=\"" + std::to_string(i) + "\"",
+               static_cast<double>(snap.worker_connections[i]));
     family(out, "proxflow_http_request_size_bytes_total", "counter", "Bytes read from clients (headers and bodies).");
     sample(out, "proxflow_http_request_size_bytes_total", "", static_cast<double>(snap.bytes_in));
     family(out, "proxflow_http_response_size_bytes_total", "counter", "Bytes written to clients (headers and bodies).");

@@ -230,5 +230,40 @@ class Features(harness.ProxyTestCase):
                          {"handler": "traffic_dashboard", "path": "/dash", "update_interval": 2000000000})
 
 
+    def test_certificate_options_adapt_as_caddy_does_and_the_engine_accepts_them(self):
+        # Global ACME defaults, on-demand limits, an interval and the storage beside a plain site: the
+        # JSON equals real caddy's, and the engine's validation takes its apps.tls and storage.
+        store = os.path.join(self.tmp, "store")
+        text = ("{\n\temail ops@example.com\n\tacme_ca https://127.0.0.1:14000/dir\n\ton_demand_tls {\n"
+                "\t\task http://127.0.0.1:9/ask\n\t\tinterval 1m\n\t\tburst 3\n\t}\n\trenew_interval 20m\n"
+                f"\tstorage file_system {store}\n}}\n:8080 {{\n\trespond ok\n}}\n")
+        config = self.adapt(text)
+        caddy = subprocess.run(["caddy", "adapt", "--config", os.path.join(self.tmp, "Caddyfile"), "--adapter", "caddyfile"],
+                               capture_output=True, text=True, cwd=self.tmp, env=dict(os.environ, HOME=self.tmp))
+        self.assertEqual(caddy.returncode, 0, caddy.stderr)
+        self.assertEqual(config, json.loads(caddy.stdout))
+        self.assertEqual(config["apps"]["tls"]["automation"]["policies"],
+                         [{"issuers": [{"module": "acme", "ca": "https://127.0.0.1:14000/dir", "email": "ops@example.com"}]}])
+        path = os.path.join(self.tmp, "config.json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        r = subprocess.run([harness.PROXFLOW, "validate", "--config", path], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_tls_subdirectives_the_engine_lacks_are_refused_at_their_line(self):
+        path = os.path.join(self.tmp, "Caddyfile")
+        for text, message in [
+            ("a.example.com {\n\ttls {\n\t\tdns cloudflare KEY\n\t}\n}\n", "Caddyfile:3: tls: 'dns': the DNS challenge is not supported by ProxFlow yet"),
+            ("a.example.com {\n\ttls {\n\t\tget_certificate tailscale\n\t}\n}\n", "Caddyfile:3: tls: get_certificate tailscale is not supported by ProxFlow yet"),
+            ("a.example.com {\n\tbind 127.0.0.1\n\ttls a@b.c\n}\n", "Caddyfile:1: bind: a site with bind gives its ACME issuers challenges.bind_host"),
+        ]:
+            with self.subTest(message=message):
+                with open(path, "w") as f:
+                    f.write(text)
+                r = subprocess.run([harness.PROXFLOW, "adapt", "--config", path], capture_output=True, text=True)
+                self.assertEqual(r.returncode, 1)
+                self.assertIn(message, r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -320,6 +320,32 @@ class PerRoute(MetricsTestCase):
         self.assertEqual(counts, {"routes[0]": 7, "routes[1]": 3})
 
 
+class Workers(MetricsTestCase):
+    def test_client_connections_are_shared_out_evenly_across_engine_threads(self):
+        # The kernel hashes SO_REUSEPORT connections to acceptors; 20 of them split 10/10 by chance
+        # less than one time in five. The engine hands each one to the worker with the fewest.
+        self.backend = self.start_backend("named")
+        self.port, self.admin = free_port(), free_port()
+        conns = []
+        self.start_proxflow(proxy_config(self.port, [reverse_proxy(self.backend.port)], admin_port=self.admin),
+                            wait_port=self.port, threads=2)
+        self.addCleanup(lambda: [c.close() for c in conns])
+        for _ in range(20):
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            conn.request("GET", "/")
+            self.assertEqual(conn.getresponse().status, 200)
+            conns.append(conn)
+
+        def per_worker():
+            samples, _ = scrape(self.admin)
+            return sorted((dict(labels)["worker"], v) for (name, labels), v in samples.items()
+                          if name == "proxflow_worker_connections_active")
+        wait_until(lambda: per_worker() == [("0", 10), ("1", 10)], what="10 connections on each worker")
+        for conn in conns:
+            conn.close()
+        wait_until(lambda: per_worker() == [("0", 0), ("1", 0)], what="no connections left")
+
+
 class Disabled(MetricsTestCase):
     def test_disabled_traffic_metrics_count_nothing(self):
         self.start_proxy({"disabled": True, "trusted_proxies": ["127.0.0.1"]})

@@ -102,6 +102,8 @@ private slots:
         QVERIFY(adapt_error("{\n\tkey_type ed25519\n}\n:443, localhost {\n}\nb.example.com {\n\ttls c@d.e\n}\n")
                     .find("hostname appears in more than one automation policy, making certificate management ambiguous: localhost") != std::string::npos);
         QVERIFY(adapt_error("a.example.com {\n\ttls {\n\t\talpn h2\n\t}\n\ttls {\n\t\talpn http/1.1\n\t}\n}\n").find("conflicting alpn") != std::string::npos);
+        QCOMPARE(adapt_error("a.example.com {\n\troute {\n\t\ttls internal\n\t}\n}\n"),
+                 std::string("Caddyfile:3: directive 'tls' is not an ordered HTTP handler, so it cannot be used here"));
         QVERIFY(adapt_error("{\n\ton_demand_tls\n}\n").find("expected at least one config parameter for on_demand_tls") != std::string::npos);
         QVERIFY(adapt_error("{\n\ton_demand_tls {\n\t\tburst x\n\t}\n}\n").starts_with("Caddyfile:3: on_demand_tls: "));
         QVERIFY(adapt_error("{\n\tstorage file_system\n}\n").find("missing root path") != std::string::npos);
