@@ -1,5 +1,5 @@
 // The everyday site directives: bind, respond, abort, redir, header, uri, rewrite, handle,
-// handle_path, route, vars, request_body, encode, metrics and ProxFlow's traffic_dashboard.
+// handle_path, route, vars, request_body, metrics and ProxFlow's traffic_dashboard.
 #include "caddyfile/directives.hpp"
 
 #include <map>

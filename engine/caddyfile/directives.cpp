@@ -16,6 +16,8 @@ void register_reverse_proxy_directive(std::map<std::string, DirectiveParser>& re
 void register_forward_auth_directive(std::map<std::string, DirectiveParser>& registry);
 void register_log_directives(std::map<std::string, DirectiveParser>& registry);
 void register_tls_directive(std::map<std::string, DirectiveParser>& registry);
+void register_encode_directive(std::map<std::string, DirectiveParser>& registry);
+void register_map_directive(std::map<std::string, DirectiveParser>& registry);
 
 namespace {
 
@@ -27,6 +29,8 @@ const std::map<std::string, DirectiveParser>& registry() {
         register_forward_auth_directive(r);
         register_log_directives(r);
         register_tls_directive(r);
+        register_encode_directive(r);
+        register_map_directive(r);
         return r;
     }();
     return directives;
@@ -80,7 +84,7 @@ bool is_unsupported_caddy_directive(const std::string& name) {
                                                   "basicauth", "basic_auth", "request_header", "push", "templates", "error",
                                                   "php_fastcgi", "file_server", "acme_server",
                                                   "handle_errors", "log_skip", "import", "invoke", "fs",
-                                                  "map", "encode", "request_body", "metrics", "intercept",
+                                                  "request_body", "metrics", "intercept",
                                                   "log_append", "log_name", "templates"};
     return caddy_only.contains(name);
 }

@@ -4,9 +4,11 @@
 
 #include "caddyfile/adapter.hpp"
 #include "caddyfile/formatter.hpp"
+#include "caddyfile/encode_directive.hpp"
 #include "caddyfile/tls_exporter.hpp"
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/reverse_proxy_directive.hpp"
+#include "caddyfile/map_directive.hpp"
 #include "caddyfile/shorthand_placeholders.hpp"
 #include "caddyfile/site_address.hpp"
 #include "config/object_reader.hpp"
@@ -576,6 +578,10 @@ void write_handler(Writer& w, const std::string& m, const json& h, const std::st
         w.close();
     } else if (name == "metrics") {
         w.line("metrics" + mt);
+    } else if (name == "encode") {
+        for (const auto& l : encode_lines(h, m, path)) w.line(l);
+    } else if (name == "map") {
+        for (const auto& l : map_lines(h, m, path)) w.line(l);
     } else if (name == "traffic_dashboard") {
         if (w.stock()) {
             w.warnings.push_back(path + ": traffic_dashboard is ProxFlow's own directive; stock Caddy has none (left out)");

@@ -1,13 +1,16 @@
 #include "caddyfile/shorthand_placeholders.hpp"
 
 #include <regex>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace proxflow::caddyfile {
 
-std::string replace_shorthands(std::string text) {
-    if (text.find('{') == std::string::npos) return text;
+namespace {
+
+// The plain shorthands and what they stand for.
+const std::vector<std::pair<std::string, std::string>>& simple_shorthands() {
     static const std::vector<std::pair<std::string, std::string>> simple{
         {"{dir}", "{http.request.uri.path.dir}"},   {"{file}", "{http.request.uri.path.file}"},
         {"{host}", "{http.request.host}"},          {"{hostport}", "{http.request.hostport}"},
@@ -23,6 +26,14 @@ std::string replace_shorthands(std::string text) {
         {"{tls_client_certificate_pem}", "{http.request.tls.client.certificate_pem}"},
         {"{tls_client_certificate_der_base64}", "{http.request.tls.client.certificate_der_base64}"},
     };
+    return simple;
+}
+
+} // namespace
+
+std::string replace_shorthands(std::string text) {
+    if (text.find('{') == std::string::npos) return text;
+    const auto& simple = simple_shorthands();
     for (const auto& [from, to] : simple)
         for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) text.replace(pos, from.size(), to);
     static const std::vector<std::pair<std::regex, std::string>> patterns{
@@ -40,6 +51,17 @@ std::string replace_shorthands(std::string text) {
     };
     for (const auto& [re, to] : patterns) text = std::regex_replace(text, re, to);
     return text;
+}
+
+std::string replaced_shorthand(const std::string& token) {
+    const auto trim = [](std::string_view s) {
+        while (!s.empty() && (s.front() == '{' || s.front() == '}')) s.remove_prefix(1);
+        while (!s.empty() && (s.back() == '{' || s.back() == '}')) s.remove_suffix(1);
+        return s;
+    };
+    for (const auto& [shorthand, full] : simple_shorthands())
+        if (trim(token) == trim(full)) return shorthand;
+    return {};
 }
 
 } // namespace proxflow::caddyfile

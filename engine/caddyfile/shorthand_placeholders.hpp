@@ -7,4 +7,8 @@ namespace proxflow::caddyfile {
 // of a site block as httpcaddyfile does (text that merely contains one is expanded too).
 std::string replace_shorthands(std::string text);
 
+// The shorthand ("{host}") a token is the expansion of ("{http.request.host}"), or empty (Caddy's
+// WasReplacedPlaceholderShorthand).
+std::string replaced_shorthand(const std::string& token);
+
 } // namespace proxflow::caddyfile

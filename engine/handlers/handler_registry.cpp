@@ -15,6 +15,8 @@ const HandlerFactory* find_handler_factory(std::string_view name) {
         {"copy_response", make_copy_response},
         {"copy_response_headers", make_copy_response_headers},
         {"traffic_dashboard", make_traffic_dashboard},
+        {"encode", make_encode},
+        {"map", make_map},
     };
     auto it = registry.find(name);
     return it == registry.end() ? nullptr : &it->second;

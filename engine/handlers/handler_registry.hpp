@@ -13,5 +13,7 @@ HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build);
 HandlerPtr make_copy_response(ObjectReader& r, BuildContext& build);
 HandlerPtr make_copy_response_headers(ObjectReader& r, BuildContext& build);
 HandlerPtr make_traffic_dashboard(ObjectReader& r, BuildContext& build);
+HandlerPtr make_encode(ObjectReader& r, BuildContext& build);
+HandlerPtr make_map(ObjectReader& r, BuildContext& build);
 
 } // namespace proxflow

@@ -1,8 +1,10 @@
 #pragma once
 #include "http/beast.hpp"
 #include "http/client_stream.hpp"
+#include "http/response_filter.hpp"
 
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +15,7 @@ namespace proxflow {
 
 class HeaderOps;
 class ProxiedResponse;
+class PlaceholderSource;
 namespace metrics {
 struct ServerMetrics;
 }
@@ -41,6 +44,10 @@ struct RequestContext {
     std::vector<const HeaderOps*> response_header_ops;
     // Headers a handler adds to whatever response is written (e.g. a sticky-session cookie).
     std::vector<std::pair<std::string, std::string>> response_headers_to_add;
+    // Response body transformations (encode) for whatever response is written; see ResponseBodyWriter.
+    std::vector<std::unique_ptr<ResponseFilter>> response_filters;
+    // Placeholders that handlers define for the rest of the request (map), asked in order.
+    std::vector<const PlaceholderSource*> placeholder_sources;
     // Set by reverse_proxy for {http.reverse_proxy.upstream.*} placeholders.
     std::string upstream_hostport;
     // The upstream response whose handle_response routes are running (null otherwise), and the

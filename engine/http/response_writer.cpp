@@ -2,6 +2,7 @@
 
 #include "handlers/header_ops.hpp"
 #include "http/request_context.hpp"
+#include "http/response_filter.hpp"
 
 namespace proxflow {
 
@@ -33,6 +34,12 @@ awaitable<void> write_response(RequestContext& ctx, http::response<http::string_
         co_return;
     }
     res.prepare_payload();
+    const unsigned status = res.result_int();
+    if (!ctx.response_filters.empty() && status != 204 && status != 304) {
+        ResponseBodyWriter body(ctx, res.base());
+        co_await body.write(res.body(), true, true);
+        co_return;
+    }
     auto [ec, n] = co_await http::async_write(ctx.client, res, use_nothrow);
     ctx.bytes_written += n;
     if (!ec) ctx.body_bytes_written += res.body().size();

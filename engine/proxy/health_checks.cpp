@@ -85,6 +85,8 @@ private:
         while (!self->stopped_) {
             for (const auto& up : self->upstreams_) {
                 if (self->stopped_) co_return;
+                // A dial with placeholders names no one address to check (Caddy skips it too).
+                if (up.dial_template) continue;
                 const bool ok = co_await self->check(up);
                 up.host->active_unhealthy.store(!ok, std::memory_order_relaxed);
             }

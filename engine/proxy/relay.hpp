@@ -93,6 +93,15 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
     }
 }
 
+class ResponseBodyWriter;
+
+// The response side of relay_message when the request has response filters (encode): the same
+// loop, each piece passed through the filters and written before the next is read. The writer
+// counts what reaches the client; the result counts body bytes read from the upstream.
+awaitable<RelayResult> relay_filtered_response(beast::tcp_stream& in, beast::flat_buffer& in_buffer, ResponseParser& parser,
+                                               ResponseBodyWriter& out, char* scratch, std::size_t scratch_size,
+                                               std::chrono::nanoseconds read_timeout);
+
 // Copies bytes both ways until either side closes (WebSocket and other Upgrade tunnels).
 awaitable<void> tunnel(ClientStream& client, beast::flat_buffer& client_buffer, beast::tcp_stream& upstream,
                        beast::flat_buffer& upstream_buffer);

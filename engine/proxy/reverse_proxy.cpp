@@ -6,6 +6,7 @@
 #include "http/client_ip.hpp"
 #include "http/proxied_response.hpp"
 #include "http/request_context.hpp"
+#include "http/response_filter.hpp"
 #include "http/response_writer.hpp"
 #include "proxy/connection_pool.hpp"
 #include "proxy/dynamic_upstreams.hpp"
@@ -173,11 +174,23 @@ public:
             const Upstream* up = policy_->select(pool, ctx);
             Outcome outcome = Outcome::dial_failed;
             if (up) {
-                ctx.upstream_hostport = up->dial;
-                outcome = co_await proxy_to(*up, ctx, send_body, original);
+                std::optional<Upstream> resolved;
+                if (up->dial_template) {
+                    std::string error;
+                    resolved = up->resolved(ctx, error);
+                    if (!resolved) {
+                        // Caddy's "making dial info" error: a 500, not retried.
+                        ctx.upstream_hostport.clear();
+                        co_await write_error(ctx, http::status::internal_server_error);
+                        co_return true;
+                    }
+                }
+                const Upstream& target = resolved ? *resolved : *up;
+                ctx.upstream_hostport = target.dial;
+                outcome = co_await proxy_to(target, ctx, send_body, original);
                 if (outcome == Outcome::done) co_return true;
                 if (outcome == Outcome::continue_chain) co_return false;
-                count_failure(*up, ctx);
+                count_failure(target, ctx);
             }
             // A request that never reached an upstream can always go again; one that reached it
             // only when it is safe to repeat: idempotent, or named by retry_match.
@@ -479,7 +492,7 @@ private:
     // Streams the upstream's response to the client and pools the connection when it is reusable.
     awaitable<void> stream_response(const Upstream& up, std::unique_ptr<UpstreamConnection>& conn, ResponseParser& response,
                                     ScratchBuffer& scratch, bool upstream_keeps_alive, RequestContext& ctx) const {
-        prepare_client_response(ctx, response);
+        const bool filtered = prepare_client_response(ctx, response);
         if (ctx.request().method() == http::verb::head && !response.is_done()) {
             // A HEAD the rewrite turned into GET: the client gets the header only; the body stays
             // unread and the connection is not reused.
@@ -492,11 +505,17 @@ private:
         }
         set_expiry(conn->stream, transport_.read_timeout);
         set_expiry(ctx.client, ctx.server.timeouts.write);
-        const RelayResult relayed =
-            co_await relay_message(conn->stream, conn->buffer, response, ctx.client, scratch.data(), scratch.size(),
-                                   RelayTimeouts{.read = transport_.read_timeout});
-        ctx.bytes_written += relayed.bytes_written;
-        ctx.body_bytes_written += relayed.body_bytes;
+        RelayResult relayed;
+        if (filtered) {
+            ResponseBodyWriter writer(ctx, response.get().base());
+            relayed = co_await relay_filtered_response(conn->stream, conn->buffer, response, writer, scratch.data(), scratch.size(),
+                                                       transport_.read_timeout);
+        } else {
+            relayed = co_await relay_message(conn->stream, conn->buffer, response, ctx.client, scratch.data(), scratch.size(),
+                                             RelayTimeouts{.read = transport_.read_timeout});
+            ctx.bytes_written += relayed.bytes_written;
+            ctx.body_bytes_written += relayed.body_bytes;
+        }
         ctx.client.expires_never();
         if (relayed.status != RelayStatus::done) {
             // The response has started: the only honest signal left is closing the connection.
@@ -510,7 +529,8 @@ private:
         }
     }
 
-    void prepare_client_response(RequestContext& ctx, ResponseParser& parser) const {
+    // Returns whether the body goes through the request's response filters (a body, and filters).
+    bool prepare_client_response(RequestContext& ctx, ResponseParser& parser) const {
         auto& res = parser.get();
         const bool upstream_chunked = res.chunked();
         remove_hop_by_hop(res.base());
@@ -527,6 +547,7 @@ private:
             }
         }
         finalize_response_header(ctx, res.base());
+        return !bodiless && !ctx.response_filters.empty();
     }
 
     awaitable<void> send_continue_if_expected(RequestContext& ctx) const {

@@ -2,6 +2,7 @@
 #include "http/beast.hpp"
 #include "metrics/request_counters.hpp"
 #include "metrics/thread_shards.hpp"
+#include "routing/placeholder.hpp"
 
 #include <atomic>
 #include <map>
@@ -46,6 +47,9 @@ struct Upstream {
     int max_requests = 0;
     int max_fails = 0;                // 0: passive checks off
     int unhealthy_request_count = 0;  // 0: off
+    // A dial with placeholders ("{upstream}:80") is resolved per request (Caddy's replaceable
+    // upstreams); its counters and health are shared by every address it resolves to, as in Caddy.
+    std::optional<Template> dial_template;
 
     bool healthy() const {
         if (host->active_unhealthy.load(std::memory_order_relaxed)) return false;
@@ -59,6 +63,13 @@ struct Upstream {
 
     // Parses "host:port" as Caddy's dial field; throws ConfigError naming path.
     static Upstream from_dial(const std::string& dial, const std::string& path, UpstreamHostRegistry& hosts);
+    // This upstream with its dial template rendered for one request; nullopt (and why) when the
+    // result is not a valid address.
+    std::optional<Upstream> resolved(const RequestContext& ctx, std::string& error) const;
+
+private:
+    // Fills hostname, port and endpoint from dial; returns an error message, empty when valid.
+    std::string parse_dial();
 };
 
 } // namespace proxflow

@@ -11,6 +11,15 @@ struct RequestContext;
 // Returns false for an unknown key.
 bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::string& out);
 
+// Placeholders a handler defines for the rest of one request (Caddy's Replacer.Map providers, such
+// as the map handler's destinations), computed only when something renders them.
+class PlaceholderSource {
+public:
+    virtual ~PlaceholderSource() = default;
+    // Appends the value of key and returns true when key is one of this source's placeholders.
+    virtual bool resolve(const RequestContext& ctx, std::string_view key, std::string& out) const = 0;
+};
+
 // A string with {placeholders}, split once at config time so that rendering a request is a
 // walk over literal and placeholder parts. Unknown placeholders render empty, as Caddy's ReplaceAll.
 class Template {

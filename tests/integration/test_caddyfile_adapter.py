@@ -12,18 +12,18 @@ CORPUS = os.path.join(os.environ.get("PROXFLOW_SHARED", os.path.join(os.path.dir
 # Every corpus case whose directives ProxFlow implements passes; the rest must fail with a clear
 # "not supported by ProxFlow yet". Each case listed here must match: add cases as directives land.
 ADAPT_MATCHES = (
-    "auto_https_ignore_loaded_certs", "bind_ipv6", "expression_quotes", "global_options_default_bind",
+    "auto_https_ignore_loaded_certs", "bind_ipv6", "encode_options", "expression_quotes", "global_options_default_bind",
     "global_server_options_single", "handle_path", "header_placeholder_search", "http_only_on_hostless_block",
     "http_only_on_non_standard_port", "import_args_snippet", "log_except_catchall_blocks", "matcher_syntax", "matchers_in_route", "metrics_syntax",
     "replaceable_upstream_partial_port", "request_body", "reverse_proxy_health_headers", "reverse_proxy_load_balance",
-    "reverse_proxy_options", "reverse_proxy_trusted_proxies", "site_block_sorting", "uri_replace_brace_escape",
+    "reverse_proxy_options", "reverse_proxy_trusted_proxies", "reverse_proxy_upstream_placeholder", "site_block_sorting", "uri_replace_brace_escape",
     "global_options", "tls_automation_policies_12", "tls_automation_policies_2", "tls_automation_policies_3",
     "tls_automation_policies_5", "tls_automation_policies_7", "tls_automation_policies_global_email_localhost",
     "tls_client_auth_inline_cert", "tls_internal_options",
     "forward_auth_authelia", "reverse_proxy_dynamic_upstreams", "reverse_proxy_handle_response",
 )
 # Real Caddy reads the export back to the same JSON; the other cases must refuse with the JSON path.
-EXPORT_ROUNDTRIP_FLOOR = 33
+EXPORT_ROUNDTRIP_FLOOR = 35
 # ProxFlow's own TLS cases (tests/data/caddyfile_tls, JSON printed by real Caddy 2.6.2): how many
 # exports real Caddy reads back to the same JSON; the others must refuse with a JSON path.
 TLS_DATA = os.path.join(os.path.dirname(__file__), "..", "data", "caddyfile_tls")
