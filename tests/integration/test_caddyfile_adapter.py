@@ -1,4 +1,5 @@
 """The Caddyfile adapter against the corpus of real Caddy 2.6.2 output, and its error messages."""
+import glob
 import json
 import os
 import re
@@ -47,6 +48,24 @@ class CorpusAgainstRealCaddy(harness.ProxyTestCase):
                 self.assertIn("is not supported by ProxFlow yet", line)
                 self.assertRegex(line, r"\.caddyfile:\d+: ")
             self.assertFalse(line.startswith("FAIL"), f"a case adapted to different JSON: {line}")
+
+
+class OwnEncodeAndMapCases(harness.ProxyTestCase):
+    """Caddyfiles written for encode and map (tests/data/caddyfile_handlers, with real Caddy 2.6.2's
+    JSON beside each): every one adapts to Caddy's JSON, and real Caddy reads the export back to it."""
+    CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "caddyfile_handlers")
+
+    def test_each_case_adapts_as_caddy_and_its_export_reads_back(self):
+        home = os.path.join(self.tmp, "home")
+        os.makedirs(home)
+        r = subprocess.run([os.path.join(CORPUS, "check-adapt"), "--candidate", f"{harness.PROXFLOW} adapt --config {{file}}",
+                            "--export", f"{harness.PROXFLOW} export --config {{file}}", self.CASES],
+                           capture_output=True, text=True, timeout=300, env=dict(os.environ, HOME=home))
+        print(r.stdout)
+        cases = len(glob.glob(os.path.join(self.CASES, "*.caddyfile")))
+        self.assertGreater(cases, 0)
+        self.assertIn(f"adapt_match={cases}/{cases}", r.stdout, r.stderr)
+        self.assertIn(f"export_roundtrip={cases}/{cases}", r.stdout, r.stderr)
 
 
 class ExportReadBackByRealCaddy(harness.ProxyTestCase):
