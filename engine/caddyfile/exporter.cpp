@@ -7,6 +7,7 @@
 #include "caddyfile/encode_directive.hpp"
 #include "caddyfile/tls_exporter.hpp"
 #include "caddyfile/log_directive.hpp"
+#include "caddyfile/server_options_export.hpp"
 #include "caddyfile/reverse_proxy_directive.hpp"
 #include "caddyfile/map_directive.hpp"
 #include "caddyfile/shorthand_placeholders.hpp"
@@ -837,14 +838,17 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         }
     }();
     std::vector<TlsSlot> tls_slots;
+    for (auto& line : servers_option_lines(servers)) global.push_back(std::move(line));
     for (auto it = servers.begin(); it != servers.end(); ++it) {
         const std::string spath = "apps.http.servers." + it.key();
         const json& server = it.value();
         bool auto_https_off = false;
         std::set<std::string> http_hosts;
-        const json server_logs = server.contains("logs") ? server["logs"] : json();
+        const json server_logs = logs_without_credentials_flag(server);
         for (auto f = server.begin(); f != server.end(); ++f) {
-            if (f.key() == "listen" || f.key() == "routes" || f.key() == "logs" || f.key() == "tls_connection_policies") continue;
+            if (f.key() == "listen" || f.key() == "routes" || f.key() == "logs" || f.key() == "tls_connection_policies" ||
+                is_servers_option_field(f.key()))
+                continue;
             if (f.key() == "automatic_https") {
                 for (auto a = f.value().begin(); a != f.value().end(); ++a) {
                     static const std::map<std::string, std::string> global_forms{

@@ -99,7 +99,12 @@ nlohmann::json parse_servers(Dispenser& d) {
         } else if (option == "protocols") {
             s["protocols"] = d.remaining_args();
         } else if (option == "strict_sni_host") {
-            s["strict_sni_host"] = !(d.next_arg() && d.val() == "off");
+            bool strict = true;
+            if (d.next_arg()) {
+                if (d.val() == "insecure_off") strict = false;
+                else if (d.val() != "on") d.fail("strict_sni_host only supports 'on' or 'insecure_off', got '" + d.val() + "'");
+            }
+            s["strict_sni_host"] = strict;
         } else if (option == "listener_wrappers") {
             while (d.next_block(1)) s["listener_wrappers"].push_back({{"wrapper", d.val()}});
         } else if (option == "metrics") {

@@ -24,7 +24,7 @@ ADAPT_MATCHES = (
     "forward_auth_authelia", "reverse_proxy_dynamic_upstreams", "reverse_proxy_handle_response",
 )
 # Real Caddy reads the export back to the same JSON; the other cases must refuse with the JSON path.
-EXPORT_ROUNDTRIP_FLOOR = 35
+EXPORT_ROUNDTRIP_FLOOR = 36
 # ProxFlow's own TLS cases (tests/data/caddyfile_tls, JSON printed by real Caddy 2.6.2): how many
 # exports real Caddy reads back to the same JSON; the others must refuse with a JSON path.
 TLS_DATA = os.path.join(os.path.dirname(__file__), "..", "data", "caddyfile_tls")
