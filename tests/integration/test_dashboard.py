@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import socket
-import statistics
 import string
 import struct
 import subprocess
@@ -136,7 +135,7 @@ class DashboardInChromium(DashboardTestCase):
         later = page.ask("state")
         out, _ = wrk.communicate(timeout=30)
         self.assertEqual(wrk.returncode, 0, out)
-        wrk_rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        wrk_requests = int(re.search(r"(\d+) requests in", out).group(1))
 
         # The numbers move while traffic flows.
         self.assertGreater(number(during["tiles"]["rps"]), 0, during["tiles"])
@@ -190,11 +189,13 @@ class DashboardInChromium(DashboardTestCase):
                          value(samples, "proxflow_http_responses_total", server="srv0", code_class="5xx"))
         self.assertGreater(sum(p["errors"] for p in state["points"]), 0)
 
-        # The rate chart's busy seconds are wrk's rate: the median of the full seconds of the run within 30%
-        # (wrk's own number is an average over its run, including its first and last partial second).
-        busy = sorted(p["requests"] for p in state["points"] if p["requests"] > 0)[1:-1]
-        self.assertGreaterEqual(len(busy), 3, busy)
-        self.assertLess(abs(statistics.median(busy) - wrk_rps) / wrk_rps, 0.3, (busy, wrk_rps))
+        # The chart's seconds add up to /metrics' total (settled above), and srv0's part of it is what wrk
+        # counted, plus at most one request per connection still in flight when wrk stopped. (Per-second
+        # rates are not compared with wrk's average: beside another test on two cores they swing 3x.)
+        self.assertGreaterEqual(srv0, wrk_requests)
+        self.assertLessEqual(srv0, wrk_requests + 16)
+        busy = [p["requests"] for p in state["points"] if p["requests"] > 0]
+        self.assertGreaterEqual(len(busy), 4, busy)
         # The rate chart draws those seconds, from shortly before the first busy one.
         rate_x, rate_requests, rate_errors = state["charts"]["rate"]
         by_second = {p["second"]: p for p in state["points"]}
