@@ -7,9 +7,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 namespace proxflow::tls {
 namespace {
@@ -66,13 +64,6 @@ bool is_tls13_suite(const std::string& name) {
     return name == "TLS_AES_128_GCM_SHA256" || name == "TLS_AES_256_GCM_SHA384" || name == "TLS_CHACHA20_POLY1305_SHA256";
 }
 
-std::string read_file(const std::string& file, const std::string& path) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ConfigError(path, "cannot read " + file);
-    std::ostringstream data;
-    data << in.rdbuf();
-    return data.str();
-}
 
 int alpn_select(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in, unsigned int inlen, void* arg) {
     static const std::string acme = std::string("\x0a") + "acme-tls/1";
@@ -231,7 +222,7 @@ std::unique_ptr<ConnectionPolicy> ConnectionPolicy::from_json(const json& value,
         for (std::size_t i = 0; i < files.size(); ++i) {
             const auto p = index_path(c.path_of("trusted_ca_certs_pem_files"), i);
             try {
-                for (auto& cert : certificates_from_pem(read_file(files[i], p))) add_ca(cert.get());
+                for (auto& cert : certificates_from_pem(read_pem_file(files[i], p))) add_ca(cert.get());
             } catch (const PemError& e) {
                 throw ConfigError(p, files[i] + ": " + e.what());
             }

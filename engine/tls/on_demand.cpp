@@ -1,5 +1,6 @@
 #include "tls/on_demand.hpp"
 
+#include "http/percent_escape.hpp"
 #include "tls/acme/https_client.hpp"
 #include "tls/pem.hpp"
 #include "tls/tls_log.hpp"
@@ -10,20 +11,6 @@ namespace proxflow::tls {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string query_escape(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-        else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 std::string with_query(const std::string& url, const std::string& query) {
     return url + (url.find('?') == std::string::npos ? "?" : "&") + query;
@@ -40,7 +27,7 @@ awaitable<bool> OnDemandIssuance::ask_allows(const std::string& name) {
     if (config_.ask.empty()) co_return true;
     try {
         acme::HttpsClient http({}, 10s);
-        const auto res = co_await http.fetch(http::verb::get, with_query(config_.ask, "domain=" + query_escape(name)));
+        const auto res = co_await http.fetch(http::verb::get, with_query(config_.ask, "domain=" + percent_escape(name)));
         if (res.status >= 200 && res.status < 300) co_return true;
         log_tls("warn", "tls.on_demand", "certificate for the given name is not allowed",
                 {{"server_name", name}, {"ask", config_.ask}, {"status", res.status}});
@@ -56,7 +43,7 @@ awaitable<std::shared_ptr<const Certificate>> OnDemandIssuance::from_managers(co
     for (const auto& base : policy.get_certificate_urls) {
         try {
             acme::HttpsClient http({}, 10s);
-            const auto res = co_await http.fetch(http::verb::get, with_query(base, "server_name=" + query_escape(name)));
+            const auto res = co_await http.fetch(http::verb::get, with_query(base, "server_name=" + percent_escape(name)));
             if (res.status == 204) continue; // this manager has none for the name
             if (res.status != 200) throw std::runtime_error("HTTP " + std::to_string(res.status));
             co_return make_certificate(certificates_from_pem(res.body), private_key_from_pem(res.body), "get_certificate");

@@ -1,9 +1,14 @@
 #include "tls/pem.hpp"
 
+#include "config/config_error.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+
+#include <fstream>
+#include <sstream>
 
 namespace proxflow::tls {
 namespace {
@@ -28,6 +33,14 @@ std::chrono::system_clock::time_point to_time_point(const ASN1_TIME* t) {
 }
 
 } // namespace
+
+std::string read_pem_file(const std::string& file, const std::string& path) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ConfigError(path, "cannot read " + file);
+    std::ostringstream data;
+    data << in.rdbuf();
+    return data.str();
+}
 
 std::string openssl_error() {
     const unsigned long code = ERR_get_error();

@@ -11,6 +11,9 @@
 
 namespace proxflow::tls {
 
+// A certificate or key file's whole text; a ConfigError at path when it cannot be read.
+std::string read_pem_file(const std::string& file, const std::string& path);
+
 // What went wrong reading one piece; the caller adds the JSON path or file name.
 struct PemError : std::runtime_error {
     using std::runtime_error::runtime_error;

@@ -4,19 +4,8 @@
 #include "tls/pem.hpp"
 #include "tls/tls_log.hpp"
 
-#include <fstream>
-#include <sstream>
-
 namespace proxflow::tls {
 namespace {
-
-std::string read_file(const std::string& file, const std::string& path) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ConfigError(path, "cannot read " + file);
-    std::ostringstream data;
-    data << in.rdbuf();
-    return data.str();
-}
 
 bool wildcard_matches(const std::string& pattern, const std::string& name) {
     if (!pattern.starts_with("*.")) return false;
@@ -88,8 +77,8 @@ std::shared_ptr<TlsApp> TlsApp::from_json(const json* tls, const json* pki, Stor
                 f.finish();
                 if (cert_file.empty()) throw ConfigError(f.path_of("certificate"), "a certificate file is required");
                 if (key_file.empty()) throw ConfigError(f.path_of("key"), "a key file is required");
-                const auto cert_pem = read_file(cert_file, f.path_of("certificate"));
-                const auto key_pem = read_file(key_file, f.path_of("key"));
+                const auto cert_pem = read_pem_file(cert_file, f.path_of("certificate"));
+                const auto key_pem = read_pem_file(key_file, f.path_of("key"));
                 load_certificate(cert_pem, key_pem, std::move(tags), "file", *app->cache_, f.path());
             }
         }

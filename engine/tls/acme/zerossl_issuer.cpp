@@ -1,24 +1,8 @@
 #include "tls/acme/zerossl_issuer.hpp"
 
+#include "http/percent_escape.hpp"
+
 namespace proxflow::tls::acme {
-namespace {
-
-// application/x-www-form-urlencoded and query values (RFC 3986 unreserved kept as is).
-std::string form_escape(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-        else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-} // namespace
 
 std::shared_ptr<ZeroSslIssuer> ZeroSslIssuer::make(ObjectReader& r, const Storage& storage) {
     const std::string api_key = r.string("api_key");
@@ -36,10 +20,10 @@ awaitable<ExternalAccount> ZeroSslIssuer::external_account() {
     HttpsClient http({}, std::chrono::seconds(30));
     FetchResponse res;
     if (!api_key_.empty())
-        res = co_await http.fetch(http::verb::post, std::string(zerossl_api) + "/acme/eab-credentials?access_key=" + form_escape(api_key_));
+        res = co_await http.fetch(http::verb::post, std::string(zerossl_api) + "/acme/eab-credentials?access_key=" + percent_escape(api_key_));
     else
         res = co_await http.fetch(http::verb::post, std::string(zerossl_api) + "/acme/eab-credentials-email",
-                                  "email=" + form_escape(config().email), "application/x-www-form-urlencoded");
+                                  "email=" + percent_escape(config().email), "application/x-www-form-urlencoded");
     const json doc = json::parse(res.body, nullptr, false);
     if (res.status != 200 || !doc.is_object() || !doc.value("success", false) || !doc.contains("eab_kid"))
         throw AcmeError("", "ZeroSSL did not give external account credentials: HTTP " + std::to_string(res.status) + " " +

@@ -1,0 +1,10 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace proxflow {
+
+// RFC 3986 percent-encoding: everything but the unreserved characters, for query values and form fields.
+std::string percent_escape(std::string_view text);
+
+} // namespace proxflow
