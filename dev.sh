@@ -11,7 +11,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 PACKAGES=(
   # build
   cmake ninja-build g++ ccache pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev libnghttp2-dev
-  libsqlite3-dev libmaxminddb-dev zlib1g-dev qt6-base-dev
+  libsqlite3-dev libmaxminddb-dev zlib1g-dev libmimalloc-dev qt6-base-dev
   # the encode handler: zstd (libzstd; gzip uses zlib above); the zstd CLI decodes in its tests
   libzstd-dev zstd
   # the Caddyfile fuzzer (libFuzzer, ASan, UBSan)

@@ -167,9 +167,10 @@ http {{
             wait_until(lambda: proc.poll() is None and port_open(wait_port), what=f"proxflow on {wait_port}")
         return proc
 
-    def run_proxflow(self, *args, timeout=30, cwd=None):
+    def run_proxflow(self, *args, timeout=30, cwd=None, env=None):
         """Runs a proxflow subcommand to completion; returns CompletedProcess with text output."""
-        return subprocess.run([PROXFLOW, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd or self.tmp)
+        return subprocess.run([PROXFLOW, *args], capture_output=True, text=True, timeout=timeout,
+                              cwd=cwd or self.tmp, env=env)
 
 
 def proxy_config(port, handlers, *, admin_port=None, routes=None, server_extra=None, top_extra=None):

@@ -31,6 +31,15 @@ class Cli(harness.ProxyTestCase):
                 self.assertEqual(res.returncode, 0, res.stderr)
                 self.assertRegex(res.stdout, r"^proxflow v\d+\.\d+\.\d+\S*\n$")
 
+    def test_allocations_go_through_mimalloc(self):
+        # The request path's speed counts on it (docs/dependencies.md); a link-order change would
+        # silently hand malloc back to glibc.
+        res = self.run_proxflow("version", env={**os.environ, "MIMALLOC_SHOW_STATS": "1"})
+        self.assertEqual(res.returncode, 0, res.stderr)
+        touched = re.search(r"^ *touched: +([\d.]+) (KiB|MiB)", res.stderr, re.M)
+        self.assertIsNotNone(touched, res.stderr)
+        self.assertGreater(float(touched.group(1)), 0)
+
     def test_every_subcommand_has_help_that_exits_0(self):
         for command in SUBCOMMANDS:
             with self.subTest(command=command):
