@@ -186,7 +186,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         }
         auto& req = ctx.request();
         ctx.client_version = req.version();
-        ctx.client_keep_alive = req.keep_alive() && !worker.draining;
+        ctx.client_keep_alive = parser.keep_alive() && !worker.draining; // the parser's flags: no header lookup
         ctx.original_uri = std::string(req.target());
         const bool expects_continue = beast::iequals(req[http::field::expect], "100-continue");
 

@@ -10,6 +10,7 @@
 #include "http/response_writer.hpp"
 #include "proxy/connection_pool.hpp"
 #include "proxy/dynamic_upstreams.hpp"
+#include "proxy/forwarded_headers.hpp"
 #include "proxy/health_checks.hpp"
 #include "proxy/hop_by_hop.hpp"
 #include "proxy/lb_policies.hpp"
@@ -318,11 +319,7 @@ private:
         const bool trusted = from_trusted_proxy(ctx) ||
                              std::any_of(trusted_proxies_.begin(), trusted_proxies_.end(),
                                          [&](const IpRange& r) { return r.contains(ctx.remote.address()); });
-        const std::string_view prior_xff = req["X-Forwarded-For"];
-        if (trusted && !prior_xff.empty()) req.set("X-Forwarded-For", std::string(prior_xff) + ", " + client_ip);
-        else req.set("X-Forwarded-For", client_ip);
-        if (!trusted || req["X-Forwarded-Proto"].empty()) req.set("X-Forwarded-Proto", ctx.scheme());
-        if (!trusted || req["X-Forwarded-Host"].empty()) req.set("X-Forwarded-Host", req[http::field::host]);
+        set_forwarded_headers(req.base(), client_ip, ctx.scheme(), trusted);
         if (!header_up_.empty()) header_up_.apply(req.base(), ctx);
         req.version(11);
     }
@@ -417,7 +414,7 @@ private:
             up.host->counters.local().record(status, static_cast<std::uint64_t>(
                 std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at).count()));
         // Read before the header is edited for the client: whether the upstream keeps the connection.
-        const bool upstream_keeps_alive = res.keep_alive() && !response->need_eof();
+        const bool upstream_keeps_alive = response->keep_alive(); // the parser's flags: no header lookup
         if (passive_.status_is_failure(status) ||
             (passive_.unhealthy_latency.count() > 0 && Clock::now() - sent_at > passive_.unhealthy_latency))
             count_failure(up, ctx);
