@@ -1,7 +1,5 @@
 #include "proxy/relay.hpp"
 
-#include "http/response_filter.hpp"
-
 namespace proxflow {
 namespace {
 
@@ -43,39 +41,6 @@ void serialize_header(const http::response_header<>& header, std::string& out) {
     out += reason.empty() ? http::obsolete_reason(header.result()) : reason;
     out += "\r\n";
     append_fields(header, out);
-}
-
-awaitable<RelayResult> relay_filtered_response(beast::tcp_stream& in, beast::flat_buffer& in_buffer, ResponseParser& parser,
-                                               ResponseBodyWriter& out, char* scratch, std::size_t scratch_size,
-                                               std::chrono::nanoseconds read_timeout) {
-    RelayResult result;
-    auto& body = parser.get().body();
-    for (;;) {
-        std::size_t n = 0;
-        if (!parser.is_done()) {
-            body.data = scratch;
-            body.size = scratch_size;
-            if (read_timeout.count() > 0) in.expires_after(read_timeout);
-            auto [ec, ignored] = co_await http::async_read_some(in, in_buffer, parser, use_nothrow);
-            if (ec == http::error::need_buffer) ec = {};
-            if (ec) {
-                result.status = RelayStatus::read_failed;
-                co_return result;
-            }
-            n = scratch_size - body.size;
-            result.body_bytes += n;
-        }
-        const bool last = parser.is_done();
-        // Nothing more from the upstream at hand (at most chunk framing is buffered): the next read
-        // may wait, so what the filters hold goes out now.
-        error_code ignored;
-        const bool flush = in_buffer.size() <= 8 && in.socket().available(ignored) == 0;
-        if (!co_await out.write(std::string_view(scratch, n), flush, last)) {
-            result.status = RelayStatus::write_failed;
-            co_return result;
-        }
-        if (last) co_return result;
-    }
 }
 
 } // namespace proxflow

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <span>
 #include <string>
+#include <type_traits>
 
 namespace proxflow {
 
@@ -23,10 +24,14 @@ struct RelayResult {
 void serialize_header(const http::request_header<>& header, std::string& out);
 void serialize_header(const http::response_header<>& header, std::string& out);
 
+class ResponseBodyWriter;
+
 // Streams one HTTP message from a parser whose header has been read to another stream, a piece at
 // a time: each piece is written before the next is read, so memory stays flat and a slow reader
 // slows the writer (backpressure). Beast parses and de-chunks; the output framing follows the
 // (possibly edited) header: chunked when it says so, raw bytes otherwise.
+// When `out` is a ResponseBodyWriter (the request has response filters: encode), the pieces go
+// through it instead: it sends the header and frames what the filters make of the body.
 // A non-zero read_timeout / write_timeout bounds each read from `in` / each write to `out` (as Go's
 // per-call deadlines in Caddy's transport), not the whole message; zero leaves the stream's expiry.
 struct RelayTimeouts {
@@ -34,16 +39,17 @@ struct RelayTimeouts {
     std::chrono::nanoseconds write{};
 };
 
-template <bool isRequest, class InStream, class OutStream>
+template <bool isRequest, class InStream, class Out>
 awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer,
-                                     http::parser<isRequest, http::buffer_body>& parser, OutStream& out,
+                                     http::parser<isRequest, http::buffer_body>& parser, Out& out,
                                      char* scratch, std::size_t scratch_size, RelayTimeouts timeouts = {}) {
+    constexpr bool filtered = std::is_same_v<Out, ResponseBodyWriter>;
     RelayResult result;
     std::string head;
-    serialize_header(parser.get().base(), head);
-    const bool chunked = parser.get().chunked();
+    if constexpr (!filtered) serialize_header(parser.get().base(), head);
+    [[maybe_unused]] const bool chunked = parser.get().chunked();
     auto& body = parser.get().body();
-    bool head_sent = false;
+    [[maybe_unused]] bool head_sent = false;
     static constexpr std::string_view crlf = "\r\n", last_chunk = "0\r\n\r\n";
     for (;;) {
         std::size_t n = 0;
@@ -61,46 +67,48 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
             result.body_bytes += n;
         }
         const bool last = parser.is_done();
-        std::array<asio::const_buffer, 5> pieces;
-        std::size_t count = 0;
-        if (!head_sent) pieces[count++] = asio::buffer(head);
-        char size_line[24];
-        if (chunked) {
-            if (n) {
-                auto [end, err] = std::to_chars(size_line, size_line + 16, n, 16);
-                *end++ = '\r';
-                *end++ = '\n';
-                pieces[count++] = asio::buffer(size_line, static_cast<std::size_t>(end - size_line));
-                pieces[count++] = asio::buffer(scratch, n);
-                pieces[count++] = asio::buffer(crlf);
-            }
-            if (last) pieces[count++] = asio::buffer(last_chunk);
-        } else if (n) {
-            pieces[count++] = asio::buffer(scratch, n);
-        }
-        if (count) {
-            if (timeouts.write.count() > 0) out.expires_after(timeouts.write);
-            auto [ec, written] =
-                co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count), use_nothrow);
-            result.bytes_written += written;
-            if (ec) {
+        if constexpr (filtered) {
+            // Nothing more from the source at hand (at most chunk framing is buffered): the next
+            // read may wait, so what the filters hold goes out now. The writer counts what it sends.
+            error_code ignored;
+            const bool flush = in_buffer.size() <= 8 && in.socket().available(ignored) == 0;
+            if (!co_await out.write(std::string_view(scratch, n), flush, last)) {
                 result.status = RelayStatus::write_failed;
                 co_return result;
             }
+        } else {
+            std::array<asio::const_buffer, 5> pieces;
+            std::size_t count = 0;
+            if (!head_sent) pieces[count++] = asio::buffer(head);
+            char size_line[24];
+            if (chunked) {
+                if (n) {
+                    auto [end, err] = std::to_chars(size_line, size_line + 16, n, 16);
+                    *end++ = '\r';
+                    *end++ = '\n';
+                    pieces[count++] = asio::buffer(size_line, static_cast<std::size_t>(end - size_line));
+                    pieces[count++] = asio::buffer(scratch, n);
+                    pieces[count++] = asio::buffer(crlf);
+                }
+                if (last) pieces[count++] = asio::buffer(last_chunk);
+            } else if (n) {
+                pieces[count++] = asio::buffer(scratch, n);
+            }
+            if (count) {
+                if (timeouts.write.count() > 0) out.expires_after(timeouts.write);
+                auto [ec, written] =
+                    co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count), use_nothrow);
+                result.bytes_written += written;
+                if (ec) {
+                    result.status = RelayStatus::write_failed;
+                    co_return result;
+                }
+            }
+            head_sent = true;
         }
-        head_sent = true;
         if (last) co_return result;
     }
 }
-
-class ResponseBodyWriter;
-
-// The response side of relay_message when the request has response filters (encode): the same
-// loop, each piece passed through the filters and written before the next is read. The writer
-// counts what reaches the client; the result counts body bytes read from the upstream.
-awaitable<RelayResult> relay_filtered_response(beast::tcp_stream& in, beast::flat_buffer& in_buffer, ResponseParser& parser,
-                                               ResponseBodyWriter& out, char* scratch, std::size_t scratch_size,
-                                               std::chrono::nanoseconds read_timeout);
 
 // Copies bytes both ways until either side closes (WebSocket and other Upgrade tunnels).
 awaitable<void> tunnel(ClientStream& client, beast::flat_buffer& client_buffer, beast::tcp_stream& upstream,

@@ -505,8 +505,8 @@ private:
         RelayResult relayed;
         if (filtered) {
             ResponseBodyWriter writer(ctx, response.get().base());
-            relayed = co_await relay_filtered_response(conn->stream, conn->buffer, response, writer, scratch.data(), scratch.size(),
-                                                       transport_.read_timeout);
+            relayed = co_await relay_message(conn->stream, conn->buffer, response, writer, scratch.data(), scratch.size(),
+                                             RelayTimeouts{.read = transport_.read_timeout});
         } else {
             relayed = co_await relay_message(conn->stream, conn->buffer, response, ctx.client, scratch.data(), scratch.size(),
                                              RelayTimeouts{.read = transport_.read_timeout});
