@@ -6,36 +6,19 @@ peer_port} (peer_port tells connections apart).
   Authorization: Bearer expired-> 302 to the login page (Location), body "login first"
   anything else                -> 401, WWW-Authenticate: Bearer, body "denied: <X-Forwarded-Method> <X-Forwarded-Uri>"
 """
-import http.server
 import json
 import sys
-import threading
 
-PORT = int(sys.argv[1])
-LOG = sys.argv[2]
-lock = threading.Lock()
+from serving import Handler, LineLog, serve_http
+
+log = LineLog(sys.argv[2])
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, headers, body):
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Auth(Handler):
     def handle_any(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        received = self.rfile.read(length) if length else b""
-        with lock, open(LOG, "a") as f:
-            f.write(json.dumps({"method": self.command, "uri": self.path, "headers": dict(self.headers.items()),
-                                "body_length": len(received), "peer_port": self.client_address[1]}) + "\n")
+        received = self.read_body()
+        log.append(json.dumps({"method": self.command, "uri": self.path, "headers": dict(self.headers.items()),
+                               "body_length": len(received), "peer_port": self.client_address[1]}) + "\n")
         auth = self.headers.get("Authorization", "")
         if auth == "Bearer good":
             self.answer(200, [("Remote-User", "alice"), ("Remote-Groups", "admins,dev"),
@@ -47,8 +30,5 @@ class Handler(http.server.BaseHTTPRequestHandler):
             what = f"denied: {self.headers.get('X-Forwarded-Method')} {self.headers.get('X-Forwarded-Uri')}"
             self.answer(401, [("WWW-Authenticate", "Bearer"), ("Content-Type", "text/plain")], what.encode())
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
 
-
-http.server.ThreadingHTTPServer.daemon_threads = True
-http.server.ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
+serve_http(Auth, int(sys.argv[1]))

@@ -3,9 +3,9 @@ and answers with the number of body bytes it read. GET /upload/chunked answers a
 
 argv: PORT
 """
-import socket
 import sys
-import threading
+
+from serving import serve_raw
 
 
 def read_request(f):
@@ -59,10 +59,4 @@ def handle(conn):
     conn.close()
 
 
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.1", int(sys.argv[1])))
-srv.listen(64)
-while True:
-    c, _ = srv.accept()
-    threading.Thread(target=handle, args=(c,), daemon=True).start()
+serve_raw(handle, int(sys.argv[1]))

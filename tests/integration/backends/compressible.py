@@ -6,11 +6,11 @@ argv: PORT. HEAD gets the /length header without a body. The body of N bytes is 
                             (default text/plain), that status, and Content-Encoding E when given
   GET /drip                 chunked text/plain: 2000 bytes, a 3 s pause, 2000 more bytes
 """
-import socket
 import sys
-import threading
 import time
 import urllib.parse
+
+from serving import serve_raw
 
 
 def text_of(n):
@@ -58,15 +58,5 @@ def handle(conn):
     conn.close()
 
 
-def serve(port):
-    srv = socket.socket()
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", port))
-    srv.listen(64)
-    while True:
-        c, _ = srv.accept()
-        threading.Thread(target=handle, args=(c,), daemon=True).start()
-
-
-if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+if __name__ == "__main__":  # test_encode imports text_of
+    serve_raw(handle, int(sys.argv[1]))

@@ -6,48 +6,27 @@ argv: PORT LOGFILE. Every request is answered 200 "seen METHOD PATH" unless its 
   /truncate-chunked  a chunked 200 with one chunk, then the connection closes without the last chunk.
 Request headers are logged too, one "  Name: value" line each, so folded headers can be checked.
 """
-import http.server
 import sys
-import threading
 
-PORT = int(sys.argv[1])
-LOG = sys.argv[2]
-lock = threading.Lock()
+from serving import Handler, LineLog, serve_http
+
+log = LineLog(sys.argv[2])
+TRUNCATED = {
+    "/truncate": b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nContent-Type: text/plain\r\n\r\n0123456789",
+    "/truncate-chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n",
+}
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
+class Recording(Handler):
     def handle_any(self):
-        with lock, open(LOG, "a") as f:
-            f.write(f"{self.command} {self.path}\n")
-            for k, v in self.headers.items():
-                f.write(f"  {k}: {v}\n")
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        if self.path == "/truncate":
-            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nContent-Type: text/plain\r\n\r\n0123456789")
+        log.append(f"{self.command} {self.path}\n" + "".join(f"  {k}: {v}\n" for k, v in self.headers.items()))
+        self.read_body()
+        if self.path in TRUNCATED:
+            self.wfile.write(TRUNCATED[self.path])
             self.wfile.flush()
             self.close_connection = True
             return
-        if self.path == "/truncate-chunked":
-            self.wfile.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n")
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        body = f"seen {self.command} {self.path}\n".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
+        self.answer(200, [("Content-Type", "text/plain")], f"seen {self.command} {self.path}\n".encode())
 
 
-http.server.ThreadingHTTPServer.daemon_threads = True
-http.server.ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
+serve_http(Recording, int(sys.argv[1]))
