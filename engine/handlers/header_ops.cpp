@@ -1,6 +1,7 @@
 #include "handlers/header_ops.hpp"
 
 #include "http/request_context.hpp"
+#include "http/status_code.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -122,12 +123,7 @@ void HeaderOps::apply(http::fields& fields, const RequestContext& ctx) const {
 }
 
 bool HeaderOps::applies_to_status(unsigned status) const {
-    if (require_status.empty()) return true;
-    for (int code : require_status) {
-        if (code < 100 && static_cast<unsigned>(code) == status / 100) return true;
-        if (static_cast<unsigned>(code) == status) return true;
-    }
-    return false;
+    return require_status.empty() || any_status_matches(status, require_status);
 }
 
 } // namespace proxflow

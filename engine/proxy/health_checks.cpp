@@ -1,5 +1,7 @@
 #include "proxy/health_checks.hpp"
 
+#include "http/status_code.hpp"
+
 #include <atomic>
 
 namespace proxflow {
@@ -17,13 +19,7 @@ PassiveHealthConfig PassiveHealthConfig::from_json(const json& value, const std:
     return c;
 }
 
-bool PassiveHealthConfig::status_is_failure(unsigned status) const {
-    for (int code : unhealthy_status) {
-        if (code < 100 && static_cast<unsigned>(code) == status / 100) return true;
-        if (static_cast<unsigned>(code) == status) return true;
-    }
-    return false;
-}
+bool PassiveHealthConfig::status_is_failure(unsigned status) const { return any_status_matches(status, unhealthy_status); }
 
 void PassiveHealthConfig::count_failure(const std::shared_ptr<UpstreamHost>& host, const asio::any_io_executor& ex) const {
     if (!enabled()) return;
@@ -117,10 +113,8 @@ private:
         auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_nothrow);
         if (ec) co_return false;
         const unsigned status = parser.get().result_int();
-        if (config_.expect_status == 0 && status / 100 != 2) co_return false;
-        if (config_.expect_status > 0 && config_.expect_status < 100 && status / 100 != static_cast<unsigned>(config_.expect_status))
-            co_return false;
-        if (config_.expect_status >= 100 && status != static_cast<unsigned>(config_.expect_status)) co_return false;
+        // Without health_status, any 2xx is healthy (Caddy's default).
+        if (!status_matches(status, config_.expect_status ? config_.expect_status : 2)) co_return false;
         if (config_.expect_body && !std::regex_search(parser.get().body(), *config_.expect_body)) co_return false;
         co_return true;
     }

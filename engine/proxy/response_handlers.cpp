@@ -1,10 +1,19 @@
 #include "proxy/response_handlers.hpp"
 
 #include "core/build_context.hpp"
-
-#include <charconv>
+#include "http/status_code.hpp"
 
 namespace proxflow {
+namespace {
+
+// A replace_status code: a three-digit status, or 0 for "leave it".
+std::optional<unsigned> status_or_unchanged(std::string_view text) {
+    const auto code = parse_status_number(text);
+    if (!code || (*code != 0 && (*code < 100 || *code > 999))) return std::nullopt;
+    return static_cast<unsigned>(*code);
+}
+
+} // namespace
 
 ResponseMatcher ResponseMatcher::from_json(const json& value, const std::string& path) {
     ObjectReader r(value, path);
@@ -16,13 +25,7 @@ ResponseMatcher ResponseMatcher::from_json(const json& value, const std::string&
 }
 
 bool ResponseMatcher::match(const http::response_header<>& res) const {
-    if (!status_codes_.empty()) {
-        const int status = static_cast<int>(res.result_int());
-        bool any = false;
-        for (int code : status_codes_)
-            if (code == status || (code < 10 && status / 100 == code)) any = true;
-        if (!any) return false;
-    }
+    if (!status_codes_.empty() && !any_status_matches(res.result_int(), status_codes_)) return false;
     return !headers_ || headers_->match(res, nullptr);
 }
 
@@ -31,23 +34,13 @@ Template read_status_template(const json& value, const std::string& path) {
     if (value.is_number_integer()) code = Template(std::to_string(value.get<std::int64_t>()));
     else if (value.is_string()) code = Template(value.get<std::string>());
     else throw ConfigError(path, "expected a status code (a number or a string)");
-    if (!code.has_placeholders()) {
-        int parsed = 0;
-        const auto& text = code.text();
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-        if (ec != std::errc{} || end != text.data() + text.size() || (parsed != 0 && (parsed < 100 || parsed > 999)))
-            throw ConfigError(path, "invalid status code \"" + text + "\"");
-    }
+    if (!code.has_placeholders() && !status_or_unchanged(code.text()))
+        throw ConfigError(path, "invalid status code \"" + code.text() + "\"");
     return code;
 }
 
 std::optional<unsigned> render_status(const Template& code, const RequestContext& ctx) {
-    const std::string text = code.render(ctx);
-    int parsed = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-    if (parsed != 0 && (parsed < 100 || parsed > 999)) return std::nullopt;
-    return static_cast<unsigned>(parsed);
+    return status_or_unchanged(code.render(ctx));
 }
 
 ResponseHandlers ResponseHandlers::from_json(const json& value, const std::string& path, BuildContext& build) {
