@@ -36,9 +36,11 @@ std::string local_hostname() {
 }
 
 // A server serves TLS when it has connection policies, given or added by automatic HTTPS.
-std::shared_ptr<const tls::ServerTls> read_tls_policies(const json& value, const std::string& path, const tls::TlsApp& tls_app) {
+std::shared_ptr<const tls::ServerTls> read_tls_policies(const json& value, const std::string& path, const tls::TlsApp& tls_app,
+                                                        std::shared_ptr<metrics::ServerMetrics> metrics) {
     expect_array(value, path);
     auto tls = std::make_shared<tls::ServerTls>();
+    tls->metrics = std::move(metrics);
     for (std::size_t i = 0; i < value.size(); ++i) tls->policies.push_back(tls::ConnectionPolicy::from_json(value[i], index_path(path, i)));
     tls->cache = tls_app.cache();
     tls->on_demand = tls_app.on_demand();
@@ -47,10 +49,12 @@ std::shared_ptr<const tls::ServerTls> read_tls_policies(const json& value, const
 }
 
 std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& value, const std::string& path,
-                                           const json* logging, BuildContext& build, const tls::TlsApp& tls_app) {
+                                           const json* logging, BuildContext& build, const tls::TlsApp& tls_app,
+                                           std::shared_ptr<metrics::ServerMetrics> metrics) {
     ObjectReader r(value, path);
     auto server = std::make_shared<ServerRuntime>();
     server->name = name;
+    server->metrics = std::move(metrics);
     server->hostname = local_hostname();
     const auto listen = r.strings("listen");
     if (listen.empty()) throw ConfigError(r.path_of("listen"), "a server needs at least one listen address");
@@ -59,7 +63,7 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
     if (const json* routes = r.take("routes")) server->routes = RouteList::from_json(*routes, r.path_of("routes"), build);
     if (r.has("errors")) throw ConfigError(r.path_of("errors"), "error routes are not supported by ProxFlow yet");
     if (const json* policies = r.take("tls_connection_policies"))
-        server->tls = read_tls_policies(*policies, r.path_of("tls_connection_policies"), tls_app);
+        server->tls = read_tls_policies(*policies, r.path_of("tls_connection_policies"), tls_app, server->metrics);
     if (const json* ah = r.take("automatic_https")) {
         // Applied by plan_automatic_https before the servers are read; here only checked.
         ObjectReader a(*ah, r.path_of("automatic_https"));
@@ -126,9 +130,9 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
                 for (auto it = servers->begin(); it != servers->end(); ++it) {
                     const std::string spath = s.path_of(it.key());
                     s.skip(it.key());
-                    auto server = read_server(it.key(), it.value(), spath, logging, build, *runtime->tls);
-                    server->metrics = server_metrics ? server_metrics->server(it.key())
-                                                     : std::make_shared<metrics::ServerMetrics>(it.key());
+                    auto server = read_server(it.key(), it.value(), spath, logging, build, *runtime->tls,
+                                              server_metrics ? server_metrics->server(it.key())
+                                                             : std::make_shared<metrics::ServerMetrics>(it.key()));
                     server->routes.attach_metrics(server_metrics, it.key());
                     for (std::size_t i = 0; i < server->listen.size(); ++i) {
                         const auto key = server->listen[i].key();

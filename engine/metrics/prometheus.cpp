@@ -78,6 +78,10 @@ std::string render_prometheus(const Snapshot& snap) {
                    "server=\"" + escape_label(s.name) + "\",code_class=\"" + status_class_names[i] + "\"",
                    static_cast<double>(s.status_classes[i]));
 
+    family(out, "proxflow_tls_handshake_failures_total", "counter",
+           "TLS connections closed before a handshake completed (garbage, plain HTTP, no certificate, client alerts), by server.");
+    for (const auto& s : snap.servers)
+        sample(out, "proxflow_tls_handshake_failures_total", "server=\"" + escape_label(s.name) + "\"", static_cast<double>(s.tls_handshake_failures));
     family(out, "proxflow_http_request_duration_seconds", "histogram", "Time from request header to the end of the response, by server.");
     for (const auto& s : snap.servers)
         histogram(out, "proxflow_http_request_duration_seconds", "server=\"" + escape_label(s.name) + "\"", s.latency);

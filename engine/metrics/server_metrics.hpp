@@ -24,8 +24,12 @@ struct ServerMetrics {
         ServerStats out;
         out.name = name;
         shards_.for_each([&](const RequestCounters& shard) { shard.add_to(out); });
+        out.tls_handshake_failures = tls_handshake_failures.load(std::memory_order_relaxed);
         return out;
     }
+
+    // Failures are rare next to requests: one shared counter is cheap enough.
+    std::atomic<std::uint64_t> tls_handshake_failures{0};
 
 private:
     ThreadShards<RequestCounters> shards_;

@@ -31,6 +31,7 @@ struct ServerStats {
     std::uint64_t requests = 0;
     std::array<std::uint64_t, 5> status_classes{}; // [0] = 1xx ... [4] = 5xx
     HistogramCounts latency;
+    std::uint64_t tls_handshake_failures = 0; // servers only: TLS connections closed before a handshake completed
 };
 
 struct UpstreamStats {

@@ -81,7 +81,7 @@ const ConnectionPolicy* ServerTls::policy_for(std::string_view server_name) cons
 
 awaitable<bool> accept_tls(ClientStream& stream, const ServerTls& tls, std::chrono::nanoseconds timeout) {
     const auto failed = [&tls] {
-        tls.handshake_failures.fetch_add(1, std::memory_order_relaxed);
+        if (tls.metrics) tls.metrics->tls_handshake_failures.fetch_add(1, std::memory_order_relaxed);
         return false;
     };
     const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(timeout);

@@ -5,7 +5,9 @@ import http.client
 import json
 import os
 import random
+import socket
 import shutil
+import ssl
 import subprocess
 import sys
 import threading
@@ -365,6 +367,48 @@ class Disabled(MetricsTestCase):
                                "proxflow_reverse_proxy_upstream_header_duration_seconds_count") and v}
         self.assertEqual(counted, {})
         self.assertEqual([(t["requests"], t["rps_10s"]) for t in ticks.ticks[-3:]], [(0, 0)] * 3)
+
+
+class TlsHandshakeFailures(ProxyTestCase):
+    def test_garbage_and_plain_http_on_a_tls_listener_count_as_failed_handshakes_of_that_server(self):
+        port, plain, admin = free_port(), free_port(), free_port()
+        storage = os.path.join(self.tmp, "storage")
+        config = proxy_config(port, [{"handler": "static_response", "body": "tls"}], admin_port=admin,
+                              routes=[{"match": [{"host": ["localhost"]}],
+                                       "handle": [{"handler": "static_response", "body": "tls"}]}],
+                              top_extra={"storage": {"module": "file_system", "root": storage}})
+        config["apps"]["http"].update({"https_port": port, "http_port": plain})
+        self.start_proxflow(config, wait_port=port)
+        root = os.path.join(storage, "pki", "authorities", "local", "root.crt")
+
+        def handshake():
+            ctx = ssl.create_default_context(cafile=root)
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+                with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                    return s.version()
+
+        def failures():
+            return value(scrape(admin)[0], "proxflow_tls_handshake_failures_total", server="srv0")
+
+        # The readiness probe (a connect without a ClientHello) already counts as one.
+        before = failures()
+        self.assertIsNotNone(handshake())
+        self.assertEqual(failures(), before)
+        for junk in (b"\x00\x01 not a ClientHello\r\n\r\n", b"\xff" * 64,
+                     b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"):
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.sendall(junk)
+                s.settimeout(5)
+                try:
+                    while s.recv(4096):  # until the engine closes it
+                        pass
+                except ConnectionResetError:
+                    pass
+        wait_until(lambda: failures() == before + 3, what="three more failed handshakes counted")
+        self.assertIsNotNone(handshake())
+        self.assertEqual(failures(), before + 3)
+        samples, families = scrape(admin)
+        self.assertEqual(families["proxflow_tls_handshake_failures"].type, "counter")
 
 
 if __name__ == "__main__":
