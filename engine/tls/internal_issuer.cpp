@@ -12,8 +12,8 @@ public:
 
     std::string storage_key() const override { return ca_->config().id; }
     bool offline() const override { return true; }
-    awaitable<std::shared_ptr<Certificate>> issue(std::vector<std::string> names, KeyType) override {
-        co_return ca_->sign(names, lifetime_, sign_with_root_);
+    awaitable<std::shared_ptr<Certificate>> issue(std::vector<std::string> names, KeyType key_type) override {
+        co_return ca_->sign(names, lifetime_, sign_with_root_, key_type);
     }
 
 private:

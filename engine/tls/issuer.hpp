@@ -22,7 +22,7 @@ public:
     // True when issue() needs no network and returns at once: such certificates are made while
     // the config loads, so the first handshake finds them.
     virtual bool offline() const { return false; }
-    // A certificate for names with a fresh key of key_type (the internal CA always makes P-256).
+    // A certificate for names with a fresh key of key_type.
     // Throws std::exception with the reason it failed.
     virtual awaitable<std::shared_ptr<Certificate>> issue(std::vector<std::string> names, KeyType key_type) = 0;
 };

@@ -14,12 +14,6 @@ namespace {
 using Clock = std::chrono::system_clock;
 constexpr std::chrono::seconds root_lifetime{10LL * 365 * 24 * 3600};
 
-PkeyPtr new_key() {
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    if (!key) throw std::runtime_error("cannot make a P-256 key: " + openssl_error());
-    return PkeyPtr(key);
-}
-
 std::string replace_all(std::string s, std::string_view from, std::string_view to) {
     for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
     return s;
@@ -128,7 +122,7 @@ LocalCa::LocalCa(LocalCaConfig config, const Storage& storage) : config_(std::mo
         p.path_len = 1;
         p.not_before = Clock::now() - std::chrono::minutes(1);
         p.not_after = Clock::now() + root_lifetime;
-        root_key_ = new_key();
+        root_key_ = generate_key(KeyType::p256);
         root_ = make_cert(p, root_key_.get(), nullptr, root_key_.get());
         storage_.store(dir + "root.key", to_pem(root_key_.get()), true);
         storage_.store(dir + "root.crt", to_pem(root_.get()));
@@ -157,7 +151,7 @@ void LocalCa::make_intermediate() {
     p.not_before = Clock::now() - std::chrono::minutes(1);
     p.not_after = Clock::now() + config_.intermediate_lifetime;
     if (p.not_after > not_after_of(root_.get())) p.not_after = not_after_of(root_.get());
-    auto key = new_key();
+    auto key = generate_key(KeyType::p256);
     auto cert = make_cert(p, key.get(), root_.get(), root_key_.get());
     const std::string dir = "pki/authorities/" + config_.id + "/";
     storage_.store(dir + "intermediate.key", to_pem(key.get()), true);
@@ -176,7 +170,8 @@ Clock::time_point LocalCa::intermediate_not_after() const {
     return not_after_of(intermediate_.get());
 }
 
-std::shared_ptr<Certificate> LocalCa::sign(const std::vector<std::string>& names, std::chrono::seconds lifetime, bool with_root) {
+std::shared_ptr<Certificate> LocalCa::sign(const std::vector<std::string>& names, std::chrono::seconds lifetime, bool with_root,
+                                           KeyType key_type) {
     std::lock_guard lock(mutex_);
     X509* signer = with_root ? root_.get() : intermediate_.get();
     EVP_PKEY* signer_key = with_root ? root_key_.get() : intermediate_key_.get();
@@ -188,7 +183,7 @@ std::shared_ptr<Certificate> LocalCa::sign(const std::vector<std::string>& names
     // quarter of a short lifetime, so renewal at a third left still waits.
     p.not_before = now - std::min<std::chrono::seconds>(std::chrono::minutes(1), lifetime / 4);
     p.not_after = std::min(now + lifetime, not_after_of(signer));
-    auto key = new_key();
+    auto key = generate_key(key_type);
     auto leaf = make_cert(p, key.get(), signer, signer_key);
     std::vector<X509Ptr> chain;
     chain.push_back(std::move(leaf));

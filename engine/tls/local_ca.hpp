@@ -3,6 +3,7 @@
 // years and an intermediate valid a week, kept under the storage root and reused across restarts;
 // the intermediate signs the internal issuer's leaves and is renewed before it runs out.
 #include "tls/certificate.hpp"
+#include "tls/key_type.hpp"
 #include "tls/storage.hpp"
 
 #include <chrono>
@@ -30,8 +31,10 @@ public:
     std::string root_key() const { return "pki/authorities/" + config_.id + "/root.crt"; }
     std::chrono::system_clock::time_point intermediate_not_after() const;
 
-    // A leaf for the names (DNS names, IP addresses), valid `lifetime` but never past its signer.
-    std::shared_ptr<Certificate> sign(const std::vector<std::string>& names, std::chrono::seconds lifetime, bool with_root);
+    // A leaf for the names (DNS names, IP addresses) with a fresh key of key_type, valid `lifetime`
+    // but never past its signer.
+    std::shared_ptr<Certificate> sign(const std::vector<std::string>& names, std::chrono::seconds lifetime, bool with_root,
+                                      KeyType key_type = KeyType::p256);
 
     // Renews the intermediate when a fifth of its life is left (Caddy's PKI maintenance).
     void maintain();

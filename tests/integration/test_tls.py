@@ -152,6 +152,19 @@ class InternalCertificates(TlsCase):
         _, _, second = self.handshake("localhost")
         self.assertEqual(first, second)
 
+    def test_the_policys_key_type_sets_the_internal_leafs_key(self):
+        for key_type, algorithm in (("rsa2048", "rsaEncryption"), ("p384", "secp384r1"), ("ed25519", "ED25519")):
+            with self.subTest(key_type=key_type):
+                self.storage = os.path.join(self.tmp, f"storage-{key_type}")
+                tls = {"automation": {"policies": [{"subjects": ["localhost"], "issuers": [{"module": "internal"}],
+                                                    "key_type": key_type}]}}
+                proc = self.start(self.site(["localhost"], tls=tls), name=f"proxflow-{key_type}")
+                _, _, der = self.handshake("localhost")
+                text = subprocess.run(["openssl", "x509", "-inform", "DER", "-noout", "-text"], input=der,
+                                      capture_output=True, check=True).stdout.decode()
+                self.assertIn(algorithm, text)
+                self.procs.stop(proc)
+
     def test_a_short_lifetime_is_renewed_in_the_background(self):
         tls = {"automation": {"policies": [{"subjects": ["localhost"], "issuers": [{"module": "internal", "lifetime": "6s"}]}]}}
         self.start(self.site(["localhost"], tls=tls))
