@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -24,7 +25,10 @@ struct PkeyFree {
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
-// One certificate with its private key, ready to serve. Immutable once in the cache.
+struct OcspStaple; // tls/ocsp.hpp
+
+// One certificate with its private key, ready to serve. Immutable once in the cache, but for its
+// OCSP staple, which the stapler refreshes while handshakes read it.
 struct Certificate {
     std::vector<std::string> names;   // the subject alternative names it covers (DNS names, IPs as text)
     X509Ptr leaf;
@@ -33,6 +37,7 @@ struct Certificate {
     std::chrono::system_clock::time_point not_before, not_after;
     std::string origin;               // "file", "pem", "internal", "acme:<directory>", … (admin API, logs)
     std::vector<std::string> tags;    // apps.tls.certificates.*.tags
+    mutable std::atomic<std::shared_ptr<const OcspStaple>> ocsp_staple; // null: nothing to staple
 };
 
 // Every certificate the engine can serve, shared by all worker threads (reads are lock-light:

@@ -84,6 +84,12 @@ int servername_check(SSL* ssl, int* alert, void*) {
     return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
+// The handshake hands OpenSSL the certificate's OCSP staple before it starts; without one, none is sent.
+int ocsp_status(SSL* ssl, void*) {
+    const unsigned char* staple = nullptr;
+    return SSL_get_tlsext_status_ocsp_resp(ssl, &staple) > 0 ? SSL_TLSEXT_ERR_OK : SSL_TLSEXT_ERR_NOACK;
+}
+
 int verify_client(int preverify_ok, X509_STORE_CTX* store) {
     auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
     const auto* policy = static_cast<const ConnectionPolicy*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), policy_index()));
@@ -199,6 +205,7 @@ std::unique_ptr<ConnectionPolicy> ConnectionPolicy::from_json(const json& value,
     }
     SSL_CTX_set_alpn_select_cb(native, alpn_select, policy.get());
     SSL_CTX_set_tlsext_servername_callback(native, servername_check);
+    SSL_CTX_set_tlsext_status_cb(native, ocsp_status);
 
     policy->default_sni_ = lower(r.string("default_sni"));
 

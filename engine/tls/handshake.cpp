@@ -1,4 +1,5 @@
 #include "tls/client_hello.hpp"
+#include "tls/ocsp.hpp"
 #include "tls/server_tls.hpp"
 
 #include <openssl/ssl.h>
@@ -63,6 +64,14 @@ bool use_certificate(SSL* ssl, const Certificate& cert) {
     return true;
 }
 
+// OpenSSL sends it only to a client that asks (status_request); it frees its copy with the SSL.
+void staple_ocsp(SSL* ssl, const Certificate& cert) {
+    const auto staple = cert.ocsp_staple.load();
+    if (!staple || staple->der.empty()) return;
+    auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(staple->der.data(), staple->der.size()));
+    if (copy) SSL_set_tlsext_status_ocsp_resp(ssl, copy, static_cast<long>(staple->der.size()));
+}
+
 std::string version_name(int version) {
     switch (version) {
     case TLS1_3_VERSION: return "tls1.3";
@@ -122,6 +131,7 @@ awaitable<bool> accept_tls(ClientStream& stream, const ServerTls& tls, std::chro
     // Without a certificate the handshake still runs, so the client gets an unrecognized_name alert.
     if (cert && !use_certificate(ssl, *cert)) co_return failed();
     if (acme_challenge) select_acme_tls_alpn(ssl);
+    else if (cert) staple_ocsp(ssl, *cert);
     if (Clock::now() >= deadline) co_return failed();
     stream.expires_after(deadline - Clock::now());
     auto [ec] = co_await ssl_stream.async_handshake(ssl::stream_base::server, use_nothrow);

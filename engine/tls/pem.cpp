@@ -26,13 +26,13 @@ std::string drain(BIO* bio) {
     return std::string(data, static_cast<std::size_t>(n));
 }
 
+} // namespace
+
 std::chrono::system_clock::time_point to_time_point(const ASN1_TIME* t) {
     struct tm tm {};
     ASN1_TIME_to_tm(t, &tm);
     return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
-
-} // namespace
 
 std::string read_pem_file(const std::string& file, const std::string& path) {
     std::ifstream in(file, std::ios::binary);

@@ -30,6 +30,7 @@ std::string to_der(X509* cert);
 // The names a certificate covers: its DNS and IP subject alternative names, else its common name.
 std::vector<std::string> certificate_names(X509* cert);
 std::string serial_hex(X509* cert);
+std::chrono::system_clock::time_point to_time_point(const ASN1_TIME* t);
 
 // Leaf first, then its chain. Throws PemError when the key does not belong to the leaf.
 std::shared_ptr<Certificate> make_certificate(std::vector<X509Ptr> chain, PkeyPtr key, std::string origin,

@@ -1,5 +1,6 @@
 #include "tls/tls_app.hpp"
 
+#include "tls/ocsp_stapler.hpp"
 #include "tls/on_demand.hpp"
 #include "tls/pem.hpp"
 #include "tls/tls_log.hpp"
@@ -59,10 +60,19 @@ std::shared_ptr<TlsApp> TlsApp::from_json(const json* tls, const json* pki, Stor
     app->pki_ = PkiApp::from_json(pki, "apps.pki", storage);
     app->manager_ = std::make_shared<CertificateManager>(app->cache_, storage, build.background);
     build.tasks.push_back(app->manager_);
+    app->stapler_ = std::make_shared<OcspStapler>(app->cache_, storage, build.background,
+                                                  [weak = std::weak_ptr<const TlsApp>(app)](const Certificate& cert) {
+                                                      const auto app = weak.lock();
+                                                      return !app || !app->staples_ocsp(cert);
+                                                  });
+    build.tasks.push_back(app->stapler_);
+    app->cleaner_ = std::make_shared<StorageCleaner>(storage, build.background);
+    build.tasks.push_back(app->cleaner_);
     if (!tls) return app;
     ObjectReader r(*tls, "apps.tls");
     IssuerContext issuers{app->storage_, *app->pki_};
     OnDemandConfig on_demand_config;
+    std::chrono::nanoseconds ocsp_interval = OcspStapler::default_interval;
     if (const json* certs = r.take("certificates")) {
         ObjectReader c(*certs, r.path_of("certificates"));
         if (const json* files = c.take("load_files")) {
@@ -125,8 +135,7 @@ std::shared_ptr<TlsApp> TlsApp::from_json(const json* tls, const json* pki, Stor
                 if (policy.renewal_window_ratio <= 0 || policy.renewal_window_ratio >= 1)
                     throw ConfigError(p.path_of("renewal_window_ratio"), "must be between 0 and 1");
                 policy.on_demand = p.boolean("on_demand");
-                // ProxFlow never staples OCSP responses, so turning stapling off changes nothing.
-                p.boolean("disable_ocsp_stapling");
+                policy.disable_ocsp_stapling = p.boolean("disable_ocsp_stapling");
                 if (const json* managers = p.take("get_certificate")) {
                     expect_array(*managers, p.path_of("get_certificate"));
                     for (std::size_t k = 0; k < managers->size(); ++k) {
@@ -162,13 +171,15 @@ std::shared_ptr<TlsApp> TlsApp::from_json(const json* tls, const json* pki, Stor
             }
             o.finish();
         }
-        // OCSP responses are never fetched (nothing to check) and the storage is never cleaned.
-        a.duration("ocsp_interval");
-        a.duration("storage_clean_interval");
+        ocsp_interval = a.duration("ocsp_interval", ocsp_interval);
+        if (ocsp_interval.count() <= 0) throw ConfigError(a.path_of("ocsp_interval"), "must be positive");
+        const auto clean_every = a.duration("storage_clean_interval", StorageCleaner::default_interval);
+        if (clean_every.count() <= 0) throw ConfigError(a.path_of("storage_clean_interval"), "must be positive");
+        app->cleaner_->set_interval(clean_every);
         if (const auto every = a.duration("renew_interval"); every.count() > 0) app->manager_->set_check_interval(every);
         a.finish();
     }
-    r.boolean("disable_ocsp_stapling"); // accepted: ProxFlow does not staple at all
+    app->disable_ocsp_stapling_ = r.boolean("disable_ocsp_stapling");
     for (const char* other : {"session_tickets", "cache"})
         if (r.has(other)) throw ConfigError(r.path_of(other), std::string(other) + " is not supported by ProxFlow yet");
     r.finish();
@@ -181,6 +192,8 @@ std::shared_ptr<TlsApp> TlsApp::from_json(const json* tls, const json* pki, Stor
                                                              build.background);
     }
     if (!app->automate_.empty()) app->manage(app->automate_, false, "apps.tls.certificates.automate");
+    app->stapler_->set_interval(ocsp_interval);
+    app->stapler_->staple_from_storage();
     return app;
 }
 
@@ -191,6 +204,14 @@ bool TlsApp::has_loaded_certificate(const std::string& name) const {
             if (n == name || wildcard_matches(n, name)) return true;
     }
     return false;
+}
+
+bool TlsApp::staples_ocsp(const Certificate& cert) const {
+    if (disable_ocsp_stapling_) return false;
+    // As Caddy: loaded certificates follow the app's setting only, managed ones their policy's too.
+    if (cert.origin != "managed" || cert.names.empty()) return true;
+    const AutomationPolicy* policy = tls::policy_for(policies_, cert.names.front());
+    return !policy || !policy->disable_ocsp_stapling;
 }
 
 bool TlsApp::has_policy_for(const std::string& name) const {

@@ -6,8 +6,10 @@
 #include "tls/certificate.hpp"
 #include "tls/certificate_manager.hpp"
 #include "tls/issuer.hpp"
+#include "tls/ocsp_stapler.hpp"
 #include "tls/pki_app.hpp"
 #include "tls/storage.hpp"
+#include "tls/storage_cleaner.hpp"
 
 #include <memory>
 #include <string>
@@ -21,6 +23,7 @@ struct AutomationPolicy {
     KeyType key_type = KeyType::p256;
     double renewal_window_ratio = 1.0 / 3;
     bool on_demand = false;
+    bool disable_ocsp_stapling = false;
     std::vector<std::string> get_certificate_urls; // get_certificate [{via: http, url}]
     std::string path;
     bool covers_exactly(const std::string& name) const;
@@ -49,6 +52,9 @@ public:
 
     // A loaded (not managed) certificate covers this name: automatic HTTPS leaves it alone.
     bool has_loaded_certificate(const std::string& name) const;
+    // Whether the certificate's OCSP status is stapled: not when `disable_ocsp_stapling` is set for
+    // the app, or (for a managed certificate) by the policy that manages its name.
+    bool staples_ocsp(const Certificate& cert) const;
     // An explicit automation policy names this subject.
     bool has_policy_for(const std::string& name) const;
     // Puts names under management, each with its policy's issuer (internal for the internal names
@@ -64,7 +70,10 @@ private:
     std::unique_ptr<PkiApp> pki_;
     std::vector<AutomationPolicy> policies_;
     std::shared_ptr<CertificateManager> manager_;
+    std::shared_ptr<OcspStapler> stapler_;
+    std::shared_ptr<StorageCleaner> cleaner_;
     std::vector<std::string> automate_; // certificates.automate
+    bool disable_ocsp_stapling_ = false;
 };
 
 // certmagic's rules: whether a name can have a certificate at all, and whether a public CA could issue it.

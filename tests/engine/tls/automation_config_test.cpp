@@ -81,6 +81,26 @@ private slots:
         QCOMPARE(l.error_path("{'automation': {'on_demand': {'ask': 'localhost:9/ok'}}}"), std::string("apps.tls.automation.on_demand.ask"));
         QCOMPARE(l.error_path("{'automation': {'on_demand': {'rate_limit': {'interval': '1m', 'burst': 2, 'x': 1}}}}"),
                  std::string("apps.tls.automation.on_demand.rate_limit.x"));
+        QCOMPARE(l.error_path("{'automation': {'ocsp_interval': 0}}"), std::string("apps.tls.automation.ocsp_interval"));
+        QCOMPARE(l.error_path("{'automation': {'storage_clean_interval': 0}}"), std::string("apps.tls.automation.storage_clean_interval"));
+    }
+
+    void ocsp_stapling_follows_the_app_and_the_policy_managing_the_name() {
+        Loader l;
+        const auto app = l.load("{'automation': {'policies': [{'subjects': ['off.test'], 'disable_ocsp_stapling': true}, {'subjects': ['on.test']}]}}");
+        const auto cert = [](std::string origin, std::string name) {
+            auto c = std::make_shared<Certificate>();
+            c->origin = std::move(origin);
+            c->names.push_back(std::move(name));
+            return c;
+        };
+        QVERIFY(!app->staples_ocsp(*cert("managed", "off.test")));
+        QVERIFY(app->staples_ocsp(*cert("managed", "on.test")));
+        // As Caddy: automation policies do not govern loaded certificates, only the app's switch does.
+        QVERIFY(app->staples_ocsp(*cert("file", "off.test")));
+        const auto off = l.load("{'disable_ocsp_stapling': true}");
+        QVERIFY(!off->staples_ocsp(*cert("file", "on.test")));
+        QVERIFY(!off->staples_ocsp(*cert("managed", "on.test")));
     }
 
     void what_caddy_writes_loads() {
