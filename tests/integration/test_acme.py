@@ -9,7 +9,7 @@ import time
 import unittest
 
 import harness
-from harness import free_port, http, wait_until
+from harness import free_port, http, port_open, wait_until
 from pebble import Pebble
 
 
@@ -288,6 +288,45 @@ class ServedOverHttps(AcmeCase):
         # through the acme-tls/1 handshake with the TLS listener.
         self.assertIn("set VALID by completed challenge", read(os.path.join(pebble.dir, "pebble.log")))
         wait_until(lambda: self.curl(pebble, "alpn.test").stdout == "secure alpn.test", timeout=10, what="https")
+
+
+class AlternatePorts(AcmeCase):
+    """`challenges.*.alternate_port`: the engine answers the challenge on a listener of its own there
+    while an order runs, and leaves a port one of the config's servers listens on to that server."""
+
+    def issuer(self, pebble, **challenges):
+        return acme_issuer(pebble, challenges={"bind_host": "127.0.0.1", **challenges})
+
+    def test_http01_is_answered_on_the_alternate_port_while_the_order_runs(self):
+        alternate = free_port()
+        pebble = Pebble(os.path.join(self.tmp, "pebble-alt-http"), http01_port=alternate)
+        self.addCleanup(pebble.stop)
+        issuer = self.issuer(pebble, http={"alternate_port": alternate}, **{"tls-alpn": {"disabled": True}})
+        proc = self.start_proxflow(self.config(["alt.test"], [issuer]), wait_port=self.port)
+        path = self.wait_for_cert(pebble.directory, "alt.test", proc)
+        self.assert_issued_by(pebble, path, "alt.test")
+        self.assertIn(f"http://alt.test:{alternate}/.well-known/acme-challenge/", read(os.path.join(pebble.dir, "pebble.log")))
+        # The listener lives as long as the order.
+        wait_until(lambda: not port_open(alternate), what=f"the challenge listener on {alternate} closed")
+
+    def test_tls_alpn01_is_answered_on_the_alternate_port_while_the_order_runs(self):
+        alternate = free_port()
+        pebble = Pebble(os.path.join(self.tmp, "pebble-alt-alpn"), http01_port=free_port(), tlsalpn01_port=alternate)
+        self.addCleanup(pebble.stop)
+        issuer = self.issuer(pebble, http={"disabled": True}, **{"tls-alpn": {"alternate_port": alternate}})
+        proc = self.start_proxflow(self.config(["alpn-alt.test"], [issuer]), wait_port=self.port)
+        path = self.wait_for_cert(pebble.directory, "alpn-alt.test", proc)
+        self.assert_issued_by(pebble, path, "alpn-alt.test")
+        # Nothing else could have answered: no TLS listener in the config, http-01 disabled.
+        self.assertIn("set VALID by completed challenge", read(os.path.join(pebble.dir, "pebble.log")))
+        wait_until(lambda: not port_open(alternate), what=f"the challenge listener on {alternate} closed")
+
+    def test_an_alternate_port_a_server_listens_on_is_left_to_that_server(self):
+        pebble = self.start_pebble()  # validates on self.port, the server's own listener
+        issuer = self.issuer(pebble, http={"alternate_port": self.port})
+        proc = self.start_proxflow(self.config(["same.test"], [issuer]), wait_port=self.port)
+        self.wait_for_cert(pebble.directory, "same.test", proc)
+        self.assertIn("challenge port in use", harness.log_of(proc))
 
 
 class UnreachableCa(AcmeCase):

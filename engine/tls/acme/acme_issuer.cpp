@@ -1,5 +1,6 @@
 #include "tls/acme/acme_issuer.hpp"
 
+#include "tls/acme/challenge_listener.hpp"
 #include "tls/acme/csr.hpp"
 #include "tls/pem.hpp"
 
@@ -70,8 +71,10 @@ AcmeIssuerConfig AcmeIssuerConfig::read(ObjectReader& r) {
         read_challenge(ch, "tls-alpn", c.challenges.tls_alpn, c.tls_alpn_alternate_port);
         if (ch.has("dns"))
             throw ConfigError(ch.path_of("dns"), "the dns-01 challenge is not supported by ProxFlow yet");
-        if (ch.has("bind_host"))
-            throw ConfigError(ch.path_of("bind_host"), "bind_host is not supported by ProxFlow yet (challenges are answered by the servers' own listeners)");
+        c.bind_host = ch.string("bind_host");
+        error_code bad_host;
+        if (!c.bind_host.empty()) asio::ip::make_address(c.bind_host, bad_host);
+        if (bad_host) throw ConfigError(ch.path_of("bind_host"), "not an IP address: " + c.bind_host);
         ch.finish();
         if (!c.challenges.http && !c.challenges.tls_alpn)
             throw ConfigError(ch.path(), "both http-01 and tls-alpn-01 are disabled: no challenge could be answered");
@@ -154,6 +157,14 @@ awaitable<std::string> AcmeIssuer::order_from(const std::string& ca, const std::
 awaitable<std::shared_ptr<Certificate>> AcmeIssuer::issue(std::vector<std::string> names, KeyType key_type) {
     PkeyPtr key = generate_key(key_type);
     const std::string csr = make_csr(key.get(), names);
+    // Listeners on the alternate ports live as long as the order that may need them.
+    auto executor = co_await asio::this_coro::executor;
+    std::optional<ChallengeListener> http_listener, tls_alpn_listener;
+    if (config_.challenges.http && config_.http_alternate_port)
+        http_listener.emplace(executor, ChallengeListener::Kind::http_01, config_.bind_host, config_.http_alternate_port, challenges_);
+    if (config_.challenges.tls_alpn && config_.tls_alpn_alternate_port)
+        tls_alpn_listener.emplace(executor, ChallengeListener::Kind::tls_alpn_01, config_.bind_host, config_.tls_alpn_alternate_port,
+                                  challenges_);
     // After a failure the test CA is asked first: if it cannot issue either, the main CA is not
     // bothered (and its rate limits are spared), as certmagic does.
     if (last_failed_ && !config_.test_ca.empty()) co_await order_from(config_.test_ca, names, csr);

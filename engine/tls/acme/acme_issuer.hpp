@@ -1,7 +1,8 @@
 #pragma once
 // The `acme` issuer module (Caddy's caddytls.ACMEIssuer): an account per CA and email kept in the
 // storage (acme/<ca>/users/<email>/), http-01 answered by the HTTP listeners and tls-alpn-01 by
-// the TLS ones, and test_ca tried first after a failure so the main CA's rate limits are spared.
+// the TLS ones (or by listeners of its own on the alternate ports), and test_ca tried first after
+// a failure so the main CA's rate limits are spared.
 #include "config/object_reader.hpp"
 #include "tls/acme/account.hpp"
 #include "tls/acme/challenge_store.hpp"
@@ -27,7 +28,10 @@ struct AcmeIssuerConfig {
     std::chrono::nanoseconds timeout{std::chrono::minutes(2)}; // acme_timeout: one order from start to download
     std::vector<std::string> trusted_roots_pem_files;
     ChallengeOptions challenges;
+    // Ports of listeners of the engine's own that answer the challenge while an order runs (0: none;
+    // the config's servers answer on theirs), on bind_host (empty: every interface).
     unsigned http_alternate_port = 0, tls_alpn_alternate_port = 0;
+    std::string bind_host;
 
     // Reads the fields of an `acme` issuer (and the ones `zerossl` shares with it) from r; the
     // caller has taken `module` and calls finish().

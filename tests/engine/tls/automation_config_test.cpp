@@ -81,6 +81,7 @@ private slots:
         QCOMPARE(l.error_path("{'automation': {'on_demand': {'ask': 'localhost:9/ok'}}}"), std::string("apps.tls.automation.on_demand.ask"));
         QCOMPARE(l.error_path("{'automation': {'on_demand': {'rate_limit': {'interval': '1m', 'burst': 2, 'x': 1}}}}"),
                  std::string("apps.tls.automation.on_demand.rate_limit.x"));
+        QCOMPARE(l.error_path(issuer(", 'challenges': {'bind_host': 'localhost'}")), p + ".issuers[0].challenges.bind_host");
         QCOMPARE(l.error_path("{'automation': {'ocsp_interval': 0}}"), std::string("apps.tls.automation.ocsp_interval"));
         QCOMPARE(l.error_path("{'automation': {'storage_clean_interval': 0}}"), std::string("apps.tls.automation.storage_clean_interval"));
     }
