@@ -1,9 +1,13 @@
 """The proxflow command line as Caddy's: subcommands, their --help, exit codes (0 ok, 1 config error,
 2 usage error), adapt and validate, the reverse-proxy quick start and ./Caddyfile as the default config."""
 import collections
+import http.client as http_client
 import json
 import os
 import re
+import socket
+import ssl
+import subprocess
 import unittest
 
 import harness
@@ -175,27 +179,19 @@ class Cli(harness.ProxyTestCase):
     def test_reverse_proxy_round_robins_between_its_upstreams(self):
         a, b = self.start_backend("named", "a"), self.start_backend("named", "b")
         port = free_port()
-        self.procs.start("reverse-proxy", [harness.PROXFLOW, "reverse-proxy", "--from", f"127.0.0.1:{port}",
+        self.procs.start("reverse-proxy", [harness.PROXFLOW, "reverse-proxy", "--from", f"http://127.0.0.1:{port}",
                                            "--to", f"127.0.0.1:{a.port}", "--to", f"http://127.0.0.1:{b.port}"])
         wait_until(lambda: port_open(port), what="reverse-proxy to listen")
         seen = [http("GET", f"http://127.0.0.1:{port}/")[1].get("X-Backend") for _ in range(10)]
         self.assertEqual(collections.Counter(seen), {"a": 5, "b": 5})
         self.assertTrue(all(x != y for x, y in zip(seen, seen[1:])), seen)  # strictly alternating
 
-    def test_reverse_proxy_accepts_an_http_url_as_from(self):
-        a = self.start_backend("named", "a")
-        port = free_port()
-        self.procs.start("reverse-proxy", [harness.PROXFLOW, "reverse-proxy", "--from", f"http://127.0.0.1:{port}",
-                                           "--to", f"127.0.0.1:{a.port}"])
-        wait_until(lambda: port_open(port), what="reverse-proxy to listen")
-        self.assertEqual(http("GET", f"http://127.0.0.1:{port}/")[1].get("X-Backend"), "a")
-
     def test_reverse_proxy_change_host_header_sends_the_upstream_address_as_host(self):
         a = self.start_backend("named", "a")
         port = free_port()
         for flags, expected in (([], f"127.0.0.1:{port}"), (["--change-host-header"], f"127.0.0.1:{a.port}")):
             with self.subTest(flags=flags):
-                proc = self.procs.start("reverse-proxy", [harness.PROXFLOW, "reverse-proxy", "--from", f"127.0.0.1:{port}",
+                proc = self.procs.start("reverse-proxy", [harness.PROXFLOW, "reverse-proxy", "--from", f"http://127.0.0.1:{port}",
                                                           "--to", f"127.0.0.1:{a.port}", *flags])
                 wait_until(lambda: port_open(port), what="reverse-proxy to listen")
                 seen = json.loads(http("GET", f"http://127.0.0.1:{port}/")[2])
@@ -203,10 +199,66 @@ class Cli(harness.ProxyTestCase):
                 self.procs.stop(proc)
                 wait_until(lambda: not port_open(port), what="reverse-proxy to stop")
 
-    def test_reverse_proxy_from_https_is_refused_as_a_usage_error(self):
-        res = self.run_proxflow("reverse-proxy", "--from", "https://127.0.0.1:8443", "--to", "127.0.0.1:1")
-        self.assertEqual(res.returncode, 2)
-        self.assertIn("TLS", res.stderr)
+    def start_https_proxy(self, *flags):
+        """reverse-proxy with its storage in the test's folder; returns (process, local CA root)."""
+        data = os.path.join(self.tmp, "data")
+        proc = self.procs.start("reverse-proxy", [harness.PROXFLOW, "reverse-proxy", *flags],
+                                env={**os.environ, "XDG_DATA_HOME": data})
+        return proc, os.path.join(data, "proxflow", "pki", "authorities", "local", "root.crt")
+
+    def https_get(self, port, server_name, root):
+        ctx = ssl.create_default_context(cafile=root)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            with ctx.wrap_socket(raw, server_hostname=server_name) as s:
+                s.sendall(f"GET / HTTP/1.1\r\nHost: {server_name}\r\nConnection: close\r\n\r\n".encode())
+                data = b""
+                while chunk := s.recv(65536):
+                    data += chunk
+        return data.decode(errors="replace")
+
+    def listens_on_port_80(self, proc):
+        return any(f"pid={proc.pid}," in line and re.search(r":80\s", line)
+                   for line in subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True).stdout.splitlines())
+
+    def test_reverse_proxy_from_https_localhost_serves_https_with_a_certificate_of_the_internal_ca(self):
+        a = self.start_backend("named", "a")
+        port = free_port()
+        proc, root = self.start_https_proxy("--from", f"https://localhost:{port}", "--to", f"127.0.0.1:{a.port}",
+                                            "--disable-redirects")
+        wait_until(lambda: port_open(port), what="reverse-proxy to listen")
+        self.assertIn("X-Backend: a", self.https_get(port, "localhost", root))
+        self.assertIn(f"proxying https://localhost:{port} -> 127.0.0.1:{a.port}", harness.log_of(proc))
+        self.assertFalse(self.listens_on_port_80(proc), "--disable-redirects: nothing on port 80")
+
+    def test_reverse_proxy_from_a_host_and_port_serves_https_for_that_address(self):
+        a = self.start_backend("named", "a")
+        port = free_port()
+        _, root = self.start_https_proxy("--from", f"127.0.0.1:{port}", "--to", f"127.0.0.1:{a.port}", "--disable-redirects")
+        wait_until(lambda: port_open(port), what="reverse-proxy to listen")
+        self.assertIn("X-Backend: a", self.https_get(port, "127.0.0.1", root))
+        # A host with a port other than 80 means HTTPS (Caddy's rule): plain HTTP gets Go's 400.
+        self.assertEqual(http("GET", f"http://127.0.0.1:{port}/")[0], 400)
+
+    def test_reverse_proxy_from_https_redirects_http_on_port_80_to_https(self):
+        if port_open(80):
+            self.skipTest("something else listens on 127.0.0.1:80")
+        a = self.start_backend("named", "a")
+        port = free_port()
+        proc, root = self.start_https_proxy("--from", f"https://localhost:{port}", "--to", f"127.0.0.1:{a.port}")
+        wait_until(lambda: port_open(port) and port_open(80), what="reverse-proxy to listen on its port and 80")
+        conn = http_client.HTTPConnection("127.0.0.1", 80, timeout=5)
+        conn.request("GET", "/some/path?q=1", headers={"Host": "localhost"})
+        res = conn.getresponse()
+        self.assertEqual((res.status, res.getheader("Location")), (308, f"https://localhost:{port}/some/path?q=1"))
+        conn.close()
+        self.assertIn("X-Backend: a", self.https_get(port, "localhost", root))
+
+    def test_reverse_proxy_from_with_a_path_or_another_scheme_is_a_usage_error(self):
+        for bad in ("https://localhost:8443/app", "ftp://localhost:21", "localhost:http"):
+            with self.subTest(bad=bad):
+                res = self.run_proxflow("reverse-proxy", "--from", bad, "--to", "127.0.0.1:1")
+                self.assertEqual(res.returncode, 2, res.stderr)
+                self.assertIn("--from", res.stderr)
 
     def test_reverse_proxy_without_to_is_a_usage_error(self):
         res = self.run_proxflow("reverse-proxy", "--from", "127.0.0.1:1")
