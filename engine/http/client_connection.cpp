@@ -98,6 +98,7 @@ struct Tracked {
 awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string listener_key) {
     error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
+    socket.non_blocking(true, ec); // relays write to it directly (proxy/relay.hpp)
     const tcp::endpoint remote = socket.remote_endpoint(ec);
     const tcp::endpoint local = socket.local_endpoint(ec);
     ClientStream stream(std::move(socket));

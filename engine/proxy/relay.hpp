@@ -26,6 +26,15 @@ void serialize_header(const http::response_header<>& header, std::string& out);
 
 class ResponseBodyWriter;
 
+// The socket a relay may write to without its stream: a plain TCP one in non-blocking mode (TLS
+// must go through its stream, and a blocking socket would stall the worker).
+inline tcp::socket* direct_socket(beast::tcp_stream& stream) {
+    return stream.socket().non_blocking() ? &stream.socket() : nullptr;
+}
+inline tcp::socket* direct_socket(ClientStream& stream) {
+    return !stream.is_tls() && stream.socket().non_blocking() ? &stream.socket() : nullptr;
+}
+
 // Streams one HTTP message from a parser whose header has been read to another stream, a piece at
 // a time: each piece is written before the next is read, so memory stays flat and a slow reader
 // slows the writer (backpressure). Beast parses and de-chunks; the output framing follows the
@@ -95,9 +104,23 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
                 pieces[count++] = asio::buffer(scratch, n);
             }
             if (count) {
-                if (timeouts.write.count() > 0) out.expires_after(timeouts.write);
-                auto [ec, written] =
-                    co_await asio::async_write(out, std::span<const asio::const_buffer>(pieces.data(), count), use_nothrow);
+                const std::span<const asio::const_buffer> all(pieces.data(), count);
+                // Straight to the socket first: it usually takes the whole piece at once, and only
+                // what it cannot take now waits in the event loop (a suspension and a resumption less).
+                std::size_t written = 0;
+                error_code ec;
+                if (tcp::socket* socket = direct_socket(out)) {
+                    written = socket->write_some(all, ec);
+                    if (ec == asio::error::would_block) ec = {};
+                }
+                if (!ec && written < beast::buffer_bytes(all)) {
+                    beast::buffers_suffix<std::span<const asio::const_buffer>> rest(all);
+                    rest.consume(written);
+                    if (timeouts.write.count() > 0) out.expires_after(timeouts.write);
+                    std::size_t more = 0;
+                    std::tie(ec, more) = co_await asio::async_write(out, rest, use_nothrow);
+                    written += more;
+                }
                 result.bytes_written += written;
                 if (ec) {
                     result.status = RelayStatus::write_failed;

@@ -339,6 +339,7 @@ private:
         }
         error_code ignored;
         conn->stream.socket().set_option(tcp::no_delay(true), ignored);
+        conn->stream.socket().non_blocking(true, ignored); // relays write to it directly (proxy/relay.hpp)
         co_return conn;
     }
 
