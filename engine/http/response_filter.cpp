@@ -66,6 +66,11 @@ awaitable<bool> ResponseBodyWriter::write(std::string_view piece, bool flush, bo
         out.clear();
         filter->transform(body, flush, last, out);
         body = out;
+        if (filter->failed()) {
+            co_await send(body, false);
+            ctx_.close_connection = true;
+            co_return false;
+        }
     }
     const bool ok = co_await send(body, last);
     held_.clear();

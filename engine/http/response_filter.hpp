@@ -25,6 +25,8 @@ public:
     // Appends the transformed form of `in` to out. flush: emit everything so far (the source has
     // nothing more ready); last: the body ends here.
     virtual void transform(std::string_view in, bool flush, bool last, std::string& out) = 0;
+    // The body could not be transformed (a corrupt gzip stream): the response is cut off there.
+    virtual bool failed() const { return false; }
 };
 
 // Writes one response (header, then body pieces) to the client through the request's filters: holds
@@ -35,7 +37,8 @@ class ResponseBodyWriter {
 public:
     // header: finalized (finalize_response_header) and framed for the untransformed body.
     ResponseBodyWriter(RequestContext& ctx, http::response_header<>& header);
-    // Returns false when writing to the client failed (the connection is then marked to close).
+    // Returns false when writing to the client failed or a filter failed (the connection is then
+    // marked to close, and a chunked body gets no last chunk, so the client sees it cut short).
     awaitable<bool> write(std::string_view piece, bool flush, bool last);
 
 private:

@@ -1,5 +1,6 @@
 #pragma once
 #include "http/beast.hpp"
+#include "proxy/connection_limit.hpp"
 
 #include <chrono>
 #include <memory>
@@ -13,7 +14,10 @@ namespace proxflow {
 struct UpstreamConnection {
     // Beast reads into a flat_buffer at most its free capacity (512 bytes when empty): reserve
     // room so that a response arrives in a few large reads, not dozens of small ones.
-    explicit UpstreamConnection(const asio::any_io_executor& ex) : stream(ex) { buffer.reserve(64 * 1024); }
+    // transport.read_buffer_size sets that room instead (Go's bufio.Reader size for the connection).
+    UpstreamConnection(const asio::any_io_executor& ex, std::size_t read_buffer_size) : stream(ex) { buffer.reserve(read_buffer_size); }
+    // Set while transport.max_conns_per_host counts it; first, so it is given back after the socket closed.
+    std::unique_ptr<ConnectionSlot> slot;
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
     std::chrono::steady_clock::time_point idle_until = std::chrono::steady_clock::time_point::max();
@@ -30,6 +34,9 @@ public:
              std::chrono::nanoseconds idle_timeout);
     // Closes the connections idle past their timeout, so upstreams see them go (the worker's sweep).
     void close_expired(std::chrono::steady_clock::time_point now);
+    // Closes the idle connection under key that holds slot, if it is still here (max_conns_per_host
+    // needs its place for a waiting request).
+    void close_one(const std::string& key, const ConnectionSlot* slot);
     void clear() { idle_.clear(); }
 
 private:

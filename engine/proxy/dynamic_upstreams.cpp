@@ -2,31 +2,8 @@
 
 #include "http/request_context.hpp"
 
-#include <charconv>
-
 namespace proxflow {
 namespace {
-
-// Caddy's resolver addresses: "IP", "IP:port" or "udp/IP:port" (port 53 when left out).
-asio::ip::udp::endpoint resolver_endpoint(const std::string& text, const std::string& path) {
-    std::string address = text;
-    if (address.starts_with("udp/")) address = address.substr(4);
-    else if (address.find('/') != std::string::npos)
-        throw ConfigError(path, "resolver \"" + text + "\": only UDP resolvers are supported by ProxFlow yet");
-    std::string host = address, port = "53";
-    if (const auto colon = address.rfind(':'); colon != std::string::npos && address.find(':') == colon) {
-        host = address.substr(0, colon);
-        port = address.substr(colon + 1);
-    }
-    error_code ec;
-    const auto ip = asio::ip::make_address_v4(host, ec);
-    if (ec) throw ConfigError(path, "resolver \"" + text + "\": only IPv4 addresses are supported by ProxFlow yet");
-    unsigned number = 0;
-    const auto [end, perr] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (perr != std::errc{} || end != port.data() + port.size() || number == 0 || number > 65535)
-        throw ConfigError(path, "resolver \"" + text + "\": bad port");
-    return {ip, static_cast<unsigned short>(number)};
-}
 
 std::string join_host_port(const std::string& host, const std::string& port) {
     return host.find(':') != std::string::npos ? "[" + host + "]:" + port : host + ":" + port;
@@ -60,18 +37,16 @@ std::unique_ptr<DynamicUpstreams> DynamicUpstreams::from_json(const json& value,
     if (d->name_.text().empty()) throw ConfigError(r.path_of("name"), "a dynamic upstreams source needs a name");
     const auto refresh = r.duration("refresh");
     if (refresh.count() > 0) d->refresh_ = refresh;
-    if (const json* resolver = r.take("resolver")) {
-        ObjectReader res(*resolver, r.path_of("resolver"));
-        const std::string apath = res.path_of("addresses");
-        const auto addresses = res.strings("addresses");
-        for (std::size_t i = 0; i < addresses.size(); ++i)
-            d->dns_.servers.push_back(resolver_endpoint(addresses[i], index_path(apath, i)));
-        res.finish();
-    }
-    // dial_timeout bounds each question to the resolvers. dial_fallback_delay is Happy Eyeballs for
-    // dialing a resolver by name; resolvers here are IP addresses, so there is nothing to race.
+    if (const json* resolver = r.take("resolver")) d->dns_ = dns_servers_from_json(*resolver, r.path_of("resolver"));
+    // dial_timeout bounds each question to the resolvers.
     d->dns_.timeout = r.duration("dial_timeout");
-    r.duration("dial_fallback_delay");
+    // Caddy races address families with it when dialling a resolver given by name; resolvers here
+    // are IP addresses over UDP, so it could do nothing and is refused rather than ignored.
+    if (r.has("dial_fallback_delay"))
+        throw ConfigError(r.path_of("dial_fallback_delay"),
+                          "dial_fallback_delay of dynamic upstreams is not supported by ProxFlow: it races address families when "
+                          "dialling a resolver by name, and resolvers here are IP addresses; remove it (the transport's "
+                          "dial_fallback_delay applies to upstream addresses)");
     r.finish();
     return d;
 }

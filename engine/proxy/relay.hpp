@@ -48,17 +48,20 @@ struct RelayTimeouts {
     std::chrono::nanoseconds write{};
 };
 
+// head_already_sent: the header went out before (Expect: 100-continue); only the body follows.
 template <bool isRequest, class InStream, class Out>
 awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer,
                                      http::parser<isRequest, http::buffer_body>& parser, Out& out,
-                                     char* scratch, std::size_t scratch_size, RelayTimeouts timeouts = {}) {
+                                     char* scratch, std::size_t scratch_size, RelayTimeouts timeouts = {},
+                                     bool head_already_sent = false) {
     constexpr bool filtered = std::is_same_v<Out, ResponseBodyWriter>;
     RelayResult result;
     std::string head;
-    if constexpr (!filtered) serialize_header(parser.get().base(), head);
+    if constexpr (!filtered)
+        if (!head_already_sent) serialize_header(parser.get().base(), head);
     [[maybe_unused]] const bool chunked = parser.get().chunked();
     auto& body = parser.get().body();
-    [[maybe_unused]] bool head_sent = false;
+    [[maybe_unused]] bool head_sent = head_already_sent;
     static constexpr std::string_view crlf = "\r\n", last_chunk = "0\r\n\r\n";
     for (;;) {
         std::size_t n = 0;

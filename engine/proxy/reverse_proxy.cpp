@@ -11,6 +11,7 @@
 #include "proxy/connection_pool.hpp"
 #include "proxy/dynamic_upstreams.hpp"
 #include "proxy/forwarded_headers.hpp"
+#include "proxy/gunzip_filter.hpp"
 #include "proxy/health_checks.hpp"
 #include "proxy/hop_by_hop.hpp"
 #include "proxy/lb_policies.hpp"
@@ -18,9 +19,12 @@
 #include "proxy/response_handlers.hpp"
 #include "proxy/scratch_buffer.hpp"
 #include "proxy/transport.hpp"
+#include "proxy/upstream_dialer.hpp"
 #include "http/server_runtime.hpp"
 #include "routing/ip_range.hpp"
 #include "routing/matcher.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <sys/socket.h>
 
@@ -56,6 +60,9 @@ class ReverseProxy final : public Handler {
 public:
     ReverseProxy(ObjectReader& r, BuildContext& build) {
         if (const json* transport = r.take("transport")) transport_ = HttpTransportConfig::from_json(*transport, r.path_of("transport"));
+        dialer_ = std::make_unique<UpstreamDialer>(transport_);
+        if (transport_.max_conns_per_host) limit_ = std::make_shared<ConnectionLimit>(transport_.max_conns_per_host);
+        request_piece_size_ = std::min(ScratchBuffer::capacity, transport_.write_buffer_size);
         read_health_checks(r);
         if (const json* dynamic = r.take("dynamic_upstreams"))
             dynamic_ = DynamicUpstreams::from_json(*dynamic, r.path_of("dynamic_upstreams"), build.hosts,
@@ -166,6 +173,7 @@ public:
                 req.erase(http::field::transfer_encoding);
             }
         }
+        const bool asked_gzip = transport_.compression && ask_for_gzip(ctx.request());
         const auto start = Clock::now();
         // Found in DNS now (or cached); when the lookup fails, the static list serves, as in Caddy.
         DynamicUpstreams::List found;
@@ -188,7 +196,7 @@ public:
                 }
                 const Upstream& target = resolved ? *resolved : *up;
                 ctx.upstream_hostport = target.dial;
-                outcome = co_await proxy_to(target, ctx, send_body, original);
+                outcome = co_await proxy_to(target, ctx, send_body, asked_gzip, original);
                 if (outcome == Outcome::done) co_return true;
                 if (outcome == Outcome::continue_chain) co_return false;
                 count_failure(target, ctx);
@@ -235,8 +243,9 @@ private:
     class UpstreamResponse final : public ProxiedResponse {
     public:
         UpstreamResponse(const ReverseProxy& proxy, const Upstream& up, std::unique_ptr<UpstreamConnection>& conn,
-                         ResponseParser& parser, ScratchBuffer& scratch, bool upstream_keeps_alive)
-            : proxy_(proxy), up_(up), conn_(conn), parser_(parser), scratch_(scratch), keeps_alive_(upstream_keeps_alive) {}
+                         ResponseParser& parser, ScratchBuffer& scratch, bool upstream_keeps_alive, bool gunzip)
+            : proxy_(proxy), up_(up), conn_(conn), parser_(parser), scratch_(scratch), keeps_alive_(upstream_keeps_alive),
+              gunzip_(gunzip) {}
         const http::response_header<>& header() const override { return parser_.get().base(); }
         bool copied() const { return copied_; }
         awaitable<void> copy_to_client(RequestContext& ctx, unsigned status) override {
@@ -246,7 +255,7 @@ private:
                 parser_.get().result(status);
                 parser_.get().reason({});
             }
-            co_await proxy_.stream_response(up_, conn_, parser_, scratch_, keeps_alive_, ctx);
+            co_await proxy_.stream_response(up_, conn_, parser_, scratch_, keeps_alive_, gunzip_, ctx);
         }
 
     private:
@@ -256,6 +265,7 @@ private:
         ResponseParser& parser_;
         ScratchBuffer& scratch_;
         const bool keeps_alive_;
+        const bool gunzip_;
         bool copied_ = false;
     };
 
@@ -324,28 +334,39 @@ private:
         req.version(11);
     }
 
-    awaitable<std::unique_ptr<UpstreamConnection>> dial(const Upstream& up, const asio::any_io_executor& ex) const {
-        auto conn = std::make_unique<UpstreamConnection>(ex);
-        conn->stream.expires_after(transport_.dial_timeout);
-        if (up.endpoint) {
-            auto [ec] = co_await conn->stream.async_connect(*up.endpoint, use_nothrow);
-            if (ec) co_return nullptr;
-        } else {
-            tcp::resolver resolver(ex);
-            auto [rec, results] = co_await resolver.async_resolve(up.hostname, up.port, use_nothrow);
-            if (rec) co_return nullptr;
-            auto [ec, endpoint] = co_await conn->stream.async_connect(results, use_nothrow);
-            if (ec) co_return nullptr;
+    // A pooled connection to up, or a new one when the transport's max_conns_per_host has room
+    // (or frees some within the wait a response header is allowed); null with why when neither.
+    awaitable<std::unique_ptr<UpstreamConnection>> open_connection(const Upstream& up, RequestContext& ctx, Outcome& failure) const {
+        std::unique_ptr<ConnectionSlot> slot;
+        if (limit_) {
+            slot = co_await limit_->acquire(up.dial, transport_.response_header_timeout.count() ? transport_.response_header_timeout
+                                                                                              : transport_.read_timeout);
+            failure = Outcome::timed_out;
+            if (!slot) co_return nullptr;
         }
-        error_code ignored;
-        conn->stream.socket().set_option(tcp::no_delay(true), ignored);
-        conn->stream.socket().non_blocking(true, ignored); // relays write to it directly (proxy/relay.hpp)
+        auto conn = co_await dialer_->dial(up, ctx.client.get_executor());
+        failure = Outcome::dial_failed;
+        if (conn) conn->slot = std::move(slot);
         co_return conn;
     }
 
-    awaitable<Outcome> proxy_to(const Upstream& up, RequestContext& ctx, bool send_body, OriginalRequest& original) const {
+    std::unique_ptr<UpstreamConnection> take_pooled(const Upstream& up, RequestContext& ctx) const {
+        return limit_ ? ctx.pool.take(limit_->pool_key(up.dial)) : ctx.pool.take(up.dial);
+    }
+
+    void pool_again(const Upstream& up, std::unique_ptr<UpstreamConnection> conn, RequestContext& ctx) const {
+        conn->stream.expires_never();
+        if (limit_) ctx.pool.put(limit_->pool_key(up.dial), std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
+        else ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
+    }
+
+    awaitable<Outcome> proxy_to(const Upstream& up, RequestContext& ctx, bool send_body, bool asked_gzip,
+                                OriginalRequest& original) const {
         auto& req = ctx.request();
         const bool has_body = send_body && !ctx.parser.is_done();
+        const bool waits_for_continue = has_body && transport_.expect_continue_timeout.count() > 0 &&
+                                        beast::iequals(req[http::field::expect], "100-continue");
+        bool answered_before_body = false;
         const auto sent_at = Clock::now();
         ScratchBuffer scratch;
         ActiveRequest active(*up.host);
@@ -356,17 +377,29 @@ private:
         // A reused connection the upstream closed while idle fails without a response byte;
         // such a request goes again once on a fresh connection (when its body is still unread).
         for (int round = 0; round < 2 && !response; ++round) {
-            if (round == 0) conn = ctx.pool.take(up.dial);
+            if (round == 0) conn = take_pooled(up, ctx);
             if (conn && has_body && !looks_open(*conn)) conn.reset();
-            if (!conn) conn = co_await dial(up, ctx.client.get_executor());
-            if (!conn) co_return Outcome::dial_failed;
+            if (!conn) {
+                Outcome failure = Outcome::dial_failed;
+                conn = co_await open_connection(up, ctx, failure);
+                if (!conn) co_return failure;
+            }
             const bool reused = conn->reused;
 
-            if (has_body) co_await send_continue_if_expected(ctx);
+            if (waits_for_continue) {
+                const Continue go_on = co_await ask_to_continue(ctx, *conn, response);
+                if (go_on == Continue::timed_out) co_return Outcome::timed_out;
+                if (go_on == Continue::failed) co_return Outcome::failed_before_response;
+                answered_before_body = go_on == Continue::answered;
+                if (answered_before_body) break;
+            } else if (has_body) {
+                co_await send_continue_if_expected(ctx);
+            }
             set_expiry(conn->stream, transport_.write_timeout);
             const RelayResult sent =
                 send_body ? co_await relay_message(ctx.client, ctx.client_buffer, ctx.parser, conn->stream, scratch.data(),
-                                                   scratch.size(), RelayTimeouts{.write = transport_.write_timeout})
+                                                   request_piece_size_, RelayTimeouts{.write = transport_.write_timeout},
+                                                   waits_for_continue)
                           : co_await send_header_only(req, conn->stream);
             ctx.bytes_read += sent.body_bytes;
             if (sent.status == RelayStatus::read_failed) {
@@ -383,18 +416,13 @@ private:
                 co_return has_body ? Outcome::failed_after_request_sent : Outcome::failed_before_response;
             }
 
-            response.emplace();
-            response->body_limit(boost::none);
-            response->header_limit(static_cast<std::uint32_t>(transport_.max_response_header_size));
-            if (req.method() == http::verb::head) response->skip(true);
+            new_response(response, req);
             set_expiry(conn->stream, transport_.response_header_timeout.count() ? transport_.response_header_timeout
                                                                                  : transport_.read_timeout);
             auto [ec, n] = co_await http::async_read_header(conn->stream, conn->buffer, *response, use_nothrow);
             // Informational answers (other than 101) are not forwarded; the final one follows.
             while (!ec && response->get().result_int() / 100 == 1 && response->get().result_int() != 101) {
-                response.emplace();
-                response->body_limit(boost::none);
-                if (req.method() == http::verb::head) response->skip(true);
+                new_response(response, req);
                 std::tie(ec, n) = co_await http::async_read_header(conn->stream, conn->buffer, *response, use_nothrow);
             }
             if (ec) {
@@ -414,8 +442,10 @@ private:
         if (ctx.count_metrics)
             up.host->counters.local().record(status, static_cast<std::uint64_t>(
                 std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at).count()));
-        // Read before the header is edited for the client: whether the upstream keeps the connection.
-        const bool upstream_keeps_alive = response->keep_alive(); // the parser's flags: no header lookup
+        // Read before the header is edited for the client: whether the upstream keeps the connection
+        // (not when it answered without the body it was promised).
+        const bool upstream_keeps_alive = response->keep_alive() && !answered_before_body; // the parser's flags
+        const bool gunzip = asked_gzip && gunzip_upstream_body(*response);
         if (passive_.status_is_failure(status) ||
             (passive_.unhealthy_latency.count() > 0 && Clock::now() - sent_at > passive_.unhealthy_latency))
             count_failure(up, ctx);
@@ -440,8 +470,8 @@ private:
         if (!response_handlers_.empty()) {
             if (const ResponseHandler* handler = response_handlers_.select(res)) {
                 if (!handler->status_code) {
-                    co_return co_await run_response_routes(*handler, up, conn, *response, scratch, upstream_keeps_alive, ctx,
-                                                           original);
+                    co_return co_await run_response_routes(*handler, up, conn, *response, scratch, upstream_keeps_alive,
+                                                           gunzip, ctx, original);
                 }
                 // replace_status: a new code, then the response streams as usual.
                 const auto code = render_status(*handler->status_code, ctx);
@@ -455,28 +485,26 @@ private:
                 }
             }
         }
-        co_await stream_response(up, conn, *response, scratch, upstream_keeps_alive, ctx);
+        co_await stream_response(up, conn, *response, scratch, upstream_keeps_alive, gunzip, ctx);
         co_return Outcome::done;
     }
 
     awaitable<Outcome> run_response_routes(const ResponseHandler& handler, const Upstream& up,
                                            std::unique_ptr<UpstreamConnection>& conn, ResponseParser& response,
-                                           ScratchBuffer& scratch, bool upstream_keeps_alive, RequestContext& ctx,
-                                           OriginalRequest& original) const {
+                                           ScratchBuffer& scratch, bool upstream_keeps_alive, bool gunzip,
+                                           RequestContext& ctx, OriginalRequest& original) const {
         // The routes (and whatever runs after them) see the client's request, as Caddy's origReq.
         original.restore();
         ctx.handled_response_header = response.get().base();
-        UpstreamResponse handed(*this, up, conn, response, scratch, upstream_keeps_alive);
+        UpstreamResponse handed(*this, up, conn, response, scratch, upstream_keeps_alive, gunzip);
         ProxiedResponse* outer = ctx.proxied_response;
         ctx.proxied_response = &handed;
         const bool ended = co_await handler.routes.run(ctx);
         ctx.proxied_response = outer;
         // A body nobody copied is left unread and the connection goes with it; one without a body
         // (forward_auth's usual 2xx) leaves the connection reusable.
-        if (conn && !handed.copied() && response.is_done() && transport_.keep_alive && upstream_keeps_alive) {
-            conn->stream.expires_never();
-            ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
-        }
+        if (conn && !handed.copied() && response.is_done() && transport_.keep_alive && upstream_keeps_alive)
+            pool_again(up, std::move(conn), ctx);
         co_return ended ? Outcome::done : Outcome::continue_chain;
     }
 
@@ -489,7 +517,9 @@ private:
 
     // Streams the upstream's response to the client and pools the connection when it is reusable.
     awaitable<void> stream_response(const Upstream& up, std::unique_ptr<UpstreamConnection>& conn, ResponseParser& response,
-                                    ScratchBuffer& scratch, bool upstream_keeps_alive, RequestContext& ctx) const {
+                                    ScratchBuffer& scratch, bool upstream_keeps_alive, bool gunzip, RequestContext& ctx) const {
+        // Innermost, for this body only: later responses of the request (handle_response) are not gzip.
+        InstalledFilter gunzipped(ctx, gunzip ? std::make_unique<GunzipFilter>() : nullptr);
         const bool filtered = prepare_client_response(ctx, response);
         if (ctx.request().method() == http::verb::head && !response.is_done()) {
             // A HEAD the rewrite turned into GET: the client gets the header only; the body stays
@@ -521,10 +551,7 @@ private:
             if (relayed.status == RelayStatus::read_failed) count_failure(up, ctx);
             co_return;
         }
-        if (transport_.keep_alive && upstream_keeps_alive && response.is_done()) {
-            conn->stream.expires_never();
-            ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
-        }
+        if (transport_.keep_alive && upstream_keeps_alive && response.is_done()) pool_again(up, std::move(conn), ctx);
     }
 
     // Returns whether the body goes through the request's response filters (a body, and filters).
@@ -548,6 +575,90 @@ private:
         return !bodiless && !ctx.response_filters.empty();
     }
 
+    // transport.expect_continue_timeout, as Go's: the header goes alone, and the body only once the
+    // upstream says 100 Continue or stays silent for the timeout. A final answer before that is
+    // the response, and the body is never sent (nor read from the client, who was told nothing).
+    enum class Continue { send_body, answered, failed, timed_out };
+    awaitable<Continue> ask_to_continue(RequestContext& ctx, UpstreamConnection& conn, std::optional<ResponseParser>& response) const {
+        using namespace asio::experimental::awaitable_operators;
+        auto& req = ctx.request();
+        set_expiry(conn.stream, transport_.write_timeout);
+        if ((co_await send_header_only(req, conn.stream)).status != RelayStatus::done) co_return Continue::failed;
+        if (conn.buffer.size() == 0) {
+            asio::steady_timer timer(conn.stream.get_executor(), transport_.expect_continue_timeout);
+            auto which = co_await (conn.stream.socket().async_wait(tcp::socket::wait_read, use_nothrow) || timer.async_wait(use_nothrow));
+            if (which.index() == 1) {
+                co_await send_continue_if_expected(ctx);
+                co_return Continue::send_body;
+            }
+        }
+        set_expiry(conn.stream, transport_.response_header_timeout.count() ? transport_.response_header_timeout
+                                                                           : transport_.read_timeout);
+        for (;;) {
+            new_response(response, req);
+            auto [ec, n] = co_await http::async_read_header(conn.stream, conn.buffer, *response, use_nothrow);
+            if (ec) {
+                response.reset();
+                co_return ec == beast::error::timeout ? Continue::timed_out : Continue::failed;
+            }
+            const unsigned status = response->get().result_int();
+            if (status == 100) break;
+            if (status / 100 != 1 || status == 101) co_return Continue::answered;
+        }
+        response.reset();
+        co_await send_continue_if_expected(ctx);
+        co_return Continue::send_body;
+    }
+
+    void new_response(std::optional<ResponseParser>& response, const Request& req) const {
+        response.emplace();
+        response->body_limit(boost::none);
+        response->header_limit(static_cast<std::uint32_t>(transport_.max_response_header_size));
+        if (req.method() == http::verb::head) response->skip(true);
+    }
+
+    // Go's transport asks for gzip itself when the client did not say what it takes (and wants no
+    // range of the body); the answer is then gunzipped for it. This runs for most requests: one
+    // walk comparing Beast's field codes, where a lookup by name would compare strings.
+    static bool ask_for_gzip(Request& req) {
+        if (req.method() == http::verb::head) return false;
+        for (const auto& field : req)
+            if ((field.name() == http::field::accept_encoding || field.name() == http::field::range) && !field.value().empty())
+                return false;
+        req.insert(http::field::accept_encoding, "gzip");
+        return true;
+    }
+
+    // Whether the upstream took up the proxy's own offer of gzip: then the header loses
+    // Content-Encoding and Content-Length here, before anything else sees it, as in Go.
+    static bool gunzip_upstream_body(ResponseParser& response) {
+        auto& res = response.get();
+        const unsigned status = res.result_int();
+        if (status == 204 || status == 304 || status / 100 == 1 || response.is_done()) return false;
+        const auto encoding = std::find_if(res.begin(), res.end(), [](const auto& f) { return f.name() == http::field::content_encoding; });
+        if (encoding == res.end() || !beast::iequals(encoding->value(), "gzip")) return false;
+        res.erase(http::field::content_encoding);
+        res.erase(http::field::content_length);
+        return true;
+    }
+
+    // A response filter in ctx for the length of one body.
+    class InstalledFilter {
+    public:
+        InstalledFilter(RequestContext& ctx, std::unique_ptr<ResponseFilter> filter) : ctx_(ctx), installed_(filter != nullptr) {
+            if (installed_) ctx_.response_filters.push_back(std::move(filter));
+        }
+        ~InstalledFilter() {
+            if (installed_) ctx_.response_filters.pop_back();
+        }
+        InstalledFilter(const InstalledFilter&) = delete;
+        InstalledFilter& operator=(const InstalledFilter&) = delete;
+
+    private:
+        RequestContext& ctx_;
+        const bool installed_;
+    };
+
     awaitable<void> send_continue_if_expected(RequestContext& ctx) const {
         auto& req = ctx.request();
         if (!beast::iequals(req[http::field::expect], "100-continue")) co_return;
@@ -558,6 +669,9 @@ private:
     }
 
     HttpTransportConfig transport_;
+    std::unique_ptr<UpstreamDialer> dialer_;
+    std::shared_ptr<ConnectionLimit> limit_; // transport.max_conns_per_host; null: no limit
+    std::size_t request_piece_size_ = ScratchBuffer::capacity;
     PassiveHealthConfig passive_;
     ActiveHealthConfig active_;
     bool active_configured_ = false;

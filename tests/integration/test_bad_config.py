@@ -82,6 +82,22 @@ class BadConfigs(harness.ProxyTestCase):
         res = self.run_proxflow("validate", "--config", self.write("h1.json", edited(lambda c: server(c).update(protocols=["h1"]))))
         self.assertEqual(res.returncode, 0, res.stderr)
 
+    def test_transport_settings_that_cannot_apply_are_refused_at_their_path(self):
+        def transport(**options):
+            return lambda c: handler(c).update(transport={"protocol": "http", **options})
+        cases = [
+            (transport(versions=["1.1", "h2c"]), f"{RP}.transport.versions[1]", "h2c (HTTP/2 over cleartext) to upstreams is not supported"),
+            (transport(versions=["3"]), f"{RP}.transport.versions[0]", "HTTP/3 to upstreams is not supported"),
+            (transport(versions=["1.0"]), f"{RP}.transport.versions[0]", 'unknown HTTP version "1.0"'),
+            (transport(max_conns_per_host=-1), f"{RP}.transport.max_conns_per_host", "must not be negative"),
+            (transport(resolver={"addresses": ["tcp/127.0.0.1:53"]}), f"{RP}.transport.resolver.addresses[0]", "only UDP resolvers"),
+            (lambda c: handler(c).update(upstreams=[], dynamic_upstreams={"source": "a", "name": "x", "dial_fallback_delay": "1s"}),
+             f"{RP}.dynamic_upstreams.dial_fallback_delay", "resolvers here are IP addresses"),
+        ]
+        for edit, path, message in cases:
+            with self.subTest(path=path):
+                self.assert_rejected(edited(edit), path, message)
+
     def test_tls_settings_not_served_yet_are_refused_at_their_path(self):
         policies = "apps.http.servers.srv0.tls_connection_policies"
         cases = [

@@ -18,6 +18,36 @@ def get(port, path="/", timeout=30):
     return status, headers.get("X-Backend"), body
 
 
+def blackhole(test, host, port=0):
+    """A listener on host whose accept queue is full and that never accepts: the kernel drops new
+    SYNs, so a connect to it hangs, deterministically and without any network. Returns its address;
+    skips the test on a kernel that accepts past a full backlog."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family)
+    if family == socket.AF_INET6:
+        listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    listener.bind((host, port))
+    listener.listen(0)
+    address = listener.getsockname()
+    fillers = []
+    for _ in range(4):
+        s = socket.socket(family)
+        s.setblocking(False)
+        s.connect_ex(address)
+        fillers.append(s)
+    test.addCleanup(lambda: [s.close() for s in fillers + [listener]])
+    probe = socket.socket(family)
+    probe.settimeout(0.5)
+    try:
+        probe.connect(address)
+        test.skipTest("this kernel accepted past a full backlog")
+    except socket.timeout:
+        pass
+    finally:
+        probe.close()
+    return address
+
+
 class AcceptingSocket:
     """A test-local upstream that accepts connections and does nothing else with them (or closes them
     at once), counting them; for upstreams that never answer or never read."""
@@ -112,28 +142,7 @@ class TryDuration(harness.ProxyTestCase):
 
 class Timeouts(harness.ProxyTestCase):
     def test_dial_timeout_bounds_a_connect_that_never_completes(self):
-        # A listener whose accept queue is full and that never accepts: the kernel drops new SYNs,
-        # so a connect to it hangs, deterministically and without any network.
-        blackhole = socket.socket()
-        blackhole.bind(("127.0.0.1", 0))
-        blackhole.listen(0)
-        address = blackhole.getsockname()
-        fillers = []
-        for _ in range(4):
-            s = socket.socket()
-            s.setblocking(False)
-            s.connect_ex(address)
-            fillers.append(s)
-        self.addCleanup(lambda: [s.close() for s in fillers + [blackhole]])
-        probe = socket.socket()
-        probe.settimeout(0.5)
-        try:
-            probe.connect(address)
-            self.skipTest("this kernel accepted past a full backlog")
-        except socket.timeout:
-            pass
-        finally:
-            probe.close()
+        address = blackhole(self, "127.0.0.1")
         port = free_port()
         self.start_proxflow(proxy_config(port, [reverse_proxy(address[1], transport={
             "protocol": "http", "dial_timeout": "300ms"})]), wait_port=port)
