@@ -7,37 +7,25 @@ argv: PORT MODE LOG. MODE is what it does when a request expects 100-continue:
 Every request appends "METHOD PATH expect=VALUE body=N" to LOG (N: body bytes read, -1 for none);
 answers are 200 "got N" otherwise.
 """
-import http.server
 import sys
-import threading
 import time
 import urllib.parse
 
-PORT, MODE, LOG = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-lock = threading.Lock()
+from serving import Handler, LineLog, serve_http
+
+PORT, MODE = int(sys.argv[1]), sys.argv[2]
+LOG = LineLog(sys.argv[3])
 
 
-def log(line):
-    with lock, open(LOG, "a") as f:
-        f.write(line + "\n")
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
+class ExpectHandler(Handler):
+    def seen(self, body_length):
+        LOG.append(f"{self.command} {self.path} expect={self.headers.get('Expect')} body={body_length}\n")
 
     def handle_expect_100(self):
         if MODE in ("417", "401"):
-            log(f"{self.command} {self.path} expect={self.headers.get('Expect')} body=-1")
-            body = b"refused before the body\n"
-            self.send_response(int(MODE))
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(body)
+            self.seen(-1)
             self.close_connection = True
+            self.answer(int(MODE), [("Connection", "close")], b"refused before the body\n")
             return False
         if MODE == "silent":
             return True
@@ -45,18 +33,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         time.sleep(delay / 1000)
         return super().handle_expect_100()
 
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length)
-        log(f"{self.command} {self.path} expect={self.headers.get('Expect')} body={len(body)}")
-        answer = f"got {len(body)}".encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    do_PUT = do_POST
+    def handle_any(self):
+        body = self.read_body()
+        self.seen(len(body))
+        self.answer(200, [], f"got {len(body)}".encode())
 
 
-http.server.ThreadingHTTPServer.daemon_threads = True
-http.server.ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
+serve_http(ExpectHandler, PORT)
