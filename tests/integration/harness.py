@@ -89,6 +89,15 @@ class Processes:
             self.stop(proc)
 
 
+def peak_rss_kib(pid):
+    """The process's peak resident memory (VmHWM), in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
 def log_of(proc):
     with open(proc.log_path, "rb") as f:
         return f.read().decode(errors="replace")

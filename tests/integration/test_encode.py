@@ -11,7 +11,7 @@ import unittest
 import zlib
 
 import harness
-from harness import free_port, proxy_config, reverse_proxy
+from harness import free_port, peak_rss_kib, proxy_config, reverse_proxy
 
 sys.path.insert(0, harness.BACKENDS)
 from compressible import text_of  # noqa: E402  the backend's own body generator
@@ -38,14 +38,6 @@ def decode(encoding, data):
     if encoding == "zstd":
         return zstd_decode(data)
     return data
-
-
-def peak_rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmHWM")
 
 
 class Encode(harness.ProxyTestCase):

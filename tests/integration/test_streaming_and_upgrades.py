@@ -7,18 +7,10 @@ import sys
 import unittest
 
 import harness
-from harness import free_port, proxy_config, reverse_proxy, wait_until
+from harness import free_port, peak_rss_kib, proxy_config, reverse_proxy, wait_until
 
 GIB = 1 << 30
 SINK = os.path.join(harness.BACKENDS, "body_sink.py")
-
-
-def peak_rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmHWM")
 
 
 class Streaming(harness.ProxyTestCase):

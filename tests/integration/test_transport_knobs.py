@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import unittest
@@ -19,6 +20,9 @@ import unittest
 import harness
 from harness import free_port, http, proxy_config, reverse_proxy, wait_until
 from test_upstream_transport import blackhole
+
+sys.path.insert(0, harness.BACKENDS)
+from serving import read_fields  # noqa: E402  the backends' own header reader
 
 
 def transport(**options):
@@ -197,13 +201,7 @@ class ExpectContinue(harness.ProxyTestCase):
             f.readline()  # the interim answer's empty line
             client.sendall(body)
             first = f.readline()
-        headers = {}
-        while True:
-            line = f.readline()
-            if line in (b"\r\n", b""):
-                break
-            k, v = line.decode().split(":", 1)
-            headers[k.strip().lower()] = v.strip()
+        headers = read_fields(f)
         answer = f.read(int(headers.get("content-length", "0")))
         return waited, interim, first.strip(), answer
 

@@ -5,21 +5,14 @@ argv: PORT
 """
 import sys
 
-from serving import serve_raw
+from serving import read_fields, serve_raw
 
 
 def read_request(f):
     line = f.readline()
     if not line:
         return None, None
-    headers = {}
-    while True:
-        h = f.readline()
-        if h in (b"\r\n", b""):
-            break
-        k, v = h.decode().split(":", 1)
-        headers[k.strip().lower()] = v.strip()
-    return line.decode(), headers
+    return line.decode(), read_fields(f)
 
 
 def handle(conn):

@@ -54,6 +54,17 @@ def serve_raw(handle_connection, port):
         threading.Thread(target=handle_connection, args=(conn,), daemon=True).start()
 
 
+def read_fields(f):
+    """Reads header lines up to the empty one from a binary file; {lowercase name: value}."""
+    fields = {}
+    while True:
+        line = f.readline()
+        if line in (b"\r\n", b""):
+            return fields
+        name, value = line.decode().split(":", 1)
+        fields[name.strip().lower()] = value.strip()
+
+
 class LineLog:
     """Appends text to a file, one writer at a time, so a test can read what a backend saw."""
 
