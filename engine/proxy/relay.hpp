@@ -48,12 +48,17 @@ struct RelayTimeouts {
     std::chrono::nanoseconds write{};
 };
 
+struct NothingToDo {
+    void operator()() const {}
+};
+
 // head_already_sent: the header went out before (Expect: 100-continue); only the body follows.
-template <bool isRequest, class InStream, class Out>
+// source_done runs once the whole message has been read from `in`, before its last piece is written.
+template <bool isRequest, class InStream, class Out, class SourceDone = NothingToDo>
 awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer,
                                      http::parser<isRequest, http::buffer_body>& parser, Out& out,
                                      char* scratch, std::size_t scratch_size, RelayTimeouts timeouts = {},
-                                     bool head_already_sent = false) {
+                                     bool head_already_sent = false, SourceDone source_done = {}) {
     constexpr bool filtered = std::is_same_v<Out, ResponseBodyWriter>;
     RelayResult result;
     std::string head;
@@ -79,6 +84,7 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
             result.body_bytes += n;
         }
         const bool last = parser.is_done();
+        if (last) source_done();
         if constexpr (filtered) {
             // Nothing more from the source at hand (at most chunk framing is buffered): the next
             // read may wait, so what the filters hold goes out now. The writer counts what it sends.

@@ -50,10 +50,33 @@ bool looks_open(UpstreamConnection& conn) {
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-struct ActiveRequest {
-    explicit ActiveRequest(UpstreamHost& host) : host(host) { host.active_requests.fetch_add(1, std::memory_order_relaxed); }
-    ~ActiveRequest() { host.active_requests.fetch_sub(1, std::memory_order_relaxed); }
-    UpstreamHost& host;
+// Counts a request at its upstream until the upstream has sent the whole response, not until the
+// client has it: the client's next request may reach another worker before this one's last write
+// returns, and must not find the upstream still busy (unhealthy_request_count, least_conn).
+class ActiveRequest {
+public:
+    explicit ActiveRequest(UpstreamHost& host) : host_(&host) { host.active_requests.fetch_add(1, std::memory_order_relaxed); }
+    ActiveRequest(const ActiveRequest&) = delete;
+    ActiveRequest& operator=(const ActiveRequest&) = delete;
+    ~ActiveRequest() { release(); }
+    void release() {
+        if (host_) std::exchange(host_, nullptr)->active_requests.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+private:
+    UpstreamHost* host_;
+};
+
+// A request's exchange with one upstream once the response header is in: what streaming the
+// response to the client needs, whether proxy_to does it or a handle_response route's copy_response.
+struct UpstreamExchange {
+    const Upstream& up;
+    std::unique_ptr<UpstreamConnection>& conn;
+    ResponseParser& response;
+    ScratchBuffer& scratch;
+    ActiveRequest& active;
+    bool upstream_keeps_alive;
+    bool gunzip;
 };
 
 class ReverseProxy final : public Handler {
@@ -242,30 +265,22 @@ private:
     // The response handed to handle_response routes; copy_response streams it as proxy_to would.
     class UpstreamResponse final : public ProxiedResponse {
     public:
-        UpstreamResponse(const ReverseProxy& proxy, const Upstream& up, std::unique_ptr<UpstreamConnection>& conn,
-                         ResponseParser& parser, ScratchBuffer& scratch, bool upstream_keeps_alive, bool gunzip)
-            : proxy_(proxy), up_(up), conn_(conn), parser_(parser), scratch_(scratch), keeps_alive_(upstream_keeps_alive),
-              gunzip_(gunzip) {}
-        const http::response_header<>& header() const override { return parser_.get().base(); }
+        UpstreamResponse(const ReverseProxy& proxy, UpstreamExchange& exchange) : proxy_(proxy), exchange_(exchange) {}
+        const http::response_header<>& header() const override { return exchange_.response.get().base(); }
         bool copied() const { return copied_; }
         awaitable<void> copy_to_client(RequestContext& ctx, unsigned status) override {
             if (copied_) co_return;
             copied_ = true;
             if (status) {
-                parser_.get().result(status);
-                parser_.get().reason({});
+                exchange_.response.get().result(status);
+                exchange_.response.get().reason({});
             }
-            co_await proxy_.stream_response(up_, conn_, parser_, scratch_, keeps_alive_, gunzip_, ctx);
+            co_await proxy_.stream_response(exchange_, ctx);
         }
 
     private:
         const ReverseProxy& proxy_;
-        const Upstream& up_;
-        std::unique_ptr<UpstreamConnection>& conn_;
-        ResponseParser& parser_;
-        ScratchBuffer& scratch_;
-        const bool keeps_alive_;
-        const bool gunzip_;
+        UpstreamExchange& exchange_;
         bool copied_ = false;
     };
 
@@ -467,11 +482,11 @@ private:
 
         // From here on the client's request is what counts (HEAD or not, header_down placeholders).
         original.restore();
+        UpstreamExchange exchange{up, conn, *response, scratch, active, upstream_keeps_alive, gunzip};
         if (!response_handlers_.empty()) {
             if (const ResponseHandler* handler = response_handlers_.select(res)) {
                 if (!handler->status_code) {
-                    co_return co_await run_response_routes(*handler, up, conn, *response, scratch, upstream_keeps_alive,
-                                                           gunzip, ctx, original);
+                    co_return co_await run_response_routes(*handler, exchange, ctx, original);
                 }
                 // replace_status: a new code, then the response streams as usual.
                 const auto code = render_status(*handler->status_code, ctx);
@@ -485,26 +500,25 @@ private:
                 }
             }
         }
-        co_await stream_response(up, conn, *response, scratch, upstream_keeps_alive, gunzip, ctx);
+        co_await stream_response(exchange, ctx);
         co_return Outcome::done;
     }
 
-    awaitable<Outcome> run_response_routes(const ResponseHandler& handler, const Upstream& up,
-                                           std::unique_ptr<UpstreamConnection>& conn, ResponseParser& response,
-                                           ScratchBuffer& scratch, bool upstream_keeps_alive, bool gunzip,
-                                           RequestContext& ctx, OriginalRequest& original) const {
+    awaitable<Outcome> run_response_routes(const ResponseHandler& handler, UpstreamExchange& exchange, RequestContext& ctx,
+                                           OriginalRequest& original) const {
         // The routes (and whatever runs after them) see the client's request, as Caddy's origReq.
         original.restore();
-        ctx.handled_response_header = response.get().base();
-        UpstreamResponse handed(*this, up, conn, response, scratch, upstream_keeps_alive, gunzip);
+        ctx.handled_response_header = exchange.response.get().base();
+        UpstreamResponse handed(*this, exchange);
         ProxiedResponse* outer = ctx.proxied_response;
         ctx.proxied_response = &handed;
         const bool ended = co_await handler.routes.run(ctx);
         ctx.proxied_response = outer;
         // A body nobody copied is left unread and the connection goes with it; one without a body
         // (forward_auth's usual 2xx) leaves the connection reusable.
-        if (conn && !handed.copied() && response.is_done() && transport_.keep_alive && upstream_keeps_alive)
-            pool_again(up, std::move(conn), ctx);
+        if (exchange.conn && !handed.copied() && exchange.response.is_done() && transport_.keep_alive &&
+            exchange.upstream_keeps_alive)
+            pool_again(exchange.up, std::move(exchange.conn), ctx);
         co_return ended ? Outcome::done : Outcome::continue_chain;
     }
 
@@ -516,8 +530,8 @@ private:
     }
 
     // Streams the upstream's response to the client and pools the connection when it is reusable.
-    awaitable<void> stream_response(const Upstream& up, std::unique_ptr<UpstreamConnection>& conn, ResponseParser& response,
-                                    ScratchBuffer& scratch, bool upstream_keeps_alive, bool gunzip, RequestContext& ctx) const {
+    awaitable<void> stream_response(UpstreamExchange& exchange, RequestContext& ctx) const {
+        auto& [up, conn, response, scratch, active, upstream_keeps_alive, gunzip] = exchange;
         // Innermost, for this body only: later responses of the request (handle_response) are not gzip.
         InstalledFilter gunzipped(ctx, gunzip ? std::make_unique<GunzipFilter>() : nullptr);
         const bool filtered = prepare_client_response(ctx, response);
@@ -533,14 +547,16 @@ private:
         }
         set_expiry(conn->stream, transport_.read_timeout);
         set_expiry(ctx.client, ctx.server.timeouts.write);
+        const RelayTimeouts timeouts{.read = transport_.read_timeout};
+        const auto upstream_done = [&active] { active.release(); };
         RelayResult relayed;
         if (filtered) {
             ResponseBodyWriter writer(ctx, response.get().base());
             relayed = co_await relay_message(conn->stream, conn->buffer, response, writer, scratch.data(), scratch.size(),
-                                             RelayTimeouts{.read = transport_.read_timeout});
+                                             timeouts, false, upstream_done);
         } else {
             relayed = co_await relay_message(conn->stream, conn->buffer, response, ctx.client, scratch.data(), scratch.size(),
-                                             RelayTimeouts{.read = transport_.read_timeout});
+                                             timeouts, false, upstream_done);
             ctx.bytes_written += relayed.bytes_written;
             ctx.body_bytes_written += relayed.body_bytes;
         }
