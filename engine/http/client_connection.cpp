@@ -1,6 +1,7 @@
 #include "http/client_connection.hpp"
 
 #include "core/worker.hpp"
+#include "http/read_with_parser.hpp"
 #include "http/request_context.hpp"
 #include "http/response_writer.hpp"
 #include "logging/access_log.hpp"
@@ -150,13 +151,13 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         parser.body_limit(boost::none);
         // Usually the whole header came with the first read: parse it in place, no I/O, no timer.
         error_code hec;
-        std::size_t header_bytes = parser.put(buffer.data(), hec);
-        buffer.consume(header_bytes);
-        if (hec == http::error::need_more) {
-            hec = {};
+        const std::size_t buffered = buffer.size();
+        const bool parsed = parse_buffered(parser, buffer, hec);
+        std::size_t header_bytes = buffered - buffer.size();
+        if (!parsed) {
             stream.expires_after(server->timeouts.read_header);
             std::size_t more = 0;
-            std::tie(hec, more) = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
+            std::tie(hec, more) = co_await read_header(stream, buffer, parser);
             header_bytes += more;
         }
         if (hec) {

@@ -1,6 +1,7 @@
 #pragma once
 #include "http/beast.hpp"
 #include "http/client_stream.hpp"
+#include "http/read_with_parser.hpp"
 
 #include <array>
 #include <charconv>
@@ -73,8 +74,11 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
         if (!parser.is_done()) {
             body.data = scratch;
             body.size = scratch_size;
-            if (timeouts.read.count() > 0) in.expires_after(timeouts.read);
-            auto [ec, ignored] = co_await http::async_read_some(in, in_buffer, parser, use_nothrow);
+            error_code ec;
+            if (!parse_buffered(parser, in_buffer, ec)) {
+                if (timeouts.read.count() > 0) in.expires_after(timeouts.read);
+                std::tie(ec, std::ignore) = co_await http::async_read_some(in, in_buffer, parser, use_nothrow);
+            }
             if (ec == http::error::need_buffer) ec = {};
             if (ec) {
                 result.status = RelayStatus::read_failed;

@@ -5,6 +5,7 @@
 #include "handlers/header_ops.hpp"
 #include "http/client_ip.hpp"
 #include "http/proxied_response.hpp"
+#include "http/read_with_parser.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
 #include "http/response_writer.hpp"
@@ -434,11 +435,11 @@ private:
             new_response(response, req);
             set_expiry(conn->stream, transport_.response_header_timeout.count() ? transport_.response_header_timeout
                                                                                  : transport_.read_timeout);
-            auto [ec, n] = co_await http::async_read_header(conn->stream, conn->buffer, *response, use_nothrow);
+            auto [ec, n] = co_await read_header(conn->stream, conn->buffer, *response);
             // Informational answers (other than 101) are not forwarded; the final one follows.
             while (!ec && response->get().result_int() / 100 == 1 && response->get().result_int() != 101) {
                 new_response(response, req);
-                std::tie(ec, n) = co_await http::async_read_header(conn->stream, conn->buffer, *response, use_nothrow);
+                std::tie(ec, n) = co_await read_header(conn->stream, conn->buffer, *response);
             }
             if (ec) {
                 response.reset();
@@ -612,7 +613,7 @@ private:
                                                                            : transport_.read_timeout);
         for (;;) {
             new_response(response, req);
-            auto [ec, n] = co_await http::async_read_header(conn.stream, conn.buffer, *response, use_nothrow);
+            auto [ec, n] = co_await read_header(conn.stream, conn.buffer, *response);
             if (ec) {
                 response.reset();
                 co_return ec == beast::error::timeout ? Continue::timed_out : Continue::failed;

@@ -7,53 +7,21 @@ that does not resolve is a 503."""
 import os
 import re
 import shutil
-import signal
-import subprocess
 import time
 import unittest
 
 import harness
+from dnsmasq import Dnsmasq
 from harness import free_port, http, proxy_config, wait_until
-
-
-def udp_port():
-    import socket
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @unittest.skipUnless(shutil.which("dnsmasq") and shutil.which("dig"), "needs dnsmasq-base and dnsutils (dev.sh installs them)")
 class DynamicUpstreams(harness.ProxyTestCase):
     def start_dns(self, hosts, srv_lines=()):
-        self.dns_port = udp_port()
-        self.hosts_file = os.path.join(self.tmp, "hosts")
-        self.write_hosts(hosts)
-        conf = os.path.join(self.tmp, "dns.conf")
-        with open(conf, "w") as f:
-            f.write("\n".join([f"port={self.dns_port}", "listen-address=127.0.0.1", "bind-interfaces", "no-resolv",
-                               "no-hosts", "no-poll", "pid-file=", "user=", "local=/svc.test/", "local-ttl=0",
-                               "log-queries", f"addn-hosts={self.hosts_file}", *srv_lines]) + "\n")
-        self.dns = self.procs.start("dnsmasq", ["dnsmasq", "--keep-in-foreground", f"--conf-file={conf}", "--log-facility=-"])
-        wait_until(lambda: self.dig("ready.svc.test") is not None, what="dnsmasq answering")
-
-    def dig(self, name, kind="A"):
-        r = subprocess.run(["dig", "+short", "+time=1", "+tries=1", "@127.0.0.1", "-p", str(self.dns_port), kind, name],
-                           capture_output=True, text=True, timeout=5)
-        return r.stdout if r.returncode == 0 else None
-
-    def write_hosts(self, lines):
-        with open(self.hosts_file, "w") as f:
-            f.write("\n".join(lines) + "\n")
-
-    def change_hosts(self, lines):
-        self.write_hosts(lines)
-        self.dns.send_signal(signal.SIGHUP)
-        expected = lines[0].split()[0]
-        wait_until(lambda: expected in self.dig("app.svc.test", "AAAA" if ":" in expected else "A"), what="dnsmasq re-read")
+        self.dns = Dnsmasq(self.procs, self.tmp, hosts, srv_lines)
 
     def queries(self, kind, name):
-        return len(re.findall(rf"query\[{kind}\] {re.escape(name)} ", harness.log_of(self.dns)))
+        return len(re.findall(rf"query\[{kind}\] {re.escape(name)} ", harness.log_of(self.dns.proc)))
 
     def serve(self, dynamic, **options):
         self.port = free_port()
@@ -82,14 +50,14 @@ class DynamicUpstreams(harness.ProxyTestCase):
         port = self.backends()
         self.start_dns(["127.0.0.1 app.svc.test"])
         self.serve({"source": "a", "name": "app.svc.test", "port": str(port), "refresh": "2s",
-                    "resolver": {"addresses": [f"127.0.0.1:{self.dns_port}"]}})
+                    "resolver": self.dns.resolver()})
         first = time.monotonic()
         self.assertEqual(self.served_by(), "v4")
         for _ in range(10):
             self.assertEqual(self.served_by(), "v4")
         # Eleven requests, one question of each kind: the answer was cached.
         self.assertEqual((self.queries("A", "app.svc.test"), self.queries("AAAA", "app.svc.test")), (1, 1))
-        self.change_hosts(["::1 app.svc.test"])
+        self.dns.change_hosts(["::1 app.svc.test"])
         if time.monotonic() - first < 1.5:
             self.assertEqual(self.served_by(), "v4", "the old answer serves until refresh has passed")
         wait_until(lambda: self.served_by() == "v6", timeout=10, what="the new AAAA answer to be used")
@@ -99,7 +67,7 @@ class DynamicUpstreams(harness.ProxyTestCase):
         port = self.backends()
         self.start_dns(["127.0.0.1 app.svc.test", "::1 app.svc.test"])
         self.serve({"source": "a", "name": "app.svc.test", "port": str(port),
-                    "resolver": {"addresses": [f"udp/127.0.0.1:{self.dns_port}"]}},
+                    "resolver": self.dns.resolver("udp/")},
                    load_balancing={"selection_policy": {"policy": "round_robin"}})
         seen = {self.served_by() for _ in range(6)}
         self.assertEqual(seen, {"v4", "v6"})
@@ -110,12 +78,12 @@ class DynamicUpstreams(harness.ProxyTestCase):
                                                       f"srv-host=_http._tcp.svc.test,localhost,{b.port},10,50",
                                                       f"srv-host=_other._tcp.svc.test,localhost,{b.port},10,50"])
         self.serve({"source": "srv", "service": "http", "proto": "tcp", "name": "svc.test",
-                    "resolver": {"addresses": [f"127.0.0.1:{self.dns_port}"]}},
+                    "resolver": self.dns.resolver()},
                    load_balancing={"selection_policy": {"policy": "round_robin"}})
         self.assertEqual({self.served_by() for _ in range(6)}, {str(a.port), str(b.port)})
         # The whole SRV name in `name` alone, as Caddy allows.
         self.procs.stop(self.procs.running[-1])
-        self.serve({"source": "srv", "name": "_other._tcp.svc.test", "resolver": {"addresses": [f"127.0.0.1:{self.dns_port}"]}})
+        self.serve({"source": "srv", "name": "_other._tcp.svc.test", "resolver": self.dns.resolver()})
         self.assertEqual({self.served_by() for _ in range(3)}, {str(b.port)})
 
     def test_without_resolvers_the_system_resolver_reads_etc_hosts(self):
@@ -126,7 +94,7 @@ class DynamicUpstreams(harness.ProxyTestCase):
     def test_a_name_that_does_not_resolve_is_a_503(self):
         self.start_dns(["127.0.0.1 ready.svc.test"])
         self.serve({"source": "a", "name": "missing.svc.test", "port": "80",
-                    "resolver": {"addresses": [f"127.0.0.1:{self.dns_port}"]}})
+                    "resolver": self.dns.resolver()})
         self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/")[0], 503)
 
     def test_unsupported_sources_and_resolvers_are_refused(self):

@@ -18,7 +18,8 @@ import time
 import unittest
 
 import harness
-from harness import free_port, http, proxy_config, reverse_proxy, wait_until
+from dnsmasq import Dnsmasq
+from harness import free_port, http, proxy_config, reverse_proxy
 from test_upstream_transport import blackhole
 
 sys.path.insert(0, harness.BACKENDS)
@@ -335,25 +336,7 @@ class Compression(harness.ProxyTestCase):
 @unittest.skipUnless(shutil.which("dnsmasq") and shutil.which("dig"), "needs dnsmasq-base and dnsutils (dev.sh installs them)")
 class ResolverAndHappyEyeballs(harness.ProxyTestCase):
     def start_dns(self, hosts):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.bind(("127.0.0.1", 0))
-            self.dns_port = s.getsockname()[1]
-        hosts_file = os.path.join(self.tmp, "hosts")
-        with open(hosts_file, "w") as f:
-            f.write("\n".join(hosts) + "\n")
-        conf = os.path.join(self.tmp, "dns.conf")
-        with open(conf, "w") as f:
-            f.write("\n".join([f"port={self.dns_port}", "listen-address=127.0.0.1", "bind-interfaces", "no-resolv",
-                               "no-hosts", "no-poll", "pid-file=", "user=", "local=/svc.test/", "local-ttl=0",
-                               f"addn-hosts={hosts_file}"]) + "\n")
-        self.procs.start("dnsmasq", ["dnsmasq", "--keep-in-foreground", f"--conf-file={conf}", "--log-facility=-"])
-
-        def answers():
-            r = subprocess.run(["dig", "+short", "+time=1", "+tries=1", "@127.0.0.1", "-p", str(self.dns_port), "app.svc.test"],
-                               capture_output=True, text=True, timeout=5)
-            return r.returncode == 0 and r.stdout.strip() != ""
-        wait_until(answers, what="dnsmasq answering")
-        return {"addresses": [f"udp/127.0.0.1:{self.dns_port}"]}
+        return Dnsmasq(self.procs, self.tmp, hosts).resolver("udp/")
 
     def serve(self, backend_port, **options):
         port = free_port()
