@@ -108,7 +108,10 @@ void Engine::load(const json& config) {
         std::vector<std::pair<std::string, std::shared_ptr<tcp::acceptor>>> mine;
         for (auto& [key, list] : fresh) mine.emplace_back(key, list[i]);
         asio::post(worker.io, [&worker, runtime, mine = std::move(mine), new_keys, done] {
-            worker.runtime = runtime;
+            // The worker's own reference count (aliasing the shared one): every request copies
+            // worker.runtime, and a count both workers incremented would bounce between their cores.
+            auto held = std::make_shared<std::shared_ptr<const Runtime>>(runtime);
+            worker.runtime = std::shared_ptr<const Runtime>(held, held->get());
             for (const auto& [key, acceptor] : mine) worker.start_accepting(key, acceptor);
             for (auto it = worker.acceptors.begin(); it != worker.acceptors.end();) {
                 if (new_keys.contains(it->first)) {
