@@ -355,8 +355,7 @@ private:
     awaitable<std::unique_ptr<UpstreamConnection>> open_connection(const Upstream& up, RequestContext& ctx, Outcome& failure) const {
         std::unique_ptr<ConnectionSlot> slot;
         if (limit_) {
-            slot = co_await limit_->acquire(up.dial, transport_.response_header_timeout.count() ? transport_.response_header_timeout
-                                                                                              : transport_.read_timeout);
+            slot = co_await limit_->acquire(up.dial, transport_.response_header_wait());
             failure = Outcome::timed_out;
             if (!slot) co_return nullptr;
         }
@@ -433,8 +432,7 @@ private:
             }
 
             new_response(response, req);
-            set_expiry(conn->stream, transport_.response_header_timeout.count() ? transport_.response_header_timeout
-                                                                                 : transport_.read_timeout);
+            set_expiry(conn->stream, transport_.response_header_wait());
             auto [ec, n] = co_await read_header(conn->stream, conn->buffer, *response);
             // Informational answers (other than 101) are not forwarded; the final one follows.
             while (!ec && response->get().result_int() / 100 == 1 && response->get().result_int() != 101) {
@@ -609,8 +607,7 @@ private:
                 co_return Continue::send_body;
             }
         }
-        set_expiry(conn.stream, transport_.response_header_timeout.count() ? transport_.response_header_timeout
-                                                                           : transport_.read_timeout);
+        set_expiry(conn.stream, transport_.response_header_wait());
         for (;;) {
             new_response(response, req);
             auto [ec, n] = co_await read_header(conn.stream, conn.buffer, *response);

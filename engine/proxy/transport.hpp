@@ -30,6 +30,11 @@ struct HttpTransportConfig {
     bool compression = true;
     DnsServers resolver; // no servers: the system's
 
+    // How long an upstream has to start its response: response_header_timeout, else read_timeout.
+    std::chrono::nanoseconds response_header_wait() const {
+        return response_header_timeout.count() ? response_header_timeout : read_timeout;
+    }
+
     static HttpTransportConfig from_json(const json& value, const std::string& path);
 };
 
