@@ -1,5 +1,6 @@
 #include "proxy/health_checks.hpp"
 
+#include "core/periodic_task.hpp"
 #include "http/status_code.hpp"
 
 #include <atomic>
@@ -63,32 +64,21 @@ ActiveHealthConfig ActiveHealthConfig::from_json(const json& value, const std::s
 
 namespace {
 
-class ActiveHealthChecker final : public BackgroundTask, public std::enable_shared_from_this<ActiveHealthChecker> {
+class ActiveHealthChecker final : public PeriodicTask {
 public:
     ActiveHealthChecker(ActiveHealthConfig config, std::vector<Upstream> upstreams, asio::io_context& io)
-        : config_(std::move(config)), upstreams_(std::move(upstreams)), io_(io), timer_(io) {}
-
-    void start() override {
-        asio::co_spawn(io_, run(shared_from_this()), asio::detached);
-    }
-    void stop() override {
-        stopped_ = true;
-        asio::post(io_, [self = shared_from_this()] { self->timer_.cancel(); });
-    }
+        : PeriodicTask(io), config_(std::move(config)), upstreams_(std::move(upstreams)) {}
 
 private:
-    static awaitable<void> run(std::shared_ptr<ActiveHealthChecker> self) {
-        while (!self->stopped_) {
-            for (const auto& up : self->upstreams_) {
-                if (self->stopped_) co_return;
-                // A dial with placeholders names no one address to check (Caddy skips it too).
-                if (up.dial_template) continue;
-                const bool ok = co_await self->check(up);
-                up.host->active_unhealthy.store(!ok, std::memory_order_relaxed);
-            }
-            self->timer_.expires_after(self->config_.interval);
-            co_await self->timer_.async_wait(use_nothrow);
+    awaitable<std::chrono::steady_clock::time_point> round() override {
+        for (const auto& up : upstreams_) {
+            if (stopped()) break;
+            // A dial with placeholders names no one address to check (Caddy skips it too).
+            if (up.dial_template) continue;
+            const bool ok = co_await check(up);
+            up.host->active_unhealthy.store(!ok, std::memory_order_relaxed);
         }
+        co_return std::chrono::steady_clock::now() + config_.interval;
     }
 
     awaitable<bool> check(const Upstream& up) {
@@ -121,9 +111,6 @@ private:
 
     ActiveHealthConfig config_;
     std::vector<Upstream> upstreams_;
-    asio::io_context& io_;
-    asio::steady_timer timer_;
-    std::atomic<bool> stopped_{false};
 };
 
 } // namespace

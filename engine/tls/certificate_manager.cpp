@@ -97,7 +97,7 @@ void CertificateManager::manage(const std::string& name, IssuancePlan plan, cons
 // the next retry. False when none could issue.
 awaitable<bool> CertificateManager::obtain(Managed& m) {
     for (const auto& issuer : m.plan.issuers) {
-        if (stopped_) co_return false;
+        if (stopped()) co_return false;
         log_tls("info", "tls.obtain", "obtaining certificate", {{"identifier", m.name}, {"issuer", issuer->storage_key()}});
         std::shared_ptr<Certificate> cert;
         std::string failure;
@@ -163,12 +163,6 @@ awaitable<std::shared_ptr<const Certificate>> CertificateManager::obtain_now(std
     co_return target->current;
 }
 
-void CertificateManager::start() { asio::co_spawn(io_, run(shared_from_this()), asio::detached); }
-
-void CertificateManager::stop() {
-    stopped_ = true;
-    asio::post(io_, [self = shared_from_this()] { self->timer_.cancel(); });
-}
 
 void CertificateManager::maintain_cas() {
     for (auto& ca : cas_) {
@@ -198,18 +192,15 @@ std::chrono::steady_clock::time_point CertificateManager::next_check() const {
     return next;
 }
 
-awaitable<void> CertificateManager::run(std::shared_ptr<CertificateManager> self) {
-    while (!self->stopped_) {
-        self->maintain_cas();
-        for (auto& m : self->managed_) {
-            if (self->stopped_) co_return;
-            if (!self->due(m) || self->pending_.contains(m.name)) continue;
-            if (m.failures && std::chrono::steady_clock::now() < m.retry_at) continue;
-            co_await self->obtain_once(m);
-        }
-        self->timer_.expires_at(self->next_check());
-        co_await self->timer_.async_wait(use_nothrow);
+awaitable<std::chrono::steady_clock::time_point> CertificateManager::round() {
+    maintain_cas();
+    for (auto& m : managed_) {
+        if (stopped()) break;
+        if (!due(m) || pending_.contains(m.name)) continue;
+        if (m.failures && std::chrono::steady_clock::now() < m.retry_at) continue;
+        co_await obtain_once(m);
     }
+    co_return next_check();
 }
 
 } // namespace proxflow::tls

@@ -3,14 +3,13 @@
 // issuers, tried in order, is kept in storage (certificates/<issuer>/<name>/<name>.crt|.key|.json,
 // as certmagic lays it out) and reused across restarts, and is renewed in the background before
 // it runs out. A failure is logged and retried with backoff; served certificates stay.
-#include "core/build_context.hpp"
+#include "core/periodic_task.hpp"
 #include "tls/certificate.hpp"
 #include "tls/issuer.hpp"
 #include "tls/local_ca.hpp"
 #include "tls/storage.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <list>
 #include <map>
 #include <memory>
@@ -26,11 +25,11 @@ struct IssuancePlan {
     double renewal_window_ratio = 1.0 / 3;
 };
 
-class CertificateManager final : public BackgroundTask, public std::enable_shared_from_this<CertificateManager> {
+class CertificateManager final : public PeriodicTask {
 public:
     CertificateManager(std::shared_ptr<CertificateCache> cache, Storage storage, asio::io_context& background,
                        std::chrono::nanoseconds check_interval = std::chrono::minutes(10))
-        : cache_(std::move(cache)), storage_(std::move(storage)), io_(background), timer_(background),
+        : PeriodicTask(background), cache_(std::move(cache)), storage_(std::move(storage)),
           check_interval_(check_interval) {}
 
     // Takes a name under management. A valid stored certificate is served at once; otherwise an
@@ -48,9 +47,6 @@ public:
     awaitable<std::shared_ptr<const Certificate>> obtain_now(std::string name, IssuancePlan plan, bool may_issue);
 
     void set_check_interval(std::chrono::nanoseconds every) { check_interval_ = every; }
-
-    void start() override;
-    void stop() override;
 
 private:
     struct Managed {
@@ -70,18 +66,15 @@ private:
     // obtain(), or waiting for the attempt already in progress for the name.
     awaitable<void> obtain_once(Managed& m);
     std::chrono::steady_clock::time_point next_check() const;
-    static awaitable<void> run(std::shared_ptr<CertificateManager> self);
+    awaitable<std::chrono::steady_clock::time_point> round() override;
 
     std::shared_ptr<CertificateCache> cache_;
     Storage storage_;
-    asio::io_context& io_;
-    asio::steady_timer timer_;
     std::chrono::nanoseconds check_interval_;
     // A list: on-demand names are added while the maintenance loop walks it.
     std::list<Managed> managed_;
     std::map<std::string, std::shared_ptr<Pending>> pending_;
     std::vector<std::shared_ptr<LocalCa>> cas_;
-    std::atomic<bool> stopped_{false};
 };
 
 } // namespace proxflow::tls

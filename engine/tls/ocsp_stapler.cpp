@@ -28,7 +28,7 @@ std::string fnv1a_hex(std::string_view data) {
 
 OcspStapler::OcspStapler(std::shared_ptr<CertificateCache> cache, Storage storage, asio::io_context& background,
                          std::function<bool(const Certificate&)> stapling_disabled)
-    : cache_(std::move(cache)), storage_(std::move(storage)), io_(background), timer_(background),
+    : PeriodicTask(background), cache_(std::move(cache)), storage_(std::move(storage)),
       stapling_disabled_(std::move(stapling_disabled)), client_({}, fetch_timeout) {}
 
 std::string OcspStapler::storage_key(const Certificate& cert) {
@@ -100,26 +100,16 @@ awaitable<void> OcspStapler::refresh(std::shared_ptr<const Certificate> cert, Se
     if (seen.failed) log_tls("error", "tls.ocsp", "checking OCSP", {{"identifier", name}, {"responder", url}, {"error", failure}});
 }
 
-void OcspStapler::start() { asio::co_spawn(io_, run(shared_from_this()), asio::detached); }
-
-void OcspStapler::stop() {
-    stopped_ = true;
-    asio::post(io_, [self = shared_from_this()] { self->timer_.cancel(); });
-}
-
-awaitable<void> OcspStapler::run(std::shared_ptr<OcspStapler> self) {
-    while (!self->stopped_) {
-        for (const auto& cert : self->cache_->all()) {
-            if (self->stopped_) co_return;
-            if (!self->wants_staple(*cert)) continue;
-            auto& seen = self->seen_[cert.get()];
-            if (seen.cert.lock() != cert) seen = Seen{cert};
-            if (self->due(*cert, seen, SystemClock::now())) co_await self->refresh(cert, seen);
-        }
-        std::erase_if(self->seen_, [](const auto& entry) { return entry.second.cert.expired(); });
-        self->timer_.expires_after(std::min<std::chrono::nanoseconds>(self->interval_, new_certificate_poll));
-        co_await self->timer_.async_wait(use_nothrow);
+awaitable<std::chrono::steady_clock::time_point> OcspStapler::round() {
+    for (const auto& cert : cache_->all()) {
+        if (stopped()) break;
+        if (!wants_staple(*cert)) continue;
+        auto& seen = seen_[cert.get()];
+        if (seen.cert.lock() != cert) seen = Seen{cert};
+        if (due(*cert, seen, SystemClock::now())) co_await refresh(cert, seen);
     }
+    std::erase_if(seen_, [](const auto& entry) { return entry.second.cert.expired(); });
+    co_return std::chrono::steady_clock::now() + std::min<std::chrono::nanoseconds>(interval_, new_certificate_poll);
 }
 
 } // namespace proxflow::tls

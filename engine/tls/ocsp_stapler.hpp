@@ -3,7 +3,7 @@
 // gets the responder's answer stapled in its handshakes. Answers are kept in storage
 // (ocsp/<name>-<hash>) and reused across restarts while fresh, and asked for again every
 // `ocsp_interval` and once an answer is halfway between its thisUpdate and nextUpdate.
-#include "core/build_context.hpp"
+#include "core/periodic_task.hpp"
 #include "tls/acme/https_client.hpp"
 #include "tls/certificate.hpp"
 #include "tls/ocsp.hpp"
@@ -15,7 +15,7 @@
 
 namespace proxflow::tls {
 
-class OcspStapler final : public BackgroundTask, public std::enable_shared_from_this<OcspStapler> {
+class OcspStapler final : public PeriodicTask {
 public:
     static constexpr std::chrono::hours default_interval{1};
 
@@ -32,9 +32,6 @@ public:
     // so the first handshakes have them).
     void staple_from_storage();
 
-    void start() override;
-    void stop() override;
-
 private:
     struct Seen {
         std::weak_ptr<const Certificate> cert;
@@ -46,17 +43,14 @@ private:
     bool due(const Certificate& cert, const Seen& seen, std::chrono::system_clock::time_point now) const;
     awaitable<void> refresh(std::shared_ptr<const Certificate> cert, Seen& seen);
     void staple(const Certificate& cert, OcspStaple staple) const;
-    awaitable<void> run(std::shared_ptr<OcspStapler> self);
+    awaitable<std::chrono::steady_clock::time_point> round() override;
 
     std::shared_ptr<CertificateCache> cache_;
     Storage storage_;
-    asio::io_context& io_;
-    asio::steady_timer timer_;
     std::function<bool(const Certificate&)> stapling_disabled_;
     std::chrono::nanoseconds interval_ = default_interval;
     acme::HttpsClient client_;
     std::map<const Certificate*, Seen> seen_;
-    bool stopped_ = false;
 };
 
 } // namespace proxflow::tls

@@ -88,19 +88,9 @@ void StorageCleaner::clean() const {
     log_tls("info", "tls.storage_clean", "finished cleaning storage units", {{"storage", storage_.root().string()}});
 }
 
-void StorageCleaner::start() { asio::co_spawn(io_, run(shared_from_this()), asio::detached); }
-
-void StorageCleaner::stop() {
-    stopped_ = true;
-    asio::post(io_, [self = shared_from_this()] { self->timer_.cancel(); });
-}
-
-awaitable<void> StorageCleaner::run(std::shared_ptr<StorageCleaner> self) {
-    while (!self->stopped_) {
-        self->clean();
-        self->timer_.expires_after(self->interval_);
-        co_await self->timer_.async_wait(use_nothrow);
-    }
+awaitable<std::chrono::steady_clock::time_point> StorageCleaner::round() {
+    clean();
+    co_return std::chrono::steady_clock::now() + interval_;
 }
 
 } // namespace proxflow::tls
