@@ -105,6 +105,15 @@ class ConnectionCountingBackend:
 
 
 class MaxConnsPerHost(harness.ProxyTestCase):
+    def serve(self, delay, **transport_options):
+        """A connection-counting backend behind ProxFlow on two threads: (backend, port)."""
+        backend = ConnectionCountingBackend(delay=delay)
+        self.addCleanup(backend.close)
+        port = free_port()
+        options = transport(**transport_options) if transport_options else {}
+        self.start_proxflow(proxy_config(port, [reverse_proxy(backend.port, **options)]), wait_port=port, threads=2)
+        return backend, port
+
     def run_six_curls(self, port):
         curls = [subprocess.Popen(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30",
                                    f"http://127.0.0.1:{port}/"], stdout=subprocess.PIPE, text=True) for _ in range(6)]
@@ -115,11 +124,7 @@ class MaxConnsPerHost(harness.ProxyTestCase):
         return codes
 
     def test_connections_stay_at_the_cap_and_the_requests_past_it_wait(self):
-        backend = ConnectionCountingBackend(delay=0.5)
-        self.addCleanup(backend.close)
-        port = free_port()
-        handler = reverse_proxy(backend.port, **transport(max_conns_per_host=2))
-        self.start_proxflow(proxy_config(port, [handler]), wait_port=port, threads=2)
+        backend, port = self.serve(0.5, max_conns_per_host=2)
         started = time.monotonic()
         self.assertEqual(self.run_six_curls(port), ["200"] * 6)
         self.assertLessEqual(backend.most_open, 2)
@@ -127,19 +132,12 @@ class MaxConnsPerHost(harness.ProxyTestCase):
         self.assertGreaterEqual(time.monotonic() - started, 1.4)
 
     def test_without_the_cap_the_same_requests_open_a_connection_each(self):
-        backend = ConnectionCountingBackend(delay=0.5)
-        self.addCleanup(backend.close)
-        port = free_port()
-        self.start_proxflow(proxy_config(port, [reverse_proxy(backend.port)]), wait_port=port, threads=2)
+        backend, port = self.serve(0.5)
         self.assertEqual(self.run_six_curls(port), ["200"] * 6)
         self.assertEqual(backend.most_open, 6)
 
     def test_an_idle_connection_on_another_thread_makes_room_for_a_waiting_request(self):
-        backend = ConnectionCountingBackend(delay=0)
-        self.addCleanup(backend.close)
-        port = free_port()
-        handler = reverse_proxy(backend.port, **transport(max_conns_per_host=1))
-        self.start_proxflow(proxy_config(port, [handler]), wait_port=port, threads=2)
+        backend, port = self.serve(0, max_conns_per_host=1)
         # Two kept-alive clients: the engine serves a new client on the thread with fewer, so they
         # are on different threads, and the one connection allowed sits idle in the pool of the
         # thread that used it last.
