@@ -1,6 +1,7 @@
 #include "http/client_connection.hpp"
 
 #include "core/worker.hpp"
+#include "http/field_lookup.hpp"
 #include "http/read_with_parser.hpp"
 #include "http/request_context.hpp"
 #include "http/response_writer.hpp"
@@ -43,13 +44,12 @@ std::optional<std::string> acme_http_answer(const Request& req) {
 
 // Only chunked may frame a request body (RFC 9112 §6.1); anything else cannot be read safely.
 bool has_unsupported_transfer_encoding(const Request& req) {
-    const auto te = req[http::field::transfer_encoding];
-    return !te.empty() && !req.chunked();
+    return !field_value(req, http::field::transfer_encoding).empty() && !says_chunked(req);
 }
 
 // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host header; none at all only in HTTP/1.0.
 bool has_valid_host(const Request& req) {
-    const auto hosts = req.count(http::field::host);
+    const auto hosts = field_count(req, http::field::host);
     return hosts == 1 || (hosts == 0 && req.version() < 11);
 }
 
@@ -190,7 +190,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         ctx.client_version = req.version();
         ctx.client_keep_alive = parser.keep_alive() && !worker.draining; // the parser's flags: no header lookup
         ctx.original_uri = std::string(req.target());
-        const bool expects_continue = beast::iequals(req[http::field::expect], "100-continue");
+        const bool expects_continue = beast::iequals(field_value(req, http::field::expect), "100-continue");
 
         if (auto answer = acme_http_answer(req)) {
             http::response<http::string_body> res{http::status::ok, 11};

@@ -1,5 +1,6 @@
 #include "http/response_filter.hpp"
 
+#include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "proxy/relay.hpp"
 
@@ -10,17 +11,9 @@
 namespace proxflow {
 namespace {
 
-// Whether chunked is the last transfer coding (RFC 9112 §6.3), as Beast's message::chunked().
-bool is_chunked(const http::response_header<>& header) {
-    std::string_view te = header[http::field::transfer_encoding];
-    while (!te.empty() && (te.back() == ' ' || te.back() == '\t')) te.remove_suffix(1);
-    return te.size() >= 7 && beast::iequals(te.substr(te.size() - 7), "chunked") &&
-           (te.size() == 7 || te[te.size() - 8] == ',' || te[te.size() - 8] == ' ');
-}
-
 std::optional<std::uint64_t> content_length(const http::response_header<>& header) {
-    if (is_chunked(header)) return std::nullopt;
-    const auto text = header[http::field::content_length];
+    if (says_chunked(header)) return std::nullopt;
+    const auto text = field_value(header, http::field::content_length);
     std::uint64_t value = 0;
     if (text.empty() || std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc{}) return std::nullopt;
     return value;
@@ -37,7 +30,7 @@ void ResponseBodyWriter::start_filters(std::uint64_t body_length, bool length_ex
     for (auto it = ctx_.response_filters.rbegin(); it != ctx_.response_filters.rend(); ++it)
         if ((*it)->start(header_, body_length, length_exact)) active_.push_back(it->get());
     if (active_.empty()) {
-        chunked_ = is_chunked(header_);
+        chunked_ = says_chunked(header_);
         return;
     }
     header_.erase(http::field::content_length);

@@ -1,6 +1,7 @@
 #include "http/response_writer.hpp"
 
 #include "handlers/header_ops.hpp"
+#include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
 
@@ -10,7 +11,7 @@ void finalize_response_header(RequestContext& ctx, http::response_header<>& head
     for (const HeaderOps* ops : ctx.response_header_ops)
         if (ops->applies_to_status(header.result_int())) ops->apply(header, ctx);
     for (const auto& [name, value] : ctx.response_headers_to_add) header.insert(name, value);
-    if (!header.count(http::field::server)) header.set(http::field::server, "ProxFlow");
+    if (!field_count(header, http::field::server)) header.set(http::field::server, "ProxFlow");
     header.version(11);
     if (ctx.close_connection || !ctx.client_keep_alive) {
         ctx.close_connection = true;

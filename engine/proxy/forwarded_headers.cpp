@@ -1,5 +1,7 @@
 #include "proxy/forwarded_headers.hpp"
 
+#include "http/field_lookup.hpp"
+
 #include <array>
 #include <string>
 
@@ -53,7 +55,7 @@ void set_forwarded_headers(http::request_header<>& req, std::string_view client_
         req.insert(http::field::unknown, names[for_], chain);
     }
     req.insert(http::field::unknown, names[proto], sent_proto.empty() ? scheme : std::string_view(sent_proto));
-    req.insert(http::field::unknown, names[host], sent_host.empty() ? req[http::field::host] : beast::string_view(sent_host));
+    req.insert(http::field::unknown, names[host], sent_host.empty() ? field_value(req, http::field::host) : beast::string_view(sent_host));
 }
 
 } // namespace proxflow

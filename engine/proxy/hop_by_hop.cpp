@@ -1,5 +1,7 @@
 #include "proxy/hop_by_hop.hpp"
 
+#include "http/field_lookup.hpp"
+
 #include <algorithm>
 #include <string_view>
 #include <vector>
@@ -48,7 +50,7 @@ void remove_hop_by_hop(http::fields& fields) {
 }
 
 bool is_upgrade_request(const http::request_header<>& req) {
-    if (req[http::field::upgrade].empty()) return false;
+    if (field_value(req, http::field::upgrade).empty()) return false;
     for (auto range = req.equal_range(http::field::connection); range.first != range.second; ++range.first)
         for (auto token : http::token_list(range.first->value()))
             if (beast::iequals(token, "upgrade")) return true;

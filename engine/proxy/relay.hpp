@@ -1,6 +1,7 @@
 #pragma once
 #include "http/beast.hpp"
 #include "http/client_stream.hpp"
+#include "http/field_lookup.hpp"
 #include "http/read_with_parser.hpp"
 
 #include <array>
@@ -65,7 +66,7 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
     std::string head;
     if constexpr (!filtered)
         if (!head_already_sent) serialize_header(parser.get().base(), head);
-    [[maybe_unused]] const bool chunked = parser.get().chunked();
+    [[maybe_unused]] const bool chunked = says_chunked(parser.get());
     auto& body = parser.get().body();
     [[maybe_unused]] bool head_sent = head_already_sent;
     static constexpr std::string_view crlf = "\r\n", last_chunk = "0\r\n\r\n";

@@ -4,6 +4,7 @@
 #include "handlers/handler_registry.hpp"
 #include "handlers/header_ops.hpp"
 #include "http/client_ip.hpp"
+#include "http/field_lookup.hpp"
 #include "http/proxied_response.hpp"
 #include "http/read_with_parser.hpp"
 #include "http/request_context.hpp"
@@ -380,12 +381,12 @@ private:
         auto& req = ctx.request();
         const bool has_body = send_body && !ctx.parser.is_done();
         const bool waits_for_continue = has_body && transport_.expect_continue_timeout.count() > 0 &&
-                                        beast::iequals(req[http::field::expect], "100-continue");
+                                        beast::iequals(field_value(req, http::field::expect), "100-continue");
         bool answered_before_body = false;
         const auto sent_at = Clock::now();
         ScratchBuffer scratch;
         ActiveRequest active(*up.host);
-        if (req[http::field::host].empty()) req.set(http::field::host, up.dial);
+        if (field_value(req, http::field::host).empty()) req.set(http::field::host, up.dial);
 
         std::unique_ptr<UpstreamConnection> conn;
         std::optional<ResponseParser> response;
@@ -572,7 +573,7 @@ private:
     // Returns whether the body goes through the request's response filters (a body, and filters).
     bool prepare_client_response(RequestContext& ctx, ResponseParser& parser) const {
         auto& res = parser.get();
-        const bool upstream_chunked = res.chunked();
+        const bool upstream_chunked = says_chunked(res);
         remove_hop_by_hop(res.base());
         if (!header_down_.empty() && header_down_.applies_to_status(res.result_int())) header_down_.apply(res.base(), ctx);
         const bool bodiless = ctx.request().method() == http::verb::head || res.result_int() == 204 || res.result_int() == 304;
@@ -675,7 +676,7 @@ private:
 
     awaitable<void> send_continue_if_expected(RequestContext& ctx) const {
         auto& req = ctx.request();
-        if (!beast::iequals(req[http::field::expect], "100-continue")) co_return;
+        if (!beast::iequals(field_value(req, http::field::expect), "100-continue")) co_return;
         // Like nginx, the proxy answers the expectation itself and streams the body on.
         req.erase(http::field::expect);
         static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";

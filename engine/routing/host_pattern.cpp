@@ -1,6 +1,6 @@
 #include "routing/host_pattern.hpp"
 
-#include <string>
+#include <boost/beast/core/string.hpp>
 
 namespace proxflow {
 
@@ -12,7 +12,8 @@ std::string_view host_without_port(std::string_view host) {
 }
 
 bool host_matches_pattern(std::string_view host, std::string_view pattern) {
-    if (pattern == host) return true;
+    using boost::beast::iequals;
+    if (iequals(pattern, host)) return true;
     if (pattern.find('*') == std::string_view::npos) return false;
     std::size_t hp = 0, pp = 0;
     while (pp < pattern.size()) {
@@ -21,7 +22,7 @@ bool host_matches_pattern(std::string_view host, std::string_view pattern) {
         if (hp > host.size()) return false;
         const std::string_view plabel = pattern.substr(pp, pdot - pp);
         const std::string_view hlabel = host.substr(hp, hdot - hp);
-        if (plabel != "*" && plabel != hlabel) return false;
+        if (plabel != "*" && !iequals(plabel, hlabel)) return false;
         if (plabel == "*" && hlabel.empty()) return false;
         if ((pdot == std::string_view::npos) != (hdot == std::string_view::npos)) return false;
         pp = pdot == std::string_view::npos ? pattern.size() : pdot + 1;

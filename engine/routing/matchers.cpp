@@ -2,6 +2,7 @@
 // query, remote_ip, protocol, vars and not.
 #include "routing/matcher.hpp"
 
+#include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "routing/host_pattern.hpp"
 #include "routing/ip_range.hpp"
@@ -21,7 +22,7 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::string_view request_host(const RequestContext& ctx) { return host_without_port(ctx.request()[http::field::host]); }
+std::string_view request_host(const RequestContext& ctx) { return host_without_port(field_value(ctx.request(), http::field::host)); }
 
 // Caddy's glob for paths and header values: '*' matches any run of characters.
 bool glob_match(std::string_view pattern, std::string_view text) {
@@ -50,7 +51,7 @@ public:
         for (auto& h : hosts) hosts_.push_back(lower(h));
     }
     bool match(const RequestContext& ctx) const override {
-        const std::string host = lower(request_host(ctx));
+        const std::string_view host = request_host(ctx);
         for (const auto& pattern : hosts_)
             if (host_matches_pattern(host, pattern)) return true;
         return false;

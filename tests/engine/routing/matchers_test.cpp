@@ -28,6 +28,14 @@ private slots:
         QVERIFY(!matches(q("[{'host': ['example.com']}]"), get_api));
     }
 
+    void host_matches_whatever_case_the_client_wrote() {
+        const std::string shouted = "GET / HTTP/1.1\r\nHost: API.Example.COM\r\n\r\n";
+        QVERIFY(matches(q("[{'host': ['api.example.com']}]"), shouted));
+        QVERIFY(matches(q("[{'host': ['*.example.com']}]"), shouted));
+        QVERIFY(matches(q("[{'host': ['API.example.com']}]"), get_api)); // the config's case does not matter either
+        QVERIFY(!matches(q("[{'host': ['*.example.org']}]"), shouted));
+    }
+
     void path_globs_match_prefix_suffix_and_exact() {
         QVERIFY(matches(q("[{'path': ['/api/*']}]"), get_api));
         QVERIFY(matches(q("[{'path': ['*/users']}]"), get_api));
