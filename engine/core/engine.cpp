@@ -112,6 +112,7 @@ void Engine::load(const json& config) {
             // worker.runtime, and a count both workers incremented would bounce between their cores.
             auto held = std::make_shared<std::shared_ptr<const Runtime>>(runtime);
             worker.runtime = std::shared_ptr<const Runtime>(held, held->get());
+            ++worker.runtime_generation;
             for (const auto& [key, acceptor] : mine) worker.start_accepting(key, acceptor);
             for (auto it = worker.acceptors.begin(); it != worker.acceptors.end();) {
                 if (new_keys.contains(it->first)) {

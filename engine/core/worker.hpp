@@ -35,6 +35,8 @@ public:
     ConnectionPool pool;
     metrics::ThreadMetrics metrics;
     std::shared_ptr<const Runtime> runtime;
+    // Counts the configs `runtime` has held, so what was looked up in one is known to be stale.
+    std::uint64_t runtime_generation = 0;
     std::map<std::string, std::shared_ptr<tcp::acceptor>> acceptors;
     bool draining = false;
     std::thread thread;

@@ -81,6 +81,27 @@ void record_metrics(Worker& worker, const Runtime& runtime, const ServerRuntime&
     if (ctx.route_metrics) ctx.route_metrics->record(ctx.status, micros);
 }
 
+// The server this connection's listener maps to in the worker's current config. The map is searched
+// by listener name again only after a reload, not for every request (two searches a request cost
+// about as much as routing it).
+class ListenerServer {
+public:
+    ListenerServer(const Worker& worker, std::string key) : worker_(worker), key_(std::move(key)) {}
+    const ServerRuntime* get() {
+        if (generation_ != worker_.runtime_generation) {
+            generation_ = worker_.runtime_generation;
+            server_ = worker_.runtime ? worker_.runtime->server_for(key_) : nullptr;
+        }
+        return server_;
+    }
+
+private:
+    const Worker& worker_;
+    const std::string key_;
+    std::uint64_t generation_ = 0; // 0: nothing looked up yet (the first config is generation 1)
+    const ServerRuntime* server_ = nullptr;
+};
+
 struct Tracked {
     Tracked(Worker& worker, ClientConnection& conn) : worker(worker), conn(conn) {
         worker.connections.insert(&conn);
@@ -106,9 +127,10 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
     beast::flat_buffer buffer;
     ClientConnection conn{&stream.tcp_layer()};
     Tracked tracked(worker, conn);
+    ListenerServer listener(worker, std::move(listener_key));
     bool first = true;
 
-    if (const ServerRuntime* server = worker.runtime ? worker.runtime->server_for(listener_key) : nullptr; server && server->tls) {
+    if (const ServerRuntime* server = listener.get(); server && server->tls) {
         // The runtime is held across the handshake: a reload meanwhile must not free its policies.
         const std::shared_ptr<const Runtime> runtime = worker.runtime;
         if (!co_await tls::accept_tls(stream, *server->tls, server->timeouts.tls_handshake())) {
@@ -129,7 +151,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         // arming and cancelling a timer for every keep-alive wait costs more than the sweep.
         conn.idle = true;
         if (buffer.size() == 0) {
-            const ServerRuntime* waiting = worker.runtime ? worker.runtime->server_for(listener_key) : nullptr;
+            const ServerRuntime* waiting = listener.get();
             if (!waiting || worker.draining) break;
             conn.deadline = std::chrono::steady_clock::now() + (first ? waiting->timeouts.read_header : waiting->timeouts.idle);
             auto [rec, n] = co_await stream.read_idle(buffer.prepare(8192));
@@ -143,7 +165,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         // The config is taken when the request arrives, so a connection kept alive across a reload
         // serves its next request with the new one.
         std::shared_ptr<const Runtime> runtime = worker.runtime;
-        const ServerRuntime* server = runtime ? runtime->server_for(listener_key) : nullptr;
+        const ServerRuntime* server = listener.get();
         if (!server || worker.draining) break;
 
         RequestParser parser;

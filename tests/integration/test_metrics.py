@@ -390,7 +390,9 @@ class TlsHandshakeFailures(ProxyTestCase):
         def failures():
             return value(scrape(admin)[0], "proxflow_tls_handshake_failures_total", server="srv0")
 
-        # The readiness probe (a connect without a ClientHello) already counts as one.
+        # The readiness probe (a connect without a ClientHello) counts as one, once the engine has
+        # seen it close: wait for that, or it may land after `before` is read.
+        wait_until(lambda: failures() >= 1, what="the readiness probe's failed handshake to be counted")
         before = failures()
         self.assertIsNotNone(handshake())
         self.assertEqual(failures(), before)
