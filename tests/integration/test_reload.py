@@ -46,7 +46,8 @@ class ReloadUnderLoad(harness.ProxyTestCase):
         status, headers, body = http("GET", f"http://127.0.0.1:{self.port}/", timeout=3)
         return status, headers.get("X-Generation"), body
 
-    def start_wrk(self, seconds=6):
+    def start_wrk(self, seconds=30):
+        """Load until stopped (SIGINT, after which wrk prints its counts), bounded by `seconds`."""
         return subprocess.Popen(["wrk", "-c", "16", "-t", "1", "-d", f"{seconds}s", f"http://127.0.0.1:{self.port}/"],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -61,6 +62,9 @@ class ReloadUnderLoad(harness.ProxyTestCase):
                 wait_until(lambda: self.generation()[1] == str(generation), timeout=10,
                            what=f"generation {generation} to serve")
                 self.assertIsNone(wrk.poll(), "wrk ended before the reloads did")
+            # The load runs until the last reload serves, however long a loaded machine takes.
+            time.sleep(0.3)
+            wrk.send_signal(signal.SIGINT)
             output, _ = wrk.communicate(timeout=20)
         finally:
             if wrk.poll() is None:
