@@ -5,6 +5,7 @@ Every process a test starts is registered with a Processes instance and stopped 
 """
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -20,11 +21,27 @@ PYTHON = "/usr/bin/python3"
 BACKENDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "backends")
 
 
+_ports_given = set()
+
+
 def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing uses right now, below the kernel's ephemeral range: a port
+    from that range (what binding port 0 gives) can become the local end of some other test's
+    outgoing connection before the server meant for it binds it, and that server then fails."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low = int(f.read().split()[0])
+    for _ in range(200):
+        port = random.randrange(10000, max(10001, low))
+        if port in _ports_given:  # handed out already, perhaps not bound yet
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            _ports_given.add(port)
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
@@ -173,7 +190,13 @@ http {{
         proc = self.procs.start(name, argv + list(extra_args))
         proc.config_path = path
         if wait_port:
-            wait_until(lambda: proc.poll() is None and port_open(wait_port), what=f"proxflow on {wait_port}")
+            # One that exits (its port taken meanwhile by another test's connection, say) says why at once.
+            try:
+                wait_until(lambda: proc.poll() is not None or port_open(wait_port), what=f"{name} on {wait_port}")
+            except AssertionError as e:
+                raise AssertionError(f"{e}\n{name}'s log:\n{log_of(proc)}") from None
+            if proc.poll() is not None:
+                raise AssertionError(f"{name} exited with {proc.returncode} before listening on {wait_port}:\n{log_of(proc)}")
         return proc
 
     def run_proxflow(self, *args, timeout=30, cwd=None, env=None):
