@@ -650,8 +650,7 @@ private:
         auto& res = response.get();
         const unsigned status = res.result_int();
         if (status == 204 || status == 304 || status / 100 == 1 || response.is_done()) return false;
-        const auto encoding = std::find_if(res.begin(), res.end(), [](const auto& f) { return f.name() == http::field::content_encoding; });
-        if (encoding == res.end() || !beast::iequals(encoding->value(), "gzip")) return false;
+        if (!beast::iequals(field_value(res, http::field::content_encoding), "gzip")) return false;
         res.erase(http::field::content_encoding);
         res.erase(http::field::content_length);
         return true;
