@@ -10,25 +10,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 binary=$(realpath "${1:-$root/build/app/proxflow}")
 rounds=${2:-3}
-work=$(mktemp -d /tmp/proxflow-cpr-XXXXXX)
-backend=$((20000 + RANDOM % 10000)); nginx_port=$((backend + 1)); proxflow_port=$((backend + 2))
-pids=()
-stop_all() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap stop_all EXIT
-
-temps="client_body_temp_path $work/cb; proxy_temp_path $work/p; fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;"
-user=$([ "$(id -u)" = 0 ] && echo "user root;" || true)
-nginx_conf() { # NAME PID_FILE HTTP_BLOCK
-    printf '%s daemon off; worker_processes 2; pid %s; error_log %s/%s.err warn;\nevents { worker_connections 4096; }\nhttp { access_log off; keepalive_requests 1000000; %s %s }\n' \
-        "$user" "$2" "$work" "$1" "$temps" "$3" > "$work/$1.conf"
-}
+. "$root/bench/fixture.sh" cpr
+backend=$base_port; nginx_port=$((base_port + 1)); proxflow_port=$((base_port + 2))
 body=$(printf '%0100d' 0)
 nginx_conf backend "$work/backend.pid" "server { listen 127.0.0.1:$backend backlog=4096; location = / { default_type text/plain; return 200 \"$body\"; } }"
 nginx_conf proxy "$work/proxy.pid" "upstream backend { server 127.0.0.1:$backend; keepalive 64; keepalive_requests 1000000; }
 server { listen 127.0.0.1:$nginx_port backlog=4096; location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
-printf '{\n\tadmin off\n\tauto_https off\n}\nhttp://127.0.0.1:%s {\n\tbind 127.0.0.1\n\treverse_proxy 127.0.0.1:%s\n}\n' "$proxflow_port" "$backend" > "$work/Caddyfile"
+proxy_caddyfile "$proxflow_port" "$backend"
 
-wait_port() { for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/" -o /dev/null && return 0; sleep 0.1; done; echo "port $1 not answering" >&2; exit 1; }
 # user and system clock ticks of the given processes and all their threads
 ticks() { for pid in "$@"; do cat /proc/"$pid"/task/*/stat; done | awk '{u += $14; s += $15} END {print u, s}'; }
 measure() { # NAME PORT PID...
