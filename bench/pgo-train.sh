@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The training run of a profile-guided build (bench/pgo-build.sh): an instrumented proxflow proxies
+# The training run of the profile-guided build (cmake/pgo.cmake): an instrumented proxflow proxies
 # GET / and GET /16k to a local nginx under wrk for a few seconds each, then stops on SIGTERM so
 # that it writes its profile. Every process is started here, tracked by PID and stopped by PID.
 #   bench/pgo-train.sh INSTRUMENTED_PROXFLOW
