@@ -77,7 +77,7 @@ std::string output_token(const json& v, const std::string& path) {
     if (!v.is_string()) throw ExportError(path, "a map output must be a string, number, boolean or null");
     const std::string s = v.get<std::string>();
     const std::string bare = quote(s);
-    if (bare == s && (s == "-" || !scalar_value(Token{s}).is_string())) return "\"" + s + "\"";
+    if (bare == s && (s == "-" || !scalar_value(Token{.text = s, .file = nullptr}).is_string())) return "\"" + s + "\"";
     return bare;
 }
 

@@ -95,7 +95,7 @@ std::string ip_text(const asio::ip::address& ip) {
     char* end = text;
     for (std::size_t i = 0; i < bytes.size(); ++i) {
         if (i) *end++ = '.';
-        end = std::to_chars(end, text + sizeof(text), bytes[i]).ptr;
+        end = std::to_chars(end, end + 3, bytes[i]).ptr; // an octet has at most three digits
     }
     return std::string(text, end);
 }
