@@ -22,7 +22,10 @@ wait_port "$backend"
 "$binary" run --config "$work/Caddyfile" & proxy=$!; pids+=($proxy)
 wait_port "$proxy_port"
 for path in / /16k; do
-  wrk -c 32 -t 1 -d 6s "http://127.0.0.1:$proxy_port$path" | grep -E "Requests/sec|Non-2xx|Socket errors" >&2
+  report=$(wrk -c 32 -t 1 -d 6s "http://127.0.0.1:$proxy_port$path")
+  grep -E "Requests/sec|Non-2xx|Socket errors" <<< "$report" >&2
+  # A profile of failing requests would optimize the error path: the build stops instead.
+  if grep -qE "Non-2xx|Socket errors" <<< "$report"; then echo "pgo-train: errors proxying $path" >&2; exit 1; fi
 done
 kill -TERM "$proxy"
 wait "$proxy" || true
