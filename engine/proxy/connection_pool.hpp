@@ -3,10 +3,10 @@
 #include "proxy/connection_limit.hpp"
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 namespace proxflow {
 
@@ -21,14 +21,26 @@ struct UpstreamConnection {
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
     std::chrono::steady_clock::time_point idle_until = std::chrono::steady_clock::time_point::max();
+    // When it last went back to the pool.
+    std::chrono::steady_clock::time_point pooled_at{};
     bool reused = false;
+
+    // Nothing waits to be read, not even a FIN: an idle connection the upstream has not closed.
+    bool looks_open();
 };
 
 // Idle upstream connections of one engine thread, keyed by dial address. Only that thread touches
 // it, so there are no locks on the request path.
 class ConnectionPool {
 public:
-    std::unique_ptr<UpstreamConnection> take(const std::string& dial);
+    // A connection idle for this long is peeked at before it is handed out: the upstream may have
+    // closed it (its own keep-alive timeout). Under load connections come back within milliseconds.
+    static constexpr std::chrono::seconds check_when_idle_for{1};
+
+    // The connection idle longest first, so that requests rotate over every kept connection (and so
+    // over every worker process behind the upstream), skipping the expired and the closed.
+    std::unique_ptr<UpstreamConnection> take(const std::string& dial,
+                                             std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
     // Keeps conn for reuse for at most idle_timeout (0: no limit).
     void put(const std::string& dial, std::unique_ptr<UpstreamConnection> conn, std::size_t max_idle,
              std::chrono::nanoseconds idle_timeout);
@@ -40,7 +52,7 @@ public:
     void clear() { idle_.clear(); }
 
 private:
-    std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+    std::unordered_map<std::string, std::deque<std::unique_ptr<UpstreamConnection>>> idle_;
 };
 
 } // namespace proxflow

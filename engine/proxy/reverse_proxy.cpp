@@ -28,8 +28,6 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
-#include <sys/socket.h>
-
 namespace proxflow {
 namespace {
 
@@ -43,13 +41,6 @@ template <class Stream>
 void set_expiry(Stream& stream, std::chrono::nanoseconds timeout) {
     if (timeout.count() > 0) stream.expires_after(timeout);
     else stream.expires_never();
-}
-
-// A pooled connection the upstream has closed reads as EOF without blocking.
-bool looks_open(UpstreamConnection& conn) {
-    char byte;
-    const auto n = ::recv(conn.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 // Counts a request at its upstream until the upstream has sent the whole response, not until the
@@ -394,7 +385,7 @@ private:
         // such a request goes again once on a fresh connection (when its body is still unread).
         for (int round = 0; round < 2 && !response; ++round) {
             if (round == 0) conn = take_pooled(up, ctx);
-            if (conn && has_body && !looks_open(*conn)) conn.reset();
+            if (conn && has_body && !conn->looks_open()) conn.reset();
             if (!conn) {
                 Outcome failure = Outcome::dial_failed;
                 conn = co_await open_connection(up, ctx, failure);

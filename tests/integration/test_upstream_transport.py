@@ -258,6 +258,24 @@ class KeptAliveConnections(harness.ProxyTestCase):
         self.assertEqual(statuses, {200: 90})
         self.assertLessEqual(self.events()["open"], 6, "90 requests, at most 6 in flight at once")
 
+    def test_requests_rotate_over_every_kept_upstream_connection(self):
+        # Reusing the most recently returned connection first would send all of them down one,
+        # and behind a multi-process backend load one of its workers while the others idle.
+        self.start_logged(threads=1)
+        slow = [threading.Thread(target=get, args=(self.port, "/slow?ms=500")) for _ in range(4)]
+        for t in slow:
+            t.start()
+        for t in slow:
+            t.join()
+        self.assertEqual(self.events()["open"], 4)
+        served_by = collections.Counter()
+        for _ in range(20):
+            status, _, port = get(self.port, "/peer")
+            self.assertEqual(status, 200)
+            served_by[port] += 1
+        self.assertEqual(sorted(served_by.values()), [5, 5, 5, 5], served_by)
+        self.assertEqual(self.events()["open"], 4, "no connection opened for the sequential requests")
+
     def test_an_idle_upstream_connection_is_closed_after_idle_timeout(self):
         self.start_logged({"keep_alive": {"idle_timeout": "1s"}}, threads=1)
         self.assertEqual(get(self.port)[:2], (200, "a"))

@@ -6,7 +6,8 @@ GET /slow?ms=N sleeps N ms first; GET /status/NNN answers that status. Threaded,
                   Upgrade) besides an end-to-end X-Kept: yes;
   /chunked        a chunked 200 of three chunks ("alpha", "beta", "gamma");
   /trickle?n=K&ms=N  a K-byte body (Content-Length K), one byte every N ms;
-  /stall?ms=N     Content-Length 10: 5 bytes, N ms of silence, 5 more bytes.
+  /stall?ms=N     Content-Length 10: 5 bytes, N ms of silence, 5 more bytes;
+  /peer           the port the request's connection comes from.
 With CONNLOG, every connection appends "open PEERPORT" when accepted and "close PEERPORT" when it ends.
 """
 import json
@@ -76,6 +77,8 @@ class Named(Handler):
             self.end_headers()
             self.raw(b"01234", int(query.get("ms", "3000")))
             return self.raw(b"56789")
+        if url.path == "/peer":
+            return self.reply(200, str(self.client_address[1]))
         if url.path.startswith("/status/"):
             return self.reply(int(url.path.split("/")[2]), NAME)
         self.reply(200, json.dumps({"backend": NAME, "method": self.command, "path": self.path,
