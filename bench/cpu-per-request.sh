@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# CPU time (user and system apart), context switches and wrk's p99 per proxied request of nginx and
-# HAProxy (as proxy-bench configures them) and ProxFlow, each with 2 workers in front of the same
-# 2-worker nginx backend, measured in turn. Context switches: voluntary ones are waits for events,
-# involuntary ones preemptions by the scheduler, where a loaded worker's tail latency grows.
+# CPU time (user and system apart), context switches and wrk's latency percentiles per proxied
+# request of nginx and HAProxy (as proxy-bench configures them) and ProxFlow, each with 2 workers in
+# front of the same 2-worker nginx backend, measured in turn. Context switches: voluntary ones are
+# waits for events, involuntary ones preemptions by the scheduler, where a loaded worker's tail
+# latency grows.
 #   bench/cpu-per-request.sh [PROXFLOW_BIN] [ROUNDS]
 # requests/s on the shared 2-core machine swings ±25 % with its neighbours; CPU time consumed per
 # request moves far less, and unlike callgrind's instruction count it includes the kernel's share
@@ -31,18 +32,18 @@ measure() { # NAME PORT PID...
     local name=$1 port=$2; shift 2
     setsid wrk -c 64 -t 2 -d 2s "http://127.0.0.1:$port/" > /dev/null
     read -r u0 s0 v0 n0 < <(counters "$@")
-    local requests p99
-    read -r requests p99 < <(setsid wrk -c 64 -t 2 -d 6s --latency "http://127.0.0.1:$port/" |
-        awk '/requests in/ {r = $1} $1 == "99%" {p = $2} END {print r, p}')
+    local requests p10 p50 p90 p99
+    read -r requests p10 p50 p90 p99 < <(setsid wrk -c 64 -t 2 -d 6s -s "$root/bench/latency-percentiles.lua" \
+        "http://127.0.0.1:$port/" | tail -1)
     read -r u1 s1 v1 n1 < <(counters "$@")
     awk -v n="$name" -v r="$requests" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" \
-        -v v=$((v1 - v0)) -v i=$((n1 - n0)) -v p="$p99" 'BEGIN {printf "| %s | %d | %s | %.2f | %.2f | %.2f | %.1f | %.1f |\n",
+        -v v=$((v1 - v0)) -v i=$((n1 - n0)) -v p="$p10 / $p50 / $p90 / $p99" 'BEGIN {printf "| %s | %d | %s | %.2f | %.2f | %.2f | %.1f | %.1f |\n",
         n, r, p, u * 1e6 / hz / r, s * 1e6 / hz / r, (u + s) * 1e6 / hz / r, v * 1000 / r, i * 1000 / r}'
 }
 
 setsid nginx -c "$work/backend.conf" -p "$work" & pids+=($!)
 wait_port "$backend"
-echo "| proxy | requests in 6 s | p99 | user µs/request | system µs/request | total µs/request | waits per 1000 requests | preemptions per 1000 requests |"
+echo "| proxy | requests in 6 s | p10 / p50 / p90 / p99 ms | user µs/request | system µs/request | total µs/request | waits per 1000 requests | preemptions per 1000 requests |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for _ in $(seq "$rounds"); do
     setsid nginx -c "$work/proxy.conf" -p "$work" & proxy=$!
