@@ -1,5 +1,5 @@
 #pragma once
-#include "core/build_context.hpp"
+#include "module/build_context.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -1,6 +1,6 @@
 #pragma once
 #include "config/object_reader.hpp"
-#include "core/build_context.hpp"
+#include "module/build_context.hpp"
 #include "http/server_runtime.hpp"
 #include "metrics/server_metrics.hpp"
 #include "metrics/traffic_metrics_config.hpp"

@@ -1,6 +1,6 @@
 // `traffic_dashboard`: a live web page of the engine's traffic at `path`, fed by Server-Sent
 // Events from `<path>/events`. The page and its libraries are compiled in (dashboard_assets).
-#include "core/build_context.hpp"
+#include "module/build_context.hpp"
 #include "dashboard/dashboard_assets.hpp"
 #include "dashboard/dashboard_events.hpp"
 #include "handlers/handler_registry.hpp"

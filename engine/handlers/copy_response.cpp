@@ -1,6 +1,6 @@
 // `copy_response` and `copy_response_headers`: inside a reverse_proxy's handle_response routes, send
 // the upstream's response (or some of its header fields) to the client after all.
-#include "core/build_context.hpp"
+#include "module/build_context.hpp"
 #include "handlers/handler_registry.hpp"
 #include "http/proxied_response.hpp"
 #include "http/request_context.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-#include "http/handler.hpp"
+#include "module/handler.hpp"
 
 namespace proxflow {
 

@@ -1,6 +1,6 @@
 #pragma once
 #include "config/object_reader.hpp"
-#include "core/build_context.hpp"
+#include "module/build_context.hpp"
 #include "proxy/upstream.hpp"
 
 #include <chrono>

@@ -1,6 +1,6 @@
 #include "proxy/response_handlers.hpp"
 
-#include "core/build_context.hpp"
+#include "module/build_context.hpp"
 #include "http/status_code.hpp"
 
 namespace proxflow {

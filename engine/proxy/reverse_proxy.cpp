@@ -1,6 +1,6 @@
 // `reverse_proxy`: picks an upstream, streams the request to it over a kept-alive connection and
 // streams the response back, with retries, passive and active health checks, and header rewriting.
-#include "core/build_context.hpp"
+#include "module/build_context.hpp"
 #include "handlers/handler_registry.hpp"
 #include "handlers/header_ops.hpp"
 #include "http/client_ip.hpp"

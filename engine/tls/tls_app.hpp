@@ -2,7 +2,7 @@
 // `apps.tls` with `apps.pki` and the top-level `storage`: certificates loaded from files and PEM
 // text, automation policies and their issuers, and the managed certificates of automatic HTTPS.
 #include "config/object_reader.hpp"
-#include "core/build_context.hpp"
+#include "module/build_context.hpp"
 #include "tls/certificate.hpp"
 #include "tls/certificate_manager.hpp"
 #include "tls/issuer.hpp"

@@ -24,8 +24,8 @@ using HandlerPtr = std::shared_ptr<const Handler>;
 // Builds a handler from its JSON object; reader is positioned on that object, "handler" already read.
 using HandlerFactory = std::function<HandlerPtr(ObjectReader& reader, BuildContext& build)>;
 
-// The registry of handler names; one line per handler in handler_registry.cpp.
-const HandlerFactory* find_handler_factory(std::string_view name);
+// Builds one handler of a route with its module's factory (module/registry.hpp); throws ConfigError
+// naming path for an unknown handler or one the engine does not run.
 HandlerPtr build_handler(const json& value, const std::string& path, BuildContext& build);
 
 } // namespace proxflow
