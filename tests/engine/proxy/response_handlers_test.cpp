@@ -2,7 +2,7 @@
 
 #include "../request_fixture.hpp"
 
-#include "core/build_context.hpp"
+#include "module/build_context.hpp"
 #include "proxy/upstream.hpp"
 
 #include <QtTest>
