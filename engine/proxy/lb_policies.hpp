@@ -17,6 +17,9 @@ public:
 };
 
 // Builds the policy named by {"policy": "..."} (Caddy's selection_policy); default random.
+// Every policy name make_selection_policy knows, in the order the console lists them.
+const std::vector<std::string>& selection_policy_names();
+
 std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const std::string& path,
                                                        std::size_t upstream_count);
 

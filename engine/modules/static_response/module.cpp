@@ -4,7 +4,10 @@
 namespace proxflow {
 
 ModuleDescriptor static_response_module() {
-    return {.handler = "static_response", .build = make_static_response, .console = {.label = "Static response"}};
+    return {.handler = "static_response",
+            .build = make_static_response,
+            .console = {.label = "Static response",
+                        .default_json = {{"status_code", 200}, {"body", "Hello from ProxFlow\n"}}}};
 }
 
 } // namespace proxflow
