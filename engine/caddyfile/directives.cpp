@@ -3,6 +3,7 @@
 #include "caddyfile/matchers.hpp"
 #include "caddyfile/options.hpp"
 #include "caddyfile/parser.hpp"
+#include "module/registry.hpp"
 
 #include <algorithm>
 #include <map>
@@ -31,6 +32,8 @@ const std::map<std::string, DirectiveParser>& registry() {
         register_tls_directive(r);
         register_encode_directive(r);
         register_map_directive(r);
+        for (const auto& module : modules())
+            for (const auto& directive : module.directives) r[directive.name] = directive.parse;
         return r;
     }();
     return directives;

@@ -6,6 +6,8 @@
 #include "caddyfile/formatter.hpp"
 #include "caddyfile/encode_directive.hpp"
 #include "caddyfile/tls_exporter.hpp"
+#include "caddyfile/writer.hpp"
+#include "module/registry.hpp"
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/server_options_export.hpp"
 #include "caddyfile/reverse_proxy_directive.hpp"
@@ -45,52 +47,7 @@ bool fits_double_quotes(const std::string& value) {
     return true;
 }
 
-std::string duration(const json& value, const std::string& path) {
-    return format_duration(parse_duration(value, path));
-}
 
-std::string str(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-class Writer {
-public:
-    explicit Writer(bool for_stock_caddy) : stock_(for_stock_caddy) {}
-    // A writer for a nested block: named matchers share one numbering, since a site's nested blocks
-    // all see the site's matcher names.
-    Writer nested() const {
-        Writer w(stock_);
-        w.matchers_named_ = matchers_named_;
-        return w;
-    }
-    int next_matcher_number() { return (*matchers_named_)++; }
-
-    std::vector<std::string> warnings;
-
-    void line(const std::string& text) { lines_.push_back({depth_, text}); }
-    // Another writer's lines, nested at this one's depth (a quoted value's own newlines untouched).
-    void append(const Writer& other) {
-        for (const auto& [depth, text] : other.lines_) lines_.push_back({depth_ + depth, text});
-    }
-    void open(const std::string& text) {
-        line(text + " {");
-        ++depth_;
-    }
-    void close() {
-        --depth_;
-        line("}");
-    }
-    std::string text() const {
-        std::string out;
-        for (const auto& [depth, text] : lines_) out += std::string(depth, '\t') + text + "\n";
-        return out;
-    }
-    bool stock() const { return stock_; }
-
-private:
-    std::vector<std::pair<int, std::string>> lines_;
-    int depth_ = 0;
-    std::shared_ptr<int> matchers_named_ = std::make_shared<int>(0);
-    bool stock_;
-};
 
 // Matchers of one route: "" (none), an inline path, or a named matcher defined before use.
 class MatcherNames {
@@ -204,7 +161,6 @@ void header_op_lines(const json& ops, const std::string& prefix, std::vector<std
                                 quote(r.value("replace", "")));
 }
 
-void write_routes(Writer& w, const json& routes, const std::string& path);
 
 void write_response_matcher(Writer& w, const std::string& name, const json& m, const std::string& path) {
     w.open(name);
@@ -481,6 +437,9 @@ void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const s
 void write_handler(Writer& w, const std::string& m, const json& h, const std::string& path) {
     const std::string name = h.value("handler", "");
     const std::string mt = m.empty() ? "" : " " + m;
+    for (const auto& module : modules())
+        for (const auto& exporter : module.exporters)
+            if (exporter.handler == name && exporter.write(w, m, h, path)) return;
     if (name == "reverse_proxy") {
         json rest = h;
         std::vector<std::string> own;
@@ -645,6 +604,8 @@ void write_route(Writer& w, MatcherNames& names, const json& route, const std::s
     for (std::size_t i = 0; i < handlers.size(); ++i) write_handler(w, m, handlers[i], index_path(path + ".handle", i));
 }
 
+} // namespace
+
 void write_routes(Writer& w, const json& routes, const std::string& path) {
     // Named matchers are collected while writing the directives, then placed first.
     Writer body = w.nested();
@@ -656,6 +617,8 @@ void write_routes(Writer& w, const json& routes, const std::string& path) {
     w.append(body);
     for (auto& warning : body.warnings) w.warnings.push_back(warning);
 }
+
+namespace {
 
 struct SiteBlock {
     std::vector<std::string> keys;

@@ -5,17 +5,26 @@
 #include "caddyfile/dispenser.hpp"
 #include "caddyfile/helper.hpp"
 #include "caddyfile/tls_options.hpp"
+#include "module/registry.hpp"
 
 #include <algorithm>
 
 namespace proxflow::caddyfile {
 
 const std::vector<std::string>& default_directive_order() {
-    static const std::vector<std::string> order{
+    static const std::vector<std::string> order = [] {
+        std::vector<std::string> order{
         "tracing", "map", "vars", "root", "skip_log", "header", "copy_response_headers", "request_body", "redir",
         "method", "rewrite", "uri", "try_files", "basicauth", "forward_auth", "request_header", "encode", "push",
         "templates", "traffic_dashboard", "handle", "handle_path", "route", "abort", "error", "copy_response", "respond",
         "metrics", "reverse_proxy", "php_fastcgi", "file_server", "acme_server"};
+        // A module's own directive goes where its descriptor says (Caddy's RegisterDirectiveOrder).
+        for (const auto& module : modules())
+            for (const auto& directive : module.directives)
+                if (!directive.order_after.empty())
+                    order.insert(std::find(order.begin(), order.end(), directive.order_after) + 1, directive.name);
+        return order;
+    }();
     return order;
 }
 

@@ -1,0 +1,61 @@
+#pragma once
+// What a module's exporter writes with: Caddyfile lines at a nesting depth, and the helpers every
+// handler's export shares. The exporter (exporter.cpp) owns the rest: matchers, sites, globals.
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace proxflow::caddyfile {
+
+class Writer {
+public:
+    explicit Writer(bool for_stock_caddy) : stock_(for_stock_caddy) {}
+    // A writer for a nested block: named matchers share one numbering, since a site's nested blocks
+    // all see the site's matcher names.
+    Writer nested() const {
+        Writer w(stock_);
+        w.matchers_named_ = matchers_named_;
+        return w;
+    }
+    int next_matcher_number() { return (*matchers_named_)++; }
+
+    std::vector<std::string> warnings;
+
+    void line(const std::string& text) { lines_.push_back({depth_, text}); }
+    // Another writer's lines, nested at this one's depth (a quoted value's own newlines untouched).
+    void append(const Writer& other) {
+        for (const auto& [depth, text] : other.lines_) lines_.push_back({depth_ + depth, text});
+    }
+    void open(const std::string& text) {
+        line(text + " {");
+        ++depth_;
+    }
+    void close() {
+        --depth_;
+        line("}");
+    }
+    std::string text() const {
+        std::string out;
+        for (const auto& [depth, text] : lines_) out += std::string(depth, '\t') + text + "\n";
+        return out;
+    }
+    bool stock() const { return stock_; }
+
+private:
+    std::vector<std::pair<int, std::string>> lines_;
+    int depth_ = 0;
+    std::shared_ptr<int> matchers_named_ = std::make_shared<int>(0);
+    bool stock_;
+};
+
+// A JSON duration (nanoseconds or a Go duration string) as Caddy writes it; ExportError names path.
+std::string duration(const nlohmann::json& value, const std::string& path);
+// A JSON scalar as its plain text (a string without quotes).
+std::string str(const nlohmann::json& value);
+// Routes as the directives of a block (nested handle_response, route and handle blocks).
+void write_routes(Writer& w, const nlohmann::json& routes, const std::string& path);
+
+} // namespace proxflow::caddyfile
