@@ -2,7 +2,7 @@
 #include "cli.hpp"
 
 #include "core/runtime.hpp"
-#include "proxy/upstream.hpp"
+#include "modules/reverse_proxy/upstream.hpp"
 
 #include <iostream>
 

@@ -13,8 +13,6 @@ namespace proxflow::caddyfile {
 
 // Defined beside each directive.
 void register_builtin_directives(std::map<std::string, DirectiveParser>& registry);
-void register_reverse_proxy_directive(std::map<std::string, DirectiveParser>& registry);
-void register_forward_auth_directive(std::map<std::string, DirectiveParser>& registry);
 void register_log_directives(std::map<std::string, DirectiveParser>& registry);
 void register_tls_directive(std::map<std::string, DirectiveParser>& registry);
 void register_encode_directive(std::map<std::string, DirectiveParser>& registry);
@@ -26,8 +24,6 @@ const std::map<std::string, DirectiveParser>& registry() {
     static const auto directives = [] {
         std::map<std::string, DirectiveParser> r;
         register_builtin_directives(r);
-        register_reverse_proxy_directive(r);
-        register_forward_auth_directive(r);
         register_log_directives(r);
         register_tls_directive(r);
         register_encode_directive(r);

@@ -9,18 +9,6 @@
 namespace proxflow::caddyfile {
 namespace {
 
-// Go's textproto.CanonicalMIMEHeaderKey, which http.Header.Add applies: "content-type" → "Content-Type".
-std::string canonical_header_key(std::string key) {
-    for (char c : key)
-        if (c == ' ' || c == ':' || static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) return key;
-    bool upper = true;
-    for (char& c : key) {
-        c = upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        upper = c == '-';
-    }
-    return key;
-}
-
 bool is_encoding(const std::string& name) { return name == "gzip" || name == "zstd"; }
 
 // One line of a response matcher ("status 2xx 404", "header Field [value]", "header !Field").

@@ -1,5 +1,8 @@
 #include "caddyfile/helper.hpp"
 
+#include <charconv>
+#include <cctype>
+
 #include "caddyfile/matchers.hpp"
 #include "config/object_reader.hpp"
 
@@ -56,6 +59,28 @@ std::int64_t parse_caddy_duration(const Dispenser& d, const std::string& text) {
     } catch (const std::logic_error&) { // a number part std::stod cannot read (".d") or out of range
         d.fail("invalid duration \"" + text + "\"");
     }
+}
+
+std::string canonical_header_key(const std::string& name) {
+    static const std::string token_chars = "!#$%&'*+-.^_`|~";
+    for (char c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && token_chars.find(c) == std::string::npos) return name;
+    std::string out = name;
+    bool upper = true;
+    for (auto& c : out) {
+        c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+        upper = c == '-';
+    }
+    return out;
+}
+
+json weak_string(const std::string& text) {
+    long long value = 0;
+    const char* begin = text.data();
+    if (!text.empty() && text.front() == '+') ++begin;
+    const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
+    if (!text.empty() && ec == std::errc{} && end == text.data() + text.size()) return value;
+    return text;
 }
 
 } // namespace proxflow::caddyfile

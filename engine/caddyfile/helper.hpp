@@ -63,4 +63,11 @@ std::int64_t parse_size(const Dispenser& d, const std::string& text);
 // Durations as Caddy reads them ("1m30s", "2d"), in nanoseconds.
 std::int64_t parse_caddy_duration(const Dispenser& d, const std::string& text);
 
+// Go's http.CanonicalHeaderKey: "x-accel-redirect" -> "X-Accel-Redirect" (unchanged when the name
+// has characters a header name cannot have).
+std::string canonical_header_key(const std::string& name);
+
+// Caddy's WeakString as JSON: a number when the text is an integer, else the string.
+json weak_string(const std::string& text);
+
 } // namespace proxflow::caddyfile

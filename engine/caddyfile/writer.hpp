@@ -55,6 +55,10 @@ private:
 std::string duration(const nlohmann::json& value, const std::string& path);
 // A JSON scalar as its plain text (a string without quotes).
 std::string str(const nlohmann::json& value);
+// Header operations ({set, add, delete, replace}) as Caddyfile lines, each after prefix.
+void header_op_lines(const nlohmann::json& ops, const std::string& prefix, std::vector<std::string>& lines);
+// One matcher of a matcher set as the lines of a named matcher's block.
+void write_matcher(Writer& w, const std::string& type, const nlohmann::json& value, const std::string& path);
 // Routes as the directives of a block (nested handle_response, route and handle blocks).
 void write_routes(Writer& w, const nlohmann::json& routes, const std::string& path);
 

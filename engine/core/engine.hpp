@@ -3,7 +3,7 @@
 #include "core/runtime.hpp"
 #include "metrics/server_metrics.hpp"
 #include "metrics/snapshot.hpp"
-#include "proxy/upstream.hpp"
+#include "modules/reverse_proxy/upstream.hpp"
 
 #include <condition_variable>
 #include <memory>

@@ -5,7 +5,7 @@
 #include "encode/encoder.hpp"
 #include "handlers/handler_registry.hpp"
 #include "http/request_context.hpp"
-#include "proxy/response_handlers.hpp"
+#include "modules/reverse_proxy/response_handlers.hpp"
 
 #include <algorithm>
 #include <optional>

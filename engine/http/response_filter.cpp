@@ -2,7 +2,7 @@
 
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
-#include "proxy/relay.hpp"
+#include "modules/reverse_proxy/relay.hpp"
 
 #include <array>
 #include <charconv>

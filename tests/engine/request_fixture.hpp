@@ -3,7 +3,7 @@
 // policies that never touch a socket.
 #include "http/request_context.hpp"
 #include "http/server_runtime.hpp"
-#include "proxy/connection_pool.hpp"
+#include "modules/reverse_proxy/connection_pool.hpp"
 
 #include <stdexcept>
 #include <string>

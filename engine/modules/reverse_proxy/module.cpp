@@ -1,12 +1,24 @@
-#include "handlers/handler_registry.hpp"
+#include "caddyfile/writer.hpp"
 #include "module/module.hpp"
-#include "proxy/lb_policies.hpp"
+#include "modules/reverse_proxy/caddyfile.hpp"
+#include "modules/reverse_proxy/lb_policies.hpp"
 
 namespace proxflow {
 
+HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build);
+
 ModuleDescriptor reverse_proxy_module() {
+    using namespace caddyfile;
     return {.handler = "reverse_proxy",
             .build = make_reverse_proxy,
+            .directives = {{"reverse_proxy", handler_directive([](Helper& h) {
+                                return parse_reverse_proxy_segment(h, {{"handler", "reverse_proxy"}});
+                            })}},
+            .exporters = {{"reverse_proxy",
+                           [](Writer& w, const std::string& m, const json& h, const std::string& path) {
+                               write_reverse_proxy(w, m, h, path);
+                               return true;
+                           }}},
             .console = {.label = "Reverse proxy",
                         .default_json = {{"upstreams", nlohmann::json::array()}},
                         .choices = {{"selection_policy", selection_policy_names()}}}};

@@ -1,6 +1,6 @@
 #include "core/runtime.hpp"
 
-#include "proxy/upstream.hpp"
+#include "modules/reverse_proxy/upstream.hpp"
 
 #include "../json_text.hpp"
 

@@ -1,4 +1,4 @@
-#include "proxy/upstream.hpp"
+#include "modules/reverse_proxy/upstream.hpp"
 #include "tls/rate_window.hpp"
 #include "tls/acme/acme_issuer.hpp"
 #include "tls/tls_app.hpp"

@@ -1,0 +1,337 @@
+// `reverse_proxy` in Caddyfile form (Caddy's reverseproxy.Handler.UnmarshalCaddyfile), with its
+// subdirectives and `transport http { ... }`.
+#include "modules/reverse_proxy/caddyfile.hpp"
+
+#include "caddyfile/directives.hpp"
+#include "caddyfile/matchers.hpp"
+#include "modules/reverse_proxy/response_handling_directive.hpp"
+#include "config/object_reader.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <map>
+
+namespace proxflow::caddyfile {
+namespace {
+
+int to_int(const Dispenser& d, const std::string& text, const char* what) {
+    try {
+        std::size_t used = 0;
+        const int value = std::stoi(text, &used);
+        if (used == text.size()) return value;
+    } catch (...) {
+    }
+    d.fail(std::string("bad ") + what + " '" + text + "'");
+}
+
+// "host:port", "http://host[:port]", "h2c://…", "unix/…": the dial address Caddy derives.
+std::string dial_address(const Dispenser& d, std::string address, std::string& scheme) {
+    if (address.find("://") != std::string::npos) {
+        if (address.find('{') != std::string::npos)
+            d.fail("due to parsing difficulties, placeholders are not allowed when an upstream address contains a scheme");
+        scheme = address.substr(0, address.find("://"));
+        std::string rest = address.substr(address.find("://") + 3);
+        if (rest.find_first_of("/?#") != std::string::npos)
+            d.fail("for now, URLs for proxy upstreams only support scheme, host, and port components");
+        std::string host = rest, port;
+        const auto bracket = rest.rfind(']');
+        const auto colon = rest.rfind(':');
+        if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
+            host = rest.substr(0, colon);
+            port = rest.substr(colon + 1);
+        }
+        if (scheme == "http" && port == "443") d.fail("upstream address has conflicting scheme (http://) and port (:443, the HTTPS port)");
+        if (scheme == "https" && port == "80") d.fail("upstream address has conflicting scheme (https://) and port (:80, the HTTP port)");
+        if (port.empty()) port = scheme == "https" ? "443" : "80";
+        return host + ":" + port;
+    }
+    scheme.clear();
+    std::string network;
+    if (const auto slash = address.find('/'); slash != std::string::npos) {
+        network = address.substr(0, slash);
+        address = address.substr(slash + 1);
+    }
+    std::string host = address, port;
+    const auto bracket = address.rfind(']');
+    const auto colon = address.rfind(':');
+    if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket) &&
+        (address.front() == '[' || address.find(':') == colon)) {
+        host = address.substr(0, colon);
+        port = address.substr(colon + 1);
+    }
+    if (!host.empty() && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (port.empty() && host.find('{') == std::string::npos) port = "80";
+    const std::string joined = port.empty() ? host : (host.find(':') != std::string::npos ? "[" + host + "]:" + port : host + ":" + port);
+    return network.empty() ? joined : network + "/" + joined;
+}
+
+json parse_transport(Dispenser& d) {
+    json t{{"protocol", "http"}};
+    while (d.next_block(1)) {
+        const std::string option = d.val();
+        auto arg = [&]() -> std::string {
+            if (!d.next_arg()) d.wrong_args();
+            return d.val();
+        };
+        if (option == "read_buffer") t["read_buffer_size"] = parse_size(d, arg());
+        else if (option == "write_buffer") t["write_buffer_size"] = parse_size(d, arg());
+        else if (option == "max_response_header") t["max_response_header_size"] = parse_size(d, arg());
+        else if (option == "read_timeout") t["read_timeout"] = parse_caddy_duration(d, arg());
+        else if (option == "write_timeout") t["write_timeout"] = parse_caddy_duration(d, arg());
+        else if (option == "dial_timeout") t["dial_timeout"] = parse_caddy_duration(d, arg());
+        else if (option == "dial_fallback_delay") t["dial_fallback_delay"] = parse_caddy_duration(d, arg());
+        else if (option == "response_header_timeout") t["response_header_timeout"] = parse_caddy_duration(d, arg());
+        else if (option == "expect_continue_timeout") t["expect_continue_timeout"] = parse_caddy_duration(d, arg());
+        else if (option == "resolvers") t["resolver"] = {{"addresses", d.remaining_args()}};
+        else if (option == "tls") t["tls"] = json::object();
+        else if (option == "tls_insecure_skip_verify") t["tls"]["insecure_skip_verify"] = true;
+        else if (option == "tls_server_name") t["tls"]["server_name"] = arg();
+        else if (option == "tls_renegotiation") t["tls"]["renegotiation"] = arg();
+        else if (option == "tls_except_ports") t["tls"]["except_ports"] = d.remaining_args();
+        else if (option == "tls_timeout") t["tls"]["handshake_timeout"] = parse_caddy_duration(d, arg());
+        else if (option == "tls_trusted_ca_certs") t["tls"]["root_ca_pem_files"] = d.remaining_args();
+        else if (option == "keepalive") {
+            const std::string v = arg();
+            if (v == "off") t["keep_alive"]["enabled"] = false;
+            else t["keep_alive"]["idle_timeout"] = parse_caddy_duration(d, v);
+        } else if (option == "keepalive_interval") t["keep_alive"]["probe_interval"] = parse_caddy_duration(d, arg());
+        else if (option == "keepalive_idle_conns") t["keep_alive"]["max_idle_conns"] = to_int(d, arg(), "integer value");
+        else if (option == "keepalive_idle_conns_per_host") t["keep_alive"]["max_idle_conns_per_host"] = to_int(d, arg(), "integer value");
+        else if (option == "versions") {
+            auto v = d.remaining_args();
+            if (v.empty()) d.wrong_args();
+            t["versions"] = v;
+        } else if (option == "compression") {
+            if (d.next_arg() && d.val() == "off") t["compression"] = false;
+        } else if (option == "max_conns_per_host") t["max_conns_per_host"] = to_int(d, arg(), "integer value");
+        else d.fail("unrecognized subdirective " + option);
+    }
+    return t;
+}
+
+json parse_selection_policy(Dispenser& d) {
+    const std::string name = d.val();
+    json policy{{"policy", name}};
+    if (name == "random_choose") {
+        if (!d.next_arg()) d.wrong_args();
+        policy["choose"] = to_int(d, d.val(), "choose value");
+    } else if (name == "header") {
+        if (!d.next_arg()) d.wrong_args();
+        policy["field"] = d.val();
+    } else if (name == "query") {
+        if (!d.next_arg()) d.wrong_args();
+        policy["key"] = d.val();
+    } else if (name == "cookie") {
+        if (d.next_arg()) policy["name"] = d.val();
+        if (d.next_arg()) policy["secret"] = d.val();
+    } else if (name == "weighted_round_robin") {
+        json weights = json::array();
+        for (const auto& w : d.remaining_args()) weights.push_back(to_int(d, w, "weight"));
+        policy["weights"] = weights;
+    } else if (name != "random" && name != "first" && name != "round_robin" && name != "least_conn" && name != "ip_hash" &&
+               name != "client_ip_hash" && name != "uri_hash") {
+        d.fail("unknown load-balancing policy '" + name + "'");
+    }
+    if (d.next_arg()) d.wrong_args();
+    return policy;
+}
+
+// A header_up/header_down line into ops (Caddy's CaddyfileHeaderOp, request side: no '?').
+void header_op(Dispenser& d, json& ops, const std::vector<std::string>& args) {
+    if (args.empty() || args.size() > 3) d.wrong_args();
+    std::string field = args[0];
+    const std::string value = args.size() > 1 ? args[1] : "";
+    const std::string replacement = args.size() > 2 ? args[2] : "";
+    if (field.starts_with("+")) ops["add"][field.substr(1)].push_back(value);
+    else if (field.starts_with("-")) ops["delete"].push_back(field.substr(1));
+    else if (field.starts_with("?")) d.fail(field + ": the default header modifier ('?') can only be used on response headers");
+    else if (!replacement.empty()) ops["replace"][field].push_back({{"search_regexp", value}, {"replace", replacement}});
+    else ops["set"][field] = json::array({value});
+}
+
+// `dynamic a|srv ...` (Caddy's AUpstreams / SRVUpstreams UnmarshalCaddyfile).
+json parse_dynamic_upstreams(Dispenser& d) {
+    const std::string source = d.val();
+    if (source != "a" && source != "srv") {
+        if (source == "multi") d.fail("dynamic upstreams source 'multi' is not supported by ProxFlow yet");
+        d.fail("unknown dynamic upstreams source '" + source + "'");
+    }
+    json out{{"source", source}};
+    const auto args = d.remaining_args();
+    if (args.size() > (source == "a" ? 2u : 1u)) d.wrong_args();
+    if (!args.empty()) out["name"] = args[0];
+    if (args.size() == 2) out["port"] = args[1];
+    auto arg = [&]() -> std::string {
+        if (!d.next_arg()) d.wrong_args();
+        return d.val();
+    };
+    auto once = [&](const char* key, const char* error) {
+        const std::string value = arg();
+        if (out.contains(key)) d.fail(error);
+        out[key] = value;
+    };
+    auto duration_of = [&](const char* what) {
+        const std::string value = arg();
+        try {
+            return proxflow::parse_duration(json(value), "").count();
+        } catch (const ConfigError&) {
+            d.fail(std::string(what) + " '" + value + "'");
+        }
+    };
+    for (int nesting = d.nesting(); d.next_block(nesting);) {
+        const std::string option = d.val();
+        if (source == "srv" && option == "service") once("service", "srv service has already been specified");
+        else if (source == "srv" && option == "proto") once("proto", "srv proto has already been specified");
+        else if (option == "name") once("name", source == "srv" ? "srv name has already been specified" : "a name has already been specified");
+        else if (source == "a" && option == "port") once("port", "a port has already been specified");
+        else if (option == "refresh") out["refresh"] = duration_of("parsing refresh interval duration: bad duration");
+        else if (option == "resolvers") {
+            auto addresses = d.remaining_args();
+            if (addresses.empty()) d.fail("must specify at least one resolver address");
+            out["resolver"] = {{"addresses", addresses}};
+        } else if (option == "dial_timeout") out["dial_timeout"] = duration_of("bad timeout value");
+        else if (option == "dial_fallback_delay") out["dial_fallback_delay"] = duration_of("bad delay value");
+        else d.fail("unrecognized srv option '" + option + "'");
+    }
+    return out;
+}
+
+} // namespace
+
+json parse_reverse_proxy_segment(Helper& h, json handler) {
+    Dispenser& d = h.d;
+    ResponseHandling responses;
+    json upstreams = json::array();
+    std::string common_scheme;
+    bool scheme_seen = false;
+    auto add_upstream = [&](const std::string& address) {
+        std::string scheme;
+        const std::string dial = dial_address(d, address, scheme);
+        if (scheme_seen && scheme != common_scheme)
+            d.fail("for now, all proxy upstreams must use the same scheme (transport protocol); expecting '" + common_scheme +
+                   "://' but got '" + scheme + "://'");
+        common_scheme = scheme;
+        scheme_seen = true;
+        upstreams.push_back({{"dial", dial}});
+    };
+    for (const auto& up : d.remaining_args()) add_upstream(up);
+    json& lb = handler["load_balancing"];
+    json& health = handler["health_checks"];
+    auto arg = [&]() -> std::string {
+        if (!d.next_arg()) d.wrong_args();
+        return d.val();
+    };
+    while (d.next_block(0)) {
+        const std::string sub = d.val();
+        if (responses.take(d, handler)) continue;
+        if (sub == "to") {
+            auto args = d.remaining_args();
+            if (args.empty()) d.wrong_args();
+            for (const auto& up : args) add_upstream(up);
+        } else if (sub == "lb_policy") {
+            if (!d.next_arg()) d.wrong_args();
+            if (lb.contains("selection_policy")) d.fail("load balancing selection policy already specified");
+            lb["selection_policy"] = parse_selection_policy(d);
+        } else if (sub == "lb_retries") lb["retries"] = to_int(d, arg(), "lb_retries number");
+        else if (sub == "lb_try_duration") lb["try_duration"] = parse_caddy_duration(d, arg());
+        else if (sub == "lb_try_interval") lb["try_interval"] = parse_caddy_duration(d, arg());
+        else if (sub == "lb_retry_match") {
+            Tokens block = d.take_block();
+            if (block.empty()) {
+                // Inline form: "lb_retry_match path /bar*".
+                auto rest = d.remaining_args();
+                Tokens line;
+                const Token& at = d.token();
+                for (const auto& a : rest) line.push_back(Token{a, at.file, at.line, false, 0, line.empty()});
+                block = line;
+            } else {
+                block.front().line_break = true;
+            }
+            lb["retry_match"].push_back(parse_matcher_set(block));
+        } else if (sub == "health_uri") health["active"]["uri"] = arg();
+        else if (sub == "health_path") health["active"]["path"] = arg();
+        else if (sub == "health_port") health["active"]["port"] = to_int(d, arg(), "port number");
+        else if (sub == "health_headers") {
+            json headers = json::object();
+            for (int nesting = d.nesting(); d.next_block(nesting);) {
+                const std::string key = d.val();
+                auto values = d.remaining_args();
+                if (values.empty()) values.push_back("");
+                headers[key] = values;
+            }
+            health["active"]["headers"] = headers;
+        } else if (sub == "health_interval") health["active"]["interval"] = parse_caddy_duration(d, arg());
+        else if (sub == "health_timeout") health["active"]["timeout"] = parse_caddy_duration(d, arg());
+        else if (sub == "health_status") {
+            std::string v = arg();
+            if (v.size() == 3 && v.ends_with("xx")) v = v.substr(0, 1);
+            health["active"]["expect_status"] = to_int(d, v, "status value");
+        } else if (sub == "health_body") health["active"]["expect_body"] = arg();
+        else if (sub == "max_fails") health["passive"]["max_fails"] = to_int(d, arg(), "maximum fail count");
+        else if (sub == "fail_duration") health["passive"]["fail_duration"] = parse_caddy_duration(d, arg());
+        else if (sub == "unhealthy_request_count") health["passive"]["unhealthy_request_count"] = to_int(d, arg(), "maximum connection count");
+        else if (sub == "unhealthy_status") {
+            auto args = d.remaining_args();
+            if (args.empty()) d.wrong_args();
+            for (auto v : args) {
+                if (v.size() == 3 && v.ends_with("xx")) v = v.substr(0, 1);
+                health["passive"]["unhealthy_status"].push_back(to_int(d, v, "status value"));
+            }
+        } else if (sub == "unhealthy_latency") health["passive"]["unhealthy_latency"] = parse_caddy_duration(d, arg());
+        else if (sub == "flush_interval") {
+            const std::string v = arg();
+            try {
+                std::size_t used = 0;
+                const long long n = std::stoll(v, &used);
+                if (used != v.size()) throw std::invalid_argument(v);
+                handler["flush_interval"] = n;
+            } catch (const std::exception&) {
+                handler["flush_interval"] = parse_caddy_duration(d, v);
+            }
+        } else if (sub == "buffer_requests") handler["buffer_requests"] = true;
+        else if (sub == "buffer_responses") handler["buffer_responses"] = true;
+        else if (sub == "max_buffer_size") handler["max_buffer_size"] = parse_size(d, arg());
+        else if (sub == "trusted_proxies") {
+            for (const auto& v : d.remaining_args()) {
+                if (v == "private_ranges")
+                    for (const char* r : {"192.168.0.0/16", "172.16.0.0/12", "10.0.0.0/8", "127.0.0.1/8", "fd00::/8", "::1"})
+                        handler["trusted_proxies"].push_back(r);
+                else handler["trusted_proxies"].push_back(v);
+            }
+        } else if (sub == "header_up") {
+            header_op(d, handler["headers"]["request"], d.remaining_args());
+        } else if (sub == "header_down") {
+            header_op(d, handler["headers"]["response"], d.remaining_args());
+        } else if (sub == "method") {
+            handler["rewrite"]["method"] = arg();
+            if (d.next_arg()) d.wrong_args();
+        } else if (sub == "rewrite") {
+            handler["rewrite"]["uri"] = arg();
+            if (d.next_arg()) d.wrong_args();
+        } else if (sub == "transport") {
+            const std::string name = arg();
+            if (handler.contains("transport")) d.fail("transport already specified");
+            if (name != "http") d.fail("transport '" + name + "' is not supported by ProxFlow yet");
+            handler["transport"] = parse_transport(d);
+        } else if (sub == "dynamic") {
+            if (!d.next_arg()) d.wrong_args();
+            if (handler.contains("dynamic_upstreams")) d.fail("dynamic upstreams already specified");
+            handler["dynamic_upstreams"] = parse_dynamic_upstreams(d);
+        } else {
+            d.fail("unrecognized subdirective " + sub);
+        }
+    }
+    if (common_scheme == "https" || common_scheme == "h2c") {
+        if (!handler.contains("transport")) handler["transport"] = {{"protocol", "http"}};
+        if (common_scheme == "https" && !handler["transport"].contains("tls")) handler["transport"]["tls"] = json::object();
+        if (common_scheme == "h2c") handler["transport"]["versions"] = {"h2c", "2"};
+    }
+    if (handler.contains("transport") && handler["transport"] == json{{"protocol", "http"}}) handler.erase("transport");
+    if (lb.empty()) handler.erase("load_balancing");
+    if (health.empty()) handler.erase("health_checks");
+    if (!upstreams.empty()) handler["upstreams"] = upstreams;
+    responses.finish(h, handler);
+    return handler;
+}
+
+} // namespace proxflow::caddyfile
