@@ -15,8 +15,6 @@ namespace proxflow::caddyfile {
 void register_builtin_directives(std::map<std::string, DirectiveParser>& registry);
 void register_log_directives(std::map<std::string, DirectiveParser>& registry);
 void register_tls_directive(std::map<std::string, DirectiveParser>& registry);
-void register_encode_directive(std::map<std::string, DirectiveParser>& registry);
-void register_map_directive(std::map<std::string, DirectiveParser>& registry);
 
 namespace {
 
@@ -26,8 +24,6 @@ const std::map<std::string, DirectiveParser>& registry() {
         register_builtin_directives(r);
         register_log_directives(r);
         register_tls_directive(r);
-        register_encode_directive(r);
-        register_map_directive(r);
         for (const auto& module : modules())
             for (const auto& directive : module.directives) r[directive.name] = directive.parse;
         return r;

@@ -4,13 +4,11 @@
 
 #include "caddyfile/adapter.hpp"
 #include "caddyfile/formatter.hpp"
-#include "caddyfile/encode_directive.hpp"
 #include "caddyfile/tls_exporter.hpp"
 #include "caddyfile/writer.hpp"
 #include "module/registry.hpp"
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/server_options_export.hpp"
-#include "caddyfile/map_directive.hpp"
 #include "caddyfile/shorthand_placeholders.hpp"
 #include "caddyfile/site_address.hpp"
 #include "config/object_reader.hpp"
@@ -147,109 +145,10 @@ private:
 
 void write_handler(Writer& w, const std::string& m, const json& h, const std::string& path) {
     const std::string name = h.value("handler", "");
-    const std::string mt = m.empty() ? "" : " " + m;
     for (const auto& module : modules())
         for (const auto& exporter : module.exporters)
             if (exporter.handler == name && exporter.write(w, m, h, path)) return;
-    if (name == "static_response") {
-        if (h.value("abort", false)) {
-            w.line("abort" + mt);
-            return;
-        }
-        const std::string status = h.contains("status_code") ? quote(str(h["status_code"])) : "";
-        if (h.contains("headers") && h["headers"].contains("Location") && h["headers"].size() == 1 && !h.contains("body")) {
-            std::string line = "redir" + mt + " " + quote(h["headers"]["Location"][0]);
-            if (status != "302") line += " " + status;
-            w.line(line);
-            return;
-        }
-        if (h.contains("headers")) throw ExportError(path + ".headers", "respond with headers has no Caddyfile form; use a header directive");
-        // One argument is a status only when it is three digits; anything else would read as a body.
-        const bool numeric = status.size() == 3 && std::all_of(status.begin(), status.end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (!h.contains("body") && !status.empty() && !numeric)
-            throw ExportError(path + ".status_code", "a status of \"" + status + "\" without a body reads back as a body");
-        std::string line = "respond" + mt;
-        if (h.contains("body")) line += " " + quote(h["body"]);
-        if (!status.empty()) line += " " + status;
-        if (h.value("close", false)) {
-            w.open(line);
-            w.line("close");
-            w.close();
-        } else {
-            w.line(line);
-        }
-    } else if (name == "headers") {
-        if (h.contains("request")) throw ExportError(path + ".request", "request header operations export as request_header, which ProxFlow does not adapt yet");
-        if (!h.contains("response")) return;
-        json ops = h["response"];
-        if (ops.contains("require")) throw ExportError(path + ".response.require", "conditional response headers have no export here yet");
-        ops.erase("deferred");
-        std::vector<std::string> lines;
-        header_op_lines(ops, "", lines);
-        if (lines.size() == 1) {
-            w.line("header" + mt + " " + lines.front());
-            return;
-        }
-        // Several operations are one handler only in the block form; separate lines would be several.
-        // That form drops a colon ending a field name (Caddy's habit), so such a name cannot go there.
-        for (const auto& [op, fields] : ops.items())
-            for (const auto& [key, value] : fields.items()) {
-                const std::string field = fields.is_array() ? value.get<std::string>() : key;
-                if (field.ends_with(":"))
-                    throw ExportError(path + ".response." + op, "field \"" + field + "\" ends with ':', which a header block drops");
-            }
-        w.open("header" + mt);
-        for (const auto& l : lines) w.line(l);
-        w.close();
-    } else if (name == "rewrite") {
-        if (h.contains("strip_path_prefix")) w.line("uri" + mt + " strip_prefix " + quote(h["strip_path_prefix"]));
-        if (h.contains("strip_path_suffix")) w.line("uri" + mt + " strip_suffix " + quote(h["strip_path_suffix"]));
-        if (h.contains("uri")) w.line("rewrite" + mt + " " + quote(h["uri"]));
-        if (h.contains("uri_substring"))
-            for (const auto& s : h["uri_substring"])
-                w.line("uri" + mt + " replace " + quote(s["find"]) + " " + quote(s["replace"]) +
-                       (s.contains("limit") ? " " + str(s["limit"]) : ""));
-        if (h.contains("path_regexp"))
-            for (const auto& s : h["path_regexp"]) w.line("uri" + mt + " path_regexp " + quote(s["find"]) + " " + quote(s["replace"]));
-        if (h.contains("method")) throw ExportError(path + ".method", "rewriting the method has no export here yet");
-    } else if (name == "vars") {
-        if (h == json{{"handler", "vars"}, {"skip_log", true}}) {
-            w.line("skip_log" + mt);
-            return;
-        }
-        for (auto it = h.begin(); it != h.end(); ++it)
-            if (it.key() != "handler") w.line("vars" + mt + " " + quote(it.key()) + " " + quote(str(it.value())));
-    } else if (name == "request_body") {
-        w.open("request_body" + mt);
-        if (h.contains("max_size")) w.line("max_size " + str(h["max_size"]));
-        w.close();
-    } else if (name == "metrics") {
-        w.line("metrics" + mt);
-    } else if (name == "encode") {
-        for (const auto& l : encode_lines(h, m, path)) w.line(l);
-    } else if (name == "map") {
-        for (const auto& l : map_lines(h, m, path)) w.line(l);
-    } else if (name == "traffic_dashboard") {
-        if (w.stock()) {
-            w.warnings.push_back(path + ": traffic_dashboard is ProxFlow's own directive; stock Caddy has none (left out)");
-            return;
-        }
-        w.open("traffic_dashboard" + mt);
-        if (h.contains("path")) w.line("path " + quote(h["path"]));
-        if (h.contains("update_interval")) w.line("update_interval " + duration(h["update_interval"], path + ".update_interval"));
-        w.close();
-    } else if (name == "subroute") {
-        // A route block keeps each directive its own route: a route of several handlers cannot come out of one.
-        const json inner = h.value("routes", json::array());
-        for (std::size_t i = 0; i < inner.size(); ++i)
-            if (inner[i].value("handle", json::array()).size() > 1)
-                throw ExportError(index_path(path + ".routes", i) + ".handle", "several handlers in one route of a route block have no Caddyfile form");
-        w.open("route" + mt);
-        if (h.contains("routes")) write_routes(w, h["routes"], path + ".routes");
-        w.close();
-    } else {
-        throw ExportError(path + ".handler", "handler '" + name + "' has no Caddyfile export here yet");
-    }
+    throw ExportError(path + ".handler", "handler '" + name + "' has no Caddyfile export here yet");
 }
 
 // A grouped subroute as `handle`, or as `handle_path` when its matcher is one path and its first

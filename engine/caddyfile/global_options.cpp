@@ -16,7 +16,7 @@ const std::vector<std::string>& default_directive_order() {
         std::vector<std::string> order{
         "tracing", "map", "vars", "root", "skip_log", "header", "copy_response_headers", "request_body", "redir",
         "method", "rewrite", "uri", "try_files", "basicauth", "forward_auth", "request_header", "encode", "push",
-        "templates", "traffic_dashboard", "handle", "handle_path", "route", "abort", "error", "copy_response", "respond",
+        "templates", "handle", "handle_path", "route", "abort", "error", "copy_response", "respond",
         "metrics", "reverse_proxy", "php_fastcgi", "file_server", "acme_server"};
         // A module's own directive goes where its descriptor says (Caddy's RegisterDirectiveOrder).
         for (const auto& module : modules())

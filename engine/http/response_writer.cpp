@@ -1,6 +1,6 @@
 #include "http/response_writer.hpp"
 
-#include "handlers/header_ops.hpp"
+#include "modules/headers/header_ops.hpp"
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"

@@ -1,10 +1,21 @@
-#include "handlers/handler_registry.hpp"
+#include "caddyfile/writer.hpp"
 #include "module/module.hpp"
 
 namespace proxflow {
+namespace caddyfile {
+std::vector<ConfigValue> parse_header(Helper& h);
+bool write_headers(Writer& w, const std::string& m, const json& h, const std::string& path);
+} // namespace caddyfile
+
+HandlerPtr make_headers(ObjectReader& r, BuildContext& build);
 
 ModuleDescriptor headers_module() {
-    return {.handler = "headers", .build = make_headers, .console = {.label = "Headers"}};
+    using namespace caddyfile;
+    return {.handler = "headers",
+            .build = make_headers,
+            .directives = {{"header", parse_header}},
+            .exporters = {{"headers", write_headers}},
+            .console = {.label = "Headers"}};
 }
 
 } // namespace proxflow

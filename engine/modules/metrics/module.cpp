@@ -1,10 +1,19 @@
-#include "handlers/handler_registry.hpp"
+#include "caddyfile/writer.hpp"
 #include "module/module.hpp"
 
 namespace proxflow {
+namespace caddyfile {
+json parse_metrics(Helper& h);
+bool write_metrics(Writer& w, const std::string& m, const json& h, const std::string& path);
+} // namespace caddyfile
 
 ModuleDescriptor metrics_module() {
-    return {.handler = "metrics", .build = nullptr, .console = {.label = "Metrics"}};
+    using namespace caddyfile;
+    return {.handler = "metrics",
+            .build = nullptr,
+            .directives = {{"metrics", handler_directive(parse_metrics)}},
+            .exporters = {{"metrics", write_metrics}},
+            .console = {.label = "Metrics"}};
 }
 
 } // namespace proxflow

@@ -1,8 +1,7 @@
 // `reverse_proxy`: picks an upstream, streams the request to it over a kept-alive connection and
 // streams the response back, with retries, passive and active health checks, and header rewriting.
 #include "module/build_context.hpp"
-#include "handlers/handler_registry.hpp"
-#include "handlers/header_ops.hpp"
+#include "modules/headers/header_ops.hpp"
 #include "http/client_ip.hpp"
 #include "http/field_lookup.hpp"
 #include "http/proxied_response.hpp"

@@ -1,10 +1,22 @@
-#include "handlers/handler_registry.hpp"
+#include "caddyfile/writer.hpp"
 #include "module/module.hpp"
 
 namespace proxflow {
+namespace caddyfile {
+json parse_uri(Helper& h);
+json parse_rewrite(Helper& h);
+bool write_rewrite(Writer& w, const std::string& m, const json& h, const std::string& path);
+} // namespace caddyfile
+
+HandlerPtr make_rewrite(ObjectReader& r, BuildContext& build);
 
 ModuleDescriptor rewrite_module() {
-    return {.handler = "rewrite", .build = make_rewrite, .console = {.label = "Rewrite"}};
+    using namespace caddyfile;
+    return {.handler = "rewrite",
+            .build = make_rewrite,
+            .directives = {{"uri", handler_directive(parse_uri)}, {"rewrite", handler_directive(parse_rewrite)}},
+            .exporters = {{"rewrite", write_rewrite}},
+            .console = {.label = "Rewrite"}};
 }
 
 } // namespace proxflow

@@ -1,5 +1,5 @@
 // `subroute`: a nested route list, how Caddy groups a site's routes under its host matcher.
-#include "handlers/handler_registry.hpp"
+#include "module/handler.hpp"
 #include "routing/route_list.hpp"
 
 namespace proxflow {

@@ -1,5 +1,5 @@
 // `rewrite`: changes the request's method or URI before later handlers see it.
-#include "handlers/handler_registry.hpp"
+#include "module/handler.hpp"
 #include "http/request_context.hpp"
 #include "routing/placeholder.hpp"
 

@@ -1,7 +1,7 @@
 // `map`: maps a source value (a placeholder) to outputs named by destination placeholders
 // (Caddy's http.handlers.map). Nothing is computed until a destination is rendered: the handler
 // only registers itself as a placeholder source for the rest of the request, as Caddy's repl.Map.
-#include "handlers/handler_registry.hpp"
+#include "module/handler.hpp"
 #include "http/request_context.hpp"
 #include "routing/placeholder.hpp"
 

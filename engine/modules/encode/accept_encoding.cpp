@@ -1,4 +1,4 @@
-#include "encode/accept_encoding.hpp"
+#include "modules/encode/accept_encoding.hpp"
 
 #include <algorithm>
 #include <cmath>

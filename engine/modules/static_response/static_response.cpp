@@ -1,6 +1,6 @@
 // `static_response`: a fixed status, headers and body (Caddy's `respond`), or `close`/`abort`.
+#include "module/handler.hpp"
 #include "module/build_context.hpp"
-#include "handlers/handler_registry.hpp"
 #include "http/request_context.hpp"
 #include "http/response_writer.hpp"
 #include "routing/placeholder.hpp"

@@ -1,5 +1,5 @@
 // `vars`: sets request variables for {http.vars.*} placeholders and the vars matcher.
-#include "handlers/handler_registry.hpp"
+#include "module/handler.hpp"
 #include "http/request_context.hpp"
 #include "routing/placeholder.hpp"
 

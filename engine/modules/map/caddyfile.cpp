@@ -1,6 +1,7 @@
 // `map [<matcher>] <source> <destinations...> { [~]<input> <outputs...>; default <defaults...> }`,
 // read as Caddy 2.6's map.parseCaddyfile ("-" is a null output) and written back by the exporter.
-#include "caddyfile/map_directive.hpp"
+#include "caddyfile/directives.hpp"
+#include "caddyfile/writer.hpp"
 
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/shorthand_placeholders.hpp"
@@ -83,9 +84,9 @@ std::string output_token(const json& v, const std::string& path) {
 
 } // namespace
 
-void register_map_directive(std::map<std::string, DirectiveParser>& registry) {
-    registry["map"] = handler_directive(parse_map);
-}
+DirectiveParser map_directive() { return handler_directive(parse_map); }
+
+namespace {
 
 std::vector<std::string> map_lines(const json& h, const std::string& m, const std::string& path) {
     for (const auto& [key, value] : h.items())
@@ -126,6 +127,13 @@ std::vector<std::string> map_lines(const json& h, const std::string& m, const st
     }
     lines.push_back("}");
     return lines;
+}
+
+} // namespace
+
+bool write_map(Writer& w, const std::string& m, const json& h, const std::string& path) {
+    for (const auto& line : map_lines(h, m, path)) w.line(line);
+    return true;
 }
 
 } // namespace proxflow::caddyfile

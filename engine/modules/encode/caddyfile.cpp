@@ -1,6 +1,7 @@
 // `encode [<matcher>] <formats...> { gzip [<level>]; zstd; minimum_length <n>; match … }`, read as
 // Caddy 2.6's encode.UnmarshalCaddyfile and written back by the exporter.
-#include "caddyfile/encode_directive.hpp"
+#include "caddyfile/directives.hpp"
+#include "caddyfile/writer.hpp"
 
 #include "caddyfile/exporter.hpp"
 
@@ -100,9 +101,9 @@ json parse_encode(Helper& h) {
 
 } // namespace
 
-void register_encode_directive(std::map<std::string, DirectiveParser>& registry) {
-    registry["encode"] = handler_directive(parse_encode);
-}
+DirectiveParser encode_directive() { return handler_directive(parse_encode); }
+
+namespace {
 
 std::vector<std::string> encode_lines(const json& h, const std::string& m, const std::string& path) {
     for (const auto& [key, value] : h.items())
@@ -162,6 +163,13 @@ std::vector<std::string> encode_lines(const json& h, const std::string& m, const
     lines.insert(lines.end(), block.begin(), block.end());
     lines.push_back("}");
     return lines;
+}
+
+} // namespace
+
+bool write_encode(Writer& w, const std::string& m, const json& h, const std::string& path) {
+    for (const auto& line : encode_lines(h, m, path)) w.line(line);
+    return true;
 }
 
 } // namespace proxflow::caddyfile

@@ -1,6 +1,6 @@
 // `headers`: request header operations now, response header operations when the response is written.
-#include "handlers/handler_registry.hpp"
-#include "handlers/header_ops.hpp"
+#include "module/handler.hpp"
+#include "modules/headers/header_ops.hpp"
 #include "http/request_context.hpp"
 
 namespace proxflow {

@@ -1,4 +1,4 @@
-#include "encode/encoder.hpp"
+#include "modules/encode/encoder.hpp"
 
 #include <map>
 #include <utility>

@@ -1,5 +1,5 @@
-#include "encode/accept_encoding.hpp"
-#include "encode/encoder.hpp"
+#include "modules/encode/accept_encoding.hpp"
+#include "modules/encode/encoder.hpp"
 
 #include <QtTest>
 #include <zlib.h>

@@ -1,9 +1,9 @@
 // `encode`: compresses responses with the best encoding the client accepts (Caddy's
 // http.handlers.encode), through a ResponseFilter so that every handler's responses stream
 // through it: static responses, proxied bodies of any length, chunked or not.
-#include "encode/accept_encoding.hpp"
-#include "encode/encoder.hpp"
-#include "handlers/handler_registry.hpp"
+#include "module/handler.hpp"
+#include "modules/encode/accept_encoding.hpp"
+#include "modules/encode/encoder.hpp"
 #include "http/request_context.hpp"
 #include "modules/reverse_proxy/response_handlers.hpp"
 

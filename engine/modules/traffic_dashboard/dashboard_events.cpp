@@ -1,4 +1,4 @@
-#include "dashboard/dashboard_events.hpp"
+#include "modules/traffic_dashboard/dashboard_events.hpp"
 
 #include <nlohmann/json.hpp>
 

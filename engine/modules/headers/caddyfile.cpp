@@ -1,0 +1,94 @@
+// The header directive (response header operations) and its export.
+#include "caddyfile/directives.hpp"
+#include "caddyfile/exporter.hpp"
+#include "caddyfile/writer.hpp"
+
+namespace proxflow::caddyfile {
+namespace {
+
+// One header operation into ops (Caddy's applyHeaderOp); response = the ops of a response.
+void apply_header_op(Dispenser& d, json& ops, json* response, std::string field, const std::string& value,
+                     const std::string& replacement) {
+    if (field.starts_with("+")) {
+        ops["add"][field.substr(1)].push_back(value);
+    } else if (field.starts_with("-")) {
+        ops["delete"].push_back(field.substr(1));
+        if (response) (*response)["deferred"] = true;
+    } else if (field.starts_with("?")) {
+        if (!response) d.fail(field + ": the default header modifier ('?') can only be used on response headers");
+        field = field.substr(1);
+        (*response)["require"]["headers"][field] = nullptr;
+        ops["set"][field] = json::array({value});
+    } else if (!replacement.empty()) {
+        while (!field.empty() && (field[0] == '+' || field[0] == '-' || field[0] == '?')) field.erase(0, 1);
+        ops["replace"][field].push_back({{"search_regexp", value}, {"replace", replacement}});
+    } else {
+        ops["set"][field] = json::array({value});
+    }
+}
+
+} // namespace
+
+std::vector<ConfigValue> parse_header(Helper& h) {
+    const json matcher = h.extract_matcher_set();
+    json response = json::object(), response_with_require = json::object();
+    while (h.d.next()) {
+        bool has_args = false;
+        if (h.d.next_arg()) {
+            has_args = true;
+            const std::string field = h.d.val();
+            const std::string value = h.d.next_arg() ? h.d.val() : "";
+            const std::string replacement = h.d.next_arg() ? h.d.val() : "";
+            apply_header_op(h.d, response, &response, field, value, replacement);
+            if (response.contains("delete")) response["deferred"] = true;
+        }
+        while (h.d.next_block(0)) {
+            std::string field = h.d.val();
+            if (field == "defer") {
+                response["deferred"] = true;
+                continue;
+            }
+            if (has_args) h.d.fail("cannot specify headers in both arguments and block");
+            if (field.ends_with(":")) field.pop_back();
+            const std::string value = h.d.next_arg() ? h.d.val() : "";
+            const std::string replacement = h.d.next_arg() ? h.d.val() : "";
+            json& target = field.starts_with("?") ? response_with_require : response;
+            apply_header_op(h.d, target, &target, field, value, replacement);
+        }
+    }
+    std::vector<ConfigValue> out;
+    for (json* ops : {&response, &response_with_require}) {
+        if (ops->empty()) continue;
+        for (auto& v : h.new_route(matcher, {{"handler", "headers"}, {"response", *ops}})) out.push_back(std::move(v));
+    }
+    return out;
+}
+
+bool write_headers(Writer& w, const std::string& m, const json& h, const std::string& path) {
+    const std::string mt = m.empty() ? "" : " " + m;
+    if (h.contains("request")) throw ExportError(path + ".request", "request header operations export as request_header, which ProxFlow does not adapt yet");
+    if (!h.contains("response")) return true;
+    json ops = h["response"];
+    if (ops.contains("require")) throw ExportError(path + ".response.require", "conditional response headers have no export here yet");
+    ops.erase("deferred");
+    std::vector<std::string> lines;
+    header_op_lines(ops, "", lines);
+    if (lines.size() == 1) {
+        w.line("header" + mt + " " + lines.front());
+        return true;
+    }
+    // Several operations are one handler only in the block form; separate lines would be several.
+    // That form drops a colon ending a field name (Caddy's habit), so such a name cannot go there.
+    for (const auto& [op, fields] : ops.items())
+        for (const auto& [key, value] : fields.items()) {
+            const std::string field = fields.is_array() ? value.get<std::string>() : key;
+            if (field.ends_with(":"))
+                throw ExportError(path + ".response." + op, "field \"" + field + "\" ends with ':', which a header block drops");
+        }
+    w.open("header" + mt);
+    for (const auto& l : lines) w.line(l);
+    w.close();
+    return true;
+}
+
+} // namespace proxflow::caddyfile
