@@ -41,14 +41,7 @@ void ClientIpPolicy::read(ObjectReader& r) {
         const std::string source = p.string("source");
         if (source != "static")
             throw ConfigError(p.path_of("source"), "trusted_proxies source \"" + source + "\" is not supported by ProxFlow yet (only static)");
-        const auto ranges = p.strings("ranges");
-        for (std::size_t i = 0; i < ranges.size(); ++i) {
-            const std::string path = index_path(p.path_of("ranges"), i);
-            if (ranges[i] == "private_ranges")
-                for (const auto& range : private_ranges()) trusted_proxies.push_back(IpRange::parse(range, path));
-            else
-                trusted_proxies.push_back(IpRange::parse(ranges[i], path));
-        }
+        trusted_proxies = parse_ip_ranges(p.strings("ranges"), p.path_of("ranges"));
         p.finish();
     }
     if (r.has("client_ip_headers")) headers = r.strings("client_ip_headers");

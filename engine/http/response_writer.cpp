@@ -9,7 +9,7 @@ namespace proxflow {
 
 void finalize_response_header(RequestContext& ctx, http::response_header<>& header) {
     for (const HeaderOps* ops : ctx.response_header_ops)
-        if (ops->applies_to_status(header.result_int())) ops->apply(header, ctx);
+        if (ops->applies_to(header, ctx)) ops->apply(header, ctx);
     for (const auto& [name, value] : ctx.response_headers_to_add) header.insert(name, value);
     if (!field_count(header, http::field::server)) header.set(http::field::server, "ProxFlow");
     header.version(11);

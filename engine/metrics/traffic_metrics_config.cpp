@@ -19,14 +19,7 @@ std::shared_ptr<TrafficMetricsConfig> TrafficMetricsConfig::from_json(const json
     config->geo = database.empty() ? GeoDatabase::open_default() : GeoDatabase::open(database, r.path_of("geo_database"));
     config->geo_header = r.string("geo_header");
     config->client_ip_header = r.string("client_ip_header", config->client_ip_header);
-    const auto proxies = r.strings("trusted_proxies");
-    for (std::size_t i = 0; i < proxies.size(); ++i) {
-        const std::string p = index_path(r.path_of("trusted_proxies"), i);
-        if (proxies[i] == "private_ranges")
-            for (const auto& range : private_ranges()) config->trusted_proxies.push_back(IpRange::parse(range, p));
-        else
-            config->trusted_proxies.push_back(IpRange::parse(proxies[i], p));
-    }
+    config->trusted_proxies = parse_ip_ranges(r.strings("trusted_proxies"), r.path_of("trusted_proxies"));
     r.finish();
     return config;
 }

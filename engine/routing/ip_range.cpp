@@ -1,5 +1,7 @@
 #include "routing/ip_range.hpp"
 
+#include "config/object_reader.hpp"
+
 #include "config/config_error.hpp"
 
 namespace proxflow {
@@ -48,6 +50,17 @@ const std::vector<std::string>& private_ranges() {
     static const std::vector<std::string> ranges{"192.168.0.0/16", "172.16.0.0/12", "10.0.0.0/8", "127.0.0.1/8",
                                                  "fd00::/8", "::1"};
     return ranges;
+}
+
+std::vector<IpRange> parse_ip_ranges(const std::vector<std::string>& texts, const std::string& path) {
+    std::vector<IpRange> out;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        if (texts[i] == "private_ranges")
+            for (const auto& range : private_ranges()) out.push_back(IpRange::parse(range, index_path(path, i)));
+        else
+            out.push_back(IpRange::parse(texts[i], index_path(path, i)));
+    }
+    return out;
 }
 
 } // namespace proxflow

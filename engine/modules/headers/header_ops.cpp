@@ -122,8 +122,27 @@ void HeaderOps::apply(http::fields& fields, const RequestContext& ctx) const {
     }
 }
 
-bool HeaderOps::applies_to_status(unsigned status) const {
-    return require_status.empty() || any_status_matches(status, require_status);
+HeaderOps HeaderOps::from_response_json(const json& value, const std::string& path) {
+    json ops = expect_object(value, path);
+    std::vector<int> require_status;
+    std::optional<HeaderRules> require_fields;
+    if (ops.contains("require")) {
+        ObjectReader require(ops["require"], join_path(path, "require"));
+        require_status = require.integers("status_code");
+        if (const json* fields = require.take("headers")) require_fields = HeaderRules::from_json(*fields, require.path_of("headers"));
+        require.finish();
+        ops.erase("require");
+    }
+    ops.erase("deferred");
+    HeaderOps out = from_json(ops, path);
+    out.require_status_ = std::move(require_status);
+    out.require_fields_ = std::move(require_fields);
+    return out;
+}
+
+bool HeaderOps::applies_to(const http::response_header<>& header, const RequestContext& ctx) const {
+    if (!require_status_.empty() && !any_status_matches(header.result_int(), require_status_)) return false;
+    return !require_fields_ || require_fields_->match(header, &ctx);
 }
 
 } // namespace proxflow

@@ -1,6 +1,7 @@
 #pragma once
 #include "config/object_reader.hpp"
 #include "http/beast.hpp"
+#include "routing/matcher.hpp"
 #include "routing/placeholder.hpp"
 
 #include <optional>
@@ -15,14 +16,18 @@ struct RequestContext;
 class HeaderOps {
 public:
     static HeaderOps from_json(const json& value, const std::string& path);
+    // The response form (headers' `response`, reverse_proxy's `headers.response`): the operations
+    // plus `require` (status codes, header fields) and `deferred`, which every response op already is.
+    static HeaderOps from_response_json(const json& value, const std::string& path);
     void apply(http::fields& fields, const RequestContext& ctx) const;
     bool empty() const { return add_.empty() && set_.empty() && delete_.empty() && replace_.empty(); }
 
-    // Response-only: apply when the status matches `require.status_code` (e.g. 5 means 5xx).
-    std::vector<int> require_status;
-    bool applies_to_status(unsigned status) const;
+    // Response-only: whether `require` lets these ops apply to this response header.
+    bool applies_to(const http::response_header<>& header, const RequestContext& ctx) const;
 
 private:
+    std::vector<int> require_status_;         // 5 means 5xx
+    std::optional<HeaderRules> require_fields_; // a null value: the field must be absent
     struct Replacement {
         std::string search;
         std::optional<std::regex> search_regexp;

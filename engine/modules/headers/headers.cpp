@@ -11,20 +11,7 @@ public:
     explicit Headers(ObjectReader& r) {
         if (const json* req = r.take("request")) request_ = HeaderOps::from_json(*req, r.path_of("request"));
         if (const json* res = r.take("response")) {
-            const std::string path = r.path_of("response");
-            json ops = expect_object(*res, path);
-            // require and deferred belong to the response form only; the rest are plain header ops.
-            if (ops.contains("require")) {
-                ObjectReader require(ops["require"], join_path(path, "require"));
-                for (int code : require.integers("status_code")) response_.require_status.push_back(code);
-                require.take("headers");
-                require.finish();
-                ops.erase("require");
-            }
-            ops.erase("deferred");
-            auto require_status = response_.require_status;
-            response_ = HeaderOps::from_json(ops, path);
-            response_.require_status = std::move(require_status);
+            response_ = HeaderOps::from_response_json(*res, r.path_of("response"));
             has_response_ = true;
         }
     }

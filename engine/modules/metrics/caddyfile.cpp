@@ -13,9 +13,15 @@ json parse_metrics(Helper& h) {
     return handler;
 }
 
-bool write_metrics(Writer& w, const std::string& m, const json& h, const std::string& path) {
-    const std::string mt = m.empty() ? "" : " " + m;
-    w.line("metrics" + mt);
+bool write_metrics(Writer& w, const std::string& m, const json& h, const std::string&) {
+    const std::string head = "metrics" + (m.empty() ? "" : " " + m);
+    if (!h.value("disable_openmetrics", false)) {
+        w.line(head);
+        return true;
+    }
+    w.open(head);
+    w.line("disable_openmetrics");
+    w.close();
     return true;
 }
 

@@ -6,6 +6,7 @@
 #include "caddyfile/matchers.hpp"
 #include "modules/reverse_proxy/response_handling_directive.hpp"
 #include "config/object_reader.hpp"
+#include "routing/ip_range.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -294,8 +295,7 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
         else if (sub == "trusted_proxies") {
             for (const auto& v : d.remaining_args()) {
                 if (v == "private_ranges")
-                    for (const char* r : {"192.168.0.0/16", "172.16.0.0/12", "10.0.0.0/8", "127.0.0.1/8", "fd00::/8", "::1"})
-                        handler["trusted_proxies"].push_back(r);
+                    for (const auto& range : private_ranges()) handler["trusted_proxies"].push_back(range);
                 else handler["trusted_proxies"].push_back(v);
             }
         } else if (sub == "header_up") {

@@ -13,7 +13,8 @@
 
 namespace proxflow {
 
-enum class RelayStatus { done, read_failed, write_failed };
+// too_large: the body crossed the parser's body limit (request_body's max_size).
+enum class RelayStatus { done, read_failed, too_large, write_failed };
 
 struct RelayResult {
     RelayStatus status = RelayStatus::done;
@@ -82,7 +83,7 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
             }
             if (ec == http::error::need_buffer) ec = {};
             if (ec) {
-                result.status = RelayStatus::read_failed;
+                result.status = ec == http::error::body_limit ? RelayStatus::too_large : RelayStatus::read_failed;
                 co_return result;
             }
             n = scratch_size - body.size;

@@ -108,34 +108,11 @@ public:
                               "weighted_round_robin with dynamic_upstreams (its weights follow the static upstreams) is not "
                               "supported by ProxFlow yet");
         read_load_balancing(r);
-        if (const json* proxies = r.take("trusted_proxies")) {
-            const std::string tpath = r.path_of("trusted_proxies");
-            expect_array(*proxies, tpath);
-            for (std::size_t i = 0; i < proxies->size(); ++i) {
-                const std::string text = (*proxies)[i].get<std::string>();
-                if (text == "private_ranges") {
-                    for (const auto& range : private_ranges()) trusted_proxies_.push_back(IpRange::parse(range, index_path(tpath, i)));
-                } else {
-                    trusted_proxies_.push_back(IpRange::parse(text, index_path(tpath, i)));
-                }
-            }
-        }
+        if (r.has("trusted_proxies")) trusted_proxies_ = parse_ip_ranges(r.strings("trusted_proxies"), r.path_of("trusted_proxies"));
         if (const json* headers = r.take("headers")) {
             ObjectReader h(*headers, r.path_of("headers"));
             if (const json* up = h.take("request")) header_up_ = HeaderOps::from_json(*up, h.path_of("request"));
-            if (const json* down = h.take("response")) {
-                json ops = *down;
-                std::vector<int> require_status;
-                if (ops.contains("require")) {
-                    ObjectReader req(ops["require"], join_path(h.path_of("response"), "require"));
-                    require_status = req.integers("status_code");
-                    req.finish();
-                    ops.erase("require");
-                }
-                ops.erase("deferred");
-                header_down_ = HeaderOps::from_json(ops, h.path_of("response"));
-                header_down_.require_status = std::move(require_status);
-            }
+            if (const json* down = h.take("response")) header_down_ = HeaderOps::from_response_json(*down, h.path_of("response"));
             h.finish();
         }
         // Responses are streamed and flushed piece by piece already, which is what flush_interval -1 asks.
@@ -408,6 +385,12 @@ private:
                                                    waits_for_continue)
                           : co_await send_header_only(req, conn->stream);
             ctx.bytes_read += sent.body_bytes;
+            if (sent.status == RelayStatus::too_large) {
+                // request_body's cap: the upstream has a cut-off request, so this connection goes too.
+                ctx.close_connection = true;
+                co_await write_error(ctx, http::status::payload_too_large);
+                co_return Outcome::done;
+            }
             if (sent.status == RelayStatus::read_failed) {
                 // The client went away mid-body: nothing left to answer.
                 ctx.close_connection = true;
@@ -565,7 +548,7 @@ private:
         auto& res = parser.get();
         const bool upstream_chunked = says_chunked(res);
         remove_hop_by_hop(res.base());
-        if (!header_down_.empty() && header_down_.applies_to_status(res.result_int())) header_down_.apply(res.base(), ctx);
+        if (!header_down_.empty() && header_down_.applies_to(res.base(), ctx)) header_down_.apply(res.base(), ctx);
         const bool bodiless = ctx.request().method() == http::verb::head || res.result_int() == 204 || res.result_int() == 304;
         if (!bodiless && (upstream_chunked || parser.need_eof())) {
             // Unknown length: chunk it for HTTP/1.1 clients; HTTP/1.0 clients read to the close.

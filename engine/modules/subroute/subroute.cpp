@@ -9,17 +9,13 @@ class Subroute final : public Handler {
 public:
     Subroute(ObjectReader& r, BuildContext& build) {
         if (const json* routes = r.take("routes")) routes_ = RouteList::from_json(*routes, r.path_of("routes"), build);
-        if (const json* errors = r.take("errors")) {
-            ObjectReader e(*errors, r.path_of("errors"));
-            if (const json* routes = e.take("routes")) error_routes_ = RouteList::from_json(*routes, e.path_of("routes"), build);
-            e.finish();
-        }
+        // As the server's own error routes (core/runtime.cpp): refused rather than loaded and never run.
+        if (r.has("errors")) throw ConfigError(r.path_of("errors"), "error routes are not supported by ProxFlow yet");
     }
     awaitable<bool> handle(RequestContext& ctx) const override { return routes_.run(ctx); }
 
 private:
     RouteList routes_;
-    RouteList error_routes_;
 };
 
 } // namespace
