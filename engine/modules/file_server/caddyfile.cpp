@@ -7,8 +7,10 @@
 
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/writer.hpp"
+#include "modules/file_server/file_server_config.hpp"
 #include "modules/file_server/served_path.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace proxflow::file_server {

@@ -243,7 +243,7 @@ awaitable<bool> FileServer::serve_directory(RequestContext& ctx, const Target& t
     sort_listing(listing, query_param(target, "sort"), query_param(target, "order"));
 
     std::string accept;
-    for (const auto& field : ctx.request().equal_range(http::field::accept)) accept += std::string(field.value()) + ",";
+    for (auto [it, end] = ctx.request().equal_range(http::field::accept); it != end; ++it) accept += std::string(it->value()) + ",";
     std::transform(accept.begin(), accept.end(), accept.begin(), [](unsigned char c) { return std::tolower(c); });
     http::response<http::string_body> res{http::status::ok, 11};
     if (accept.find("application/json") != std::string::npos) {
