@@ -25,6 +25,11 @@ std::string words(const std::vector<std::string>& values) {
     return out;
 }
 
+bool names_a_caddyfile(std::string_view path) {
+    const std::string_view base = path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+    return base == "Caddyfile" || base.ends_with(".caddyfile");
+}
+
 json parse_file_server(Helper& h) {
     auto& d = h.d;
     FileServerConfig c;
@@ -101,6 +106,9 @@ bool write_file_server(caddyfile::Writer& w, const std::string& m, const json& h
     const std::string head = "file_server" + (m.empty() ? "" : " " + m);
     std::vector<std::string> body;
     if (!c.root.empty()) body.push_back("root " + quote(c.root));
+    // Caddy's adapter ends hide with the path of the Caddyfile it read, and adds it again for the
+    // file the export is read from: a last entry that names a Caddyfile is left to that.
+    if (!c.hide.empty() && names_a_caddyfile(c.hide.back())) c.hide.pop_back();
     if (!c.hide.empty()) body.push_back("hide" + words(c.hide));
     if (!c.index_names.empty()) body.push_back("index" + words(c.index_names));
     if (c.browse) body.push_back("browse" + (c.browse->template_file.empty() ? "" : " " + quote(c.browse->template_file)));
