@@ -16,4 +16,5 @@
     X(encode)               \
     X(map)                  \
     X(request_body)         \
-    X(metrics)
+    X(metrics)              \
+    X(file_server)

@@ -1,0 +1,17 @@
+#include "module/module.hpp"
+#include "modules/file_server/caddyfile.hpp"
+#include "modules/file_server/file_server.hpp"
+
+namespace proxflow {
+
+ModuleDescriptor file_server_module() {
+    return {.handler = "file_server",
+            .build = make_file_server,
+            .directives = file_server::directives(),
+            .exporters = file_server::exporters(),
+            .console = {.label = "File server",
+                        .default_json = {{"root", "/var/www/html"}},
+                        .choices = {{"precompressed", {"br", "gzip", "zstd"}}}}};
+}
+
+} // namespace proxflow
