@@ -44,9 +44,9 @@ void EngineWorker::apply(const nlohmann::json& config, quint64 token) {
 void EngineWorker::validate(const nlohmann::json& config, quint64 generation, const std::atomic<quint64>* newest) {
     if (generation < newest->load()) return;
     try {
-        UpstreamHostRegistry hosts;
+        UsagePool state;
         asio::io_context io;
-        Runtime::build(config, hosts, io);
+        Runtime::build(config, state, io);
         emit validated(generation, {}, {});
     } catch (const std::exception& e) {
         const auto [path, message] = describe(e);

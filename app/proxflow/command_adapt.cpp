@@ -25,9 +25,9 @@ upstream is checked, and the first error names its file:line or JSON path. Exit 
 )";
 
 void validate(const json& config) {
-    UpstreamHostRegistry hosts;
+    UsagePool state;
     asio::io_context io;
-    Runtime::build(config, hosts, io);
+    Runtime::build(config, state, io);
 }
 
 int adapt(int argc, char** argv) {

@@ -76,7 +76,7 @@ Engine::~Engine() {
 void Engine::load(const json& config) {
     std::lock_guard lock(mutex_);
     if (stopping_) throw ConfigError("", "the engine is stopping");
-    std::shared_ptr<Runtime> runtime = Runtime::build(config, hosts_, background_, &server_metrics_,
+    std::shared_ptr<Runtime> runtime = Runtime::build(config, state_, background_, &server_metrics_,
                                                       [this](bool with_series) { return metrics_snapshot(with_series); });
 
     // Bind every new address on every worker before anything changes, so a bind error rejects the
@@ -141,7 +141,7 @@ json Engine::config() const {
 
 json Engine::upstreams_status() const {
     json out = json::array();
-    for (const auto& host : hosts_.all()) {
+    for (const auto& host : state_.all<UpstreamHost>()) {
         out.push_back({{"address", host->dial},
                        {"num_requests", host->active_requests.load()},
                        {"fails", host->fails.load()},
@@ -160,7 +160,8 @@ metrics::Snapshot Engine::metrics_snapshot(bool with_series) const {
     metrics::merge_threads(threads, duration_cast<seconds>(now).count(), snap, with_series);
     for (const auto& server : server_metrics_.servers()) snap.servers.push_back(server->stats());
     for (const auto& route : server_metrics_.routes()) snap.routes.push_back(route->stats());
-    for (const auto& host : hosts_.all()) {
+    for (const auto& family : state_.all<metrics::CounterFamily>()) snap.families.push_back(family->sample());
+    for (const auto& host : state_.all<UpstreamHost>()) {
         metrics::UpstreamStats stats;
         stats.address = host->dial;
         stats.active_requests = host->active_requests.load(std::memory_order_relaxed);

@@ -56,7 +56,7 @@ private:
     std::thread background_thread_;
     std::thread shutdown_thread_;
     std::unique_ptr<AdminServer> admin_;
-    UpstreamHostRegistry hosts_;
+    UsagePool state_; // modules' state across reloads
     metrics::ServerMetricsRegistry server_metrics_;
 
     mutable std::mutex mutex_; // serialises load/stop; never taken on the request path

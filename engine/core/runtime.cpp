@@ -94,7 +94,7 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
 
 } // namespace
 
-std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background,
+std::shared_ptr<Runtime> Runtime::build(const json& config, UsagePool& state, asio::io_context& background,
                                        metrics::ServerMetricsRegistry* server_metrics, SnapshotSource snapshots) {
     auto runtime = std::make_shared<Runtime>();
     runtime->config = config;
@@ -103,7 +103,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UpstreamHostRegistry
     runtime->admin = read_admin(top.take("admin"), "admin");
     const json* logging = top.take("logging");
     if (logging) AccessLog::validate_logging(*logging, "logging");
-    BuildContext build(hosts, background, std::move(snapshots));
+    BuildContext build(state, background, std::move(snapshots));
     const tls::Storage storage = tls::Storage::from_json(top.take("storage"), "storage");
     if (!config.contains("apps")) runtime->traffic = TrafficMetricsConfig::from_json(nullptr, "apps.traffic_metrics");
     if (const json* apps = top.take("apps")) {

@@ -12,7 +12,6 @@
 
 namespace proxflow {
 
-class UpstreamHostRegistry;
 namespace tls {
 class TlsApp;
 }
@@ -44,7 +43,7 @@ struct Runtime {
     // Validates and builds; throws ConfigError naming the JSON path of the first problem.
     // servers: where per-server counters live across reloads (null: counters of this build only).
     // snapshots: how live views (the traffic dashboard) read the engine's metrics (empty: none).
-    static std::shared_ptr<Runtime> build(const json& config, UpstreamHostRegistry& hosts, asio::io_context& background,
+    static std::shared_ptr<Runtime> build(const json& config, UsagePool& state, asio::io_context& background,
                                           metrics::ServerMetricsRegistry* servers = nullptr, SnapshotSource snapshots = {});
 };
 

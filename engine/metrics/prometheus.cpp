@@ -146,6 +146,15 @@ std::string render_prometheus(const Snapshot& snap) {
     family(out, "proxflow_reverse_proxy_upstream_header_duration_seconds", "histogram", "Time from sending a request to the upstream's response header.");
     for (const auto& u : snap.upstreams)
         histogram(out, "proxflow_reverse_proxy_upstream_header_duration_seconds", "upstream=\"" + escape_label(u.address) + "\"", u.latency);
+    // Modules' own families, as they declared them.
+    for (const auto& f : snap.families) {
+        family(out, f.name.c_str(), "counter", f.help.c_str());
+        for (const auto& [labels, value] : f.counters) {
+            std::string text;
+            for (const auto& [key, v] : labels) text += (text.empty() ? "" : ",") + key + "=\"" + escape_label(v) + "\"";
+            sample(out, f.name, text, static_cast<double>(value));
+        }
+    }
     return out;
 }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include "metrics/counter_family.hpp"
 #include "metrics/latency_histogram.hpp"
 
 #include <array>
@@ -68,6 +69,7 @@ struct Snapshot {
     std::vector<ServerStats> routes;      // a server's top-level routes, named "srv0 routes[2]"
     std::vector<UpstreamStats> upstreams;
     std::vector<CountryStats> countries; // busiest first
+    std::vector<FamilySample> families;  // the metric families modules declare
 };
 
 } // namespace proxflow::metrics

@@ -1,6 +1,7 @@
 #pragma once
 #include "http/beast.hpp"
 #include "metrics/snapshot.hpp"
+#include "module/usage_pool.hpp"
 
 #include <functional>
 #include <memory>
@@ -8,7 +9,6 @@
 
 namespace proxflow {
 
-class UpstreamHostRegistry;
 
 // Takes a metrics snapshot (with or without the 5-minute series).
 using SnapshotSource = std::function<metrics::Snapshot(bool with_series)>;
@@ -25,10 +25,10 @@ public:
 // config is committed: background tasks are started by the engine after the swap.
 class BuildContext {
 public:
-    BuildContext(UpstreamHostRegistry& hosts, asio::io_context& background, SnapshotSource snapshots)
-        : hosts(hosts), background(background), snapshots(std::move(snapshots)) {}
+    BuildContext(UsagePool& state, asio::io_context& background, SnapshotSource snapshots)
+        : state(state), background(background), snapshots(std::move(snapshots)) {}
 
-    UpstreamHostRegistry& hosts;
+    UsagePool& state; // what modules keep across reloads (upstream health, metric families ...)
     asio::io_context& background;
     SnapshotSource snapshots;
     std::vector<std::shared_ptr<BackgroundTask>> tasks;

@@ -1,20 +1,21 @@
 #pragma once
 // The modules compiled into ProxFlow, one line each (as Caddy's imports.go): a module named `x`
-// defines `ModuleDescriptor x_module()` in its folder, modules/x/. Order matters only for exporters
-// of the same handler: the first whose shape matches writes it (forward_auth before reverse_proxy).
-#define PROXFLOW_MODULES(X) \
-    X(static_response)      \
-    X(headers)              \
-    X(rewrite)              \
-    X(vars)                 \
-    X(subroute)             \
-    X(forward_auth)         \
-    X(reverse_proxy)        \
-    X(copy_response)        \
+// defines `ModuleDescriptor x_module()` (copy_response's folder holds copy_response_headers too).
+// Order matters only for exporters of the same handler: the first whose shape matches writes it, so
+// the narrower goes first (forward_auth before reverse_proxy; file_server's `root` before vars).
+#define PROXFLOW_MODULES(X)  \
+    X(static_response)       \
+    X(headers)               \
+    X(rewrite)               \
+    X(file_server)           \
+    X(vars)                  \
+    X(subroute)              \
+    X(forward_auth)          \
+    X(reverse_proxy)         \
+    X(copy_response)         \
     X(copy_response_headers) \
-    X(traffic_dashboard)    \
-    X(encode)               \
-    X(map)                  \
-    X(request_body)         \
-    X(metrics)              \
-    X(file_server)
+    X(traffic_dashboard)     \
+    X(encode)                \
+    X(map)                   \
+    X(request_body)          \
+    X(metrics)

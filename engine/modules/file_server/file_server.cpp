@@ -1,6 +1,6 @@
 #include "modules/file_server/file_server.hpp"
 
-#include "encode/accept_encoding.hpp"
+#include "http/accept_encoding.hpp"
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
@@ -159,9 +159,21 @@ struct FileServer::Target {
     std::vector<std::string> hide;
 };
 
-FileServer::FileServer(const FileServerConfig& c)
+namespace {
+
+std::shared_ptr<metrics::CounterFamily> family(BuildContext& build, const std::string& name, const char* help) {
+    return build.state.get_or_make<metrics::CounterFamily>(name, [&] { return std::make_shared<metrics::CounterFamily>(name, help); });
+}
+
+} // namespace
+
+FileServer::FileServer(const FileServerConfig& c, BuildContext& build)
     : root_(c.root.empty() ? "{http.vars.root}" : c.root), browse_(c.browse.has_value()), canonical_uris_(c.canonical_uris.value_or(true)),
-      status_code_(c.status_code), pass_thru_(c.pass_thru), precompressed_(c.precompressed), precompressed_order_(c.precompressed_order) {
+      status_code_(c.status_code), pass_thru_(c.pass_thru), precompressed_(c.precompressed), precompressed_order_(c.precompressed_order),
+      files_family_(family(build, "proxflow_file_server_files_total", "Files served (whole or ranges), by root.")),
+      bytes_family_(family(build, "proxflow_file_server_bytes_total", "File body bytes served, by root.")),
+      files_served_(files_family_->counter({{"root", root_.text()}})),
+      bytes_served_(bytes_family_->counter({{"root", root_.text()}})) {
     for (const auto& h : c.hide) hide_.emplace_back(h);
     for (const auto& i : c.index_names.empty() ? std::vector<std::string>{"index.html", "index.txt"} : c.index_names) index_names_.emplace_back(i);
 }
@@ -375,7 +387,7 @@ awaitable<bool> FileServer::serve_file(RequestContext& ctx, const Target& t) con
     header.set(http::field::content_length, std::to_string(length));
     header.result(with_status(status));
 
-    counters_.files_served.fetch_add(1, std::memory_order_relaxed);
+    files_served_.fetch_add(1, std::memory_order_relaxed);
     if (request.method() == http::verb::head) {
         co_await write_header_only(ctx, std::move(header));
         co_return true;
@@ -402,7 +414,7 @@ awaitable<bool> FileServer::serve_file(RequestContext& ctx, const Target& t) con
             }
             offset += static_cast<std::uint64_t>(n);
             left -= static_cast<std::uint64_t>(n);
-            counters_.bytes_served.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
+            bytes_served_.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
             const bool done = left == 0 && last_part && closing.empty();
             if (!co_await body.write(std::string_view(chunk.data(), static_cast<std::size_t>(n)), false, done)) co_return true;
         }
@@ -411,12 +423,12 @@ awaitable<bool> FileServer::serve_file(RequestContext& ctx, const Target& t) con
     co_return true;
 }
 
-HandlerPtr make_file_server(ObjectReader& reader, BuildContext&) {
+HandlerPtr make_file_server(ObjectReader& reader, BuildContext& build) {
     const FileServerConfig config = FileServerConfig::from_json(reader);
     if (config.browse && !config.browse->template_file.empty())
         throw ConfigError(reader.path_of("browse.template_file"),
                           "custom browse templates (Go templates) are not supported by ProxFlow yet; remove template_file for the built-in listing");
-    return std::make_shared<FileServer>(config);
+    return std::make_shared<FileServer>(config, build);
 }
 
 } // namespace proxflow

@@ -1,5 +1,7 @@
 #pragma once
 // The `file_server` handler: serves static files from a root as Caddy 2.6.2's fileserver does.
+#include "metrics/counter_family.hpp"
+#include "module/build_context.hpp"
 #include "module/handler.hpp"
 #include "modules/file_server/file_server_config.hpp"
 #include "routing/placeholder.hpp"
@@ -11,16 +13,8 @@ namespace proxflow {
 
 class FileServer final : public Handler {
 public:
-    explicit FileServer(const FileServerConfig& config);
+    FileServer(const FileServerConfig& config, BuildContext& build);
     awaitable<bool> handle(RequestContext& ctx) const override;
-
-    // What this handler served while its config was live: whole or partial file bodies (not
-    // listings, redirects or 304s) and their body bytes. Read by module metrics.
-    struct Counters {
-        std::atomic<std::uint64_t> files_served{0};
-        std::atomic<std::uint64_t> bytes_served{0};
-    };
-    const Counters& counters() const { return counters_; }
 
 private:
     struct Target; // one request's resolved file
@@ -36,7 +30,11 @@ private:
     Template status_code_;
     bool pass_thru_ = false;
     std::vector<std::string> precompressed_, precompressed_order_;
-    mutable Counters counters_;
+    // proxflow_file_server_files_total and _bytes_total for this root: file bodies, whole or in part
+    // (not listings, redirects or 304s); the families live in the engine's UsagePool across reloads.
+    std::shared_ptr<metrics::CounterFamily> files_family_, bytes_family_;
+    std::atomic<std::uint64_t>& files_served_;
+    std::atomic<std::uint64_t>& bytes_served_;
 };
 
 HandlerPtr make_file_server(ObjectReader& reader, BuildContext& build);

@@ -11,13 +11,13 @@ std::string join_host_port(const std::string& host, const std::string& port) {
 
 } // namespace
 
-DynamicUpstreams::DynamicUpstreams(UpstreamHostRegistry& hosts, Configure configure)
+DynamicUpstreams::DynamicUpstreams(UsagePool& hosts, Configure configure)
     : hosts_(hosts), configure_(std::move(configure)), lookups_(std::make_unique<asio::thread_pool>(1)) {}
 
 DynamicUpstreams::~DynamicUpstreams() { lookups_->join(); }
 
 std::unique_ptr<DynamicUpstreams> DynamicUpstreams::from_json(const json& value, const std::string& path,
-                                                              UpstreamHostRegistry& hosts, Configure configure) {
+                                                              UsagePool& hosts, Configure configure) {
     ObjectReader r(value, path);
     std::unique_ptr<DynamicUpstreams> d(new DynamicUpstreams(hosts, std::move(configure)));
     const std::string source = r.string("source");

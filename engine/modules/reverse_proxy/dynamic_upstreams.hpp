@@ -22,7 +22,7 @@ public:
     using Configure = std::function<void(Upstream&)>; // the handler's limits for each new upstream
     using List = std::shared_ptr<const std::vector<Upstream>>;
 
-    static std::unique_ptr<DynamicUpstreams> from_json(const json& value, const std::string& path, UpstreamHostRegistry& hosts,
+    static std::unique_ptr<DynamicUpstreams> from_json(const json& value, const std::string& path, UsagePool& hosts,
                                                        Configure configure);
     ~DynamicUpstreams();
 
@@ -31,7 +31,7 @@ public:
     awaitable<List> get(RequestContext& ctx);
 
 private:
-    DynamicUpstreams(UpstreamHostRegistry& hosts, Configure configure);
+    DynamicUpstreams(UsagePool& hosts, Configure configure);
     List lookup(const std::string& name, const std::string& port) const;
     // lookup() as a coroutine for the lookup thread (its arguments live in its own frame).
     awaitable<List> lookup_there(std::string name, std::string port) const;
@@ -44,7 +44,7 @@ private:
     Template name_, port_, service_, proto_;
     std::chrono::nanoseconds refresh_{std::chrono::minutes(1)};
     DnsServers dns_;
-    UpstreamHostRegistry& hosts_;
+    UsagePool& hosts_;
     Configure configure_;
     std::unique_ptr<asio::thread_pool> lookups_;
 

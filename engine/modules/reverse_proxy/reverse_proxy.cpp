@@ -80,7 +80,7 @@ public:
         request_piece_size_ = std::min(ScratchBuffer::capacity, transport_.write_buffer_size);
         read_health_checks(r);
         if (const json* dynamic = r.take("dynamic_upstreams"))
-            dynamic_ = DynamicUpstreams::from_json(*dynamic, r.path_of("dynamic_upstreams"), build.hosts,
+            dynamic_ = DynamicUpstreams::from_json(*dynamic, r.path_of("dynamic_upstreams"), build.state,
                                                    [passive = passive_](Upstream& up) {
                                                        if (passive.enabled()) up.max_fails = passive.max_fails;
                                                        up.unhealthy_request_count = passive.unhealthy_request_count;
@@ -96,7 +96,7 @@ public:
             const auto max_requests = u.integer("max_requests");
             u.finish();
             if (dial.empty()) throw ConfigError(u.path_of("dial"), "missing dial address");
-            Upstream up = Upstream::from_dial(dial, u.path_of("dial"), build.hosts);
+            Upstream up = Upstream::from_dial(dial, u.path_of("dial"), build.state);
             up.max_requests = static_cast<int>(max_requests);
             if (passive_.enabled()) up.max_fails = passive_.max_fails;
             up.unhealthy_request_count = passive_.unhealthy_request_count;

@@ -4,33 +4,10 @@
 
 namespace proxflow {
 
-std::shared_ptr<UpstreamHost> UpstreamHostRegistry::get(const std::string& dial) {
-    std::lock_guard lock(mutex_);
-    auto& slot = hosts_[dial];
-    if (auto existing = slot.lock()) return existing;
-    auto host = std::make_shared<UpstreamHost>(dial);
-    slot = host;
-    return host;
-}
-
-std::vector<std::shared_ptr<UpstreamHost>> UpstreamHostRegistry::all() const {
-    std::lock_guard lock(mutex_);
-    std::vector<std::shared_ptr<UpstreamHost>> out;
-    for (auto it = hosts_.begin(); it != hosts_.end();) {
-        if (auto host = it->second.lock()) {
-            out.push_back(std::move(host));
-            ++it;
-        } else {
-            it = hosts_.erase(it);
-        }
-    }
-    return out;
-}
-
-Upstream Upstream::from_dial(const std::string& dial, const std::string& path, UpstreamHostRegistry& hosts) {
+Upstream Upstream::from_dial(const std::string& dial, const std::string& path, UsagePool& state) {
     Upstream up;
     up.dial = dial;
-    up.host = hosts.get(dial);
+    up.host = state.get_or_make<UpstreamHost>(dial, [&] { return std::make_shared<UpstreamHost>(dial); });
     if (dial.find('{') != std::string::npos) {
         up.dial_template.emplace(dial);
         if (up.dial_template->has_placeholders()) return up;

@@ -2,6 +2,7 @@
 #include "http/beast.hpp"
 #include "metrics/request_counters.hpp"
 #include "metrics/thread_shards.hpp"
+#include "module/usage_pool.hpp"
 #include "routing/placeholder.hpp"
 
 #include <atomic>
@@ -25,16 +26,6 @@ struct UpstreamHost {
     // Responses (status class, time from sending the request to the response header) and failed
     // attempts, one shard per recording thread; only counted while traffic metrics are on.
     metrics::ThreadShards<metrics::UpstreamCounters> counters;
-};
-
-class UpstreamHostRegistry {
-public:
-    std::shared_ptr<UpstreamHost> get(const std::string& dial);
-    std::vector<std::shared_ptr<UpstreamHost>> all() const;
-
-private:
-    mutable std::mutex mutex_;
-    mutable std::map<std::string, std::weak_ptr<UpstreamHost>> hosts_; // expired entries are pruned on read
 };
 
 // One entry of a reverse_proxy's `upstreams`, with the limits its handler's health policy sets.
@@ -61,8 +52,9 @@ struct Upstream {
     bool full() const { return max_requests > 0 && host->active_requests.load(std::memory_order_relaxed) >= max_requests; }
     bool available() const { return healthy() && !full(); }
 
-    // Parses "host:port" as Caddy's dial field; throws ConfigError naming path.
-    static Upstream from_dial(const std::string& dial, const std::string& path, UpstreamHostRegistry& hosts);
+    // Parses "host:port" as Caddy's dial field; throws ConfigError naming path. The host's live state
+    // comes from state, keyed by dial, so it outlives reloads.
+    static Upstream from_dial(const std::string& dial, const std::string& path, UsagePool& state);
     // This upstream with its dial template rendered for one request; nullopt (and why) when the
     // result is not a valid address.
     std::optional<Upstream> resolved(const RequestContext& ctx, std::string& error) const;

@@ -12,7 +12,7 @@ using proxflow::test::q;
 namespace {
 
 QString error_path(const std::string& config) {
-    UpstreamHostRegistry hosts;
+    UsagePool hosts;
     asio::io_context io;
     try {
         Runtime::build(json::parse(config), hosts, io);
@@ -28,7 +28,7 @@ class RuntimeTest : public QObject {
     Q_OBJECT
 private slots:
     void a_valid_config_builds_one_server_per_entry() {
-        UpstreamHostRegistry hosts;
+        UsagePool hosts;
         asio::io_context io;
         auto rt = Runtime::build(json::parse(q("{'apps': {'http': {'servers': {"
             "'a': {'listen': ['127.0.0.1:8080'], 'routes': [{'handle': [{'handler': 'reverse_proxy', 'upstreams': [{'dial': '127.0.0.1:9000'}]}]}]},"

@@ -22,7 +22,7 @@ json parse(std::string text) {
 
 struct Loader {
     std::filesystem::path root = std::filesystem::temp_directory_path() / ("proxflow-automation-test-" + std::to_string(::getpid()));
-    UpstreamHostRegistry hosts;
+    UsagePool hosts;
     asio::io_context io;
     ~Loader() { std::filesystem::remove_all(root); }
 

@@ -1,8 +1,8 @@
 #include "modules/reverse_proxy/lb_policies.hpp"
 
-#include "../request_fixture.hpp"
+#include "../../request_fixture.hpp"
 
-#include "../json_text.hpp"
+#include "../../json_text.hpp"
 
 #include <QtTest>
 
@@ -19,7 +19,7 @@ struct Pool {
         for (int i = 0; i < n; ++i)
             upstreams.push_back(Upstream::from_dial("127.0.0.1:" + std::to_string(9001 + i), "u", hosts));
     }
-    UpstreamHostRegistry hosts;
+    UsagePool hosts;
     std::vector<Upstream> upstreams;
 };
 

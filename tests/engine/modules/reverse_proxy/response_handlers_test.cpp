@@ -1,6 +1,6 @@
 #include "modules/reverse_proxy/response_handlers.hpp"
 
-#include "../request_fixture.hpp"
+#include "../../request_fixture.hpp"
 
 #include "module/build_context.hpp"
 #include "modules/reverse_proxy/upstream.hpp"
@@ -22,7 +22,7 @@ http::response_header<> response(unsigned status, std::vector<std::pair<std::str
 ResponseMatcher matcher(const std::string& text) { return ResponseMatcher::from_json(json::parse(text), "match"); }
 
 struct Build {
-    UpstreamHostRegistry hosts;
+    UsagePool hosts;
     asio::io_context background;
     BuildContext context{hosts, background, {}};
 };
