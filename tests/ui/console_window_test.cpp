@@ -175,7 +175,6 @@ private slots:
 
     void caddyfile_import_shows_errors_at_their_line_and_keeps_the_config() {
         ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
-        if (!session.haveCaddyfileAdapter()) QSKIP("built without the Caddyfile adapter");
         const int port = ConsoleSession::freePort();
         QVERIFY(session.document()->loadJsonText(QStringLiteral(R"({"apps": {"http": {"servers": {"s": {"listen": ["127.0.0.1:%1"]}}}}})").arg(port)));
         const QString before = session.configText();
