@@ -19,6 +19,7 @@ Item {
         id: upstreams
         document: view.doc
         handlerPath: view.handlerPath
+        engine: view.session.engine
         traffic: view.session.traffic
     }
 
@@ -163,8 +164,7 @@ Item {
                             id: policyBox
                             objectName: "policyBox"
                             Layout.fillWidth: true
-                            readonly property var policies: ["random", "round_robin", "weighted_round_robin", "least_conn", "first",
-                                                             "ip_hash", "client_ip_hash", "uri_hash", "header", "cookie", "query", "random_choose"]
+                            readonly property var policies: HandlerCatalogue.choices("reverse_proxy", "selection_policy")
                             model: policies
                             currentIndex: Math.max(0, policies.indexOf(view.policy))
                             onActivated: view.doc.setText(view.lb + ".selection_policy.policy", currentText)
