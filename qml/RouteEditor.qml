@@ -91,7 +91,7 @@ Frame {
                     textRole: "label"
                     valueRole: "handler"
                     currentIndex: HandlerCatalogue.indexOf(editor.handler)
-                    onActivated: editor.document.setHandlerType(editor.handlerPath, currentValue)
+                    onActivated: index => editor.document.setHandlerType(editor.handlerPath, valueAt(index))
                 }
                 Label {
                     objectName: "unknownHandler"

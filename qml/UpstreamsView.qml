@@ -167,7 +167,7 @@ Item {
                             readonly property var policies: HandlerCatalogue.choices("reverse_proxy", "selection_policy")
                             model: policies
                             currentIndex: Math.max(0, policies.indexOf(view.policy))
-                            onActivated: view.doc.setText(view.lb + ".selection_policy.policy", currentText)
+                            onActivated: index => view.doc.setText(view.lb + ".selection_policy.policy", policies[index])
                         }
                         PathField {
                             Layout.fillWidth: true

@@ -2,6 +2,7 @@
 // keyboard shortcuts, Apply with a note, and the window coming back the way it was left.
 #include "caddyfile_highlighter.hpp"
 #include "console_session.hpp"
+#include "proxy/lb_policies.hpp"
 #include "world_map.hpp"
 
 #include <QClipboard>
@@ -110,6 +111,27 @@ private slots:
         QVERIFY(map);
         QVERIFY(map->width() > 300 && map->height() > 100);
         QCOMPARE(map->model(), session.countries());
+    }
+
+    // The policy list is the engine's (the reverse_proxy entry's choices), and picking one writes it.
+    void the_upstreams_view_offers_the_engines_selection_policies() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        session.document()->addSite(":8080");
+        Window w(&session);
+        QVERIFY(w.window);
+        session.ui()->setCurrentView("upstreams");
+        QTRY_VERIFY(w.find("policyBox"));
+        QQuickItem* box = w.find("policyBox");
+        QStringList engine;
+        for (const auto& name : proxflow::selection_policy_names()) engine << QString::fromStdString(name);
+        QCOMPARE(box->property("model").toStringList(), engine);
+        QCOMPARE(box->property("count").toInt(), static_cast<int>(engine.size()));
+        QCOMPARE(box->property("currentText").toString(), QStringLiteral("random")); // unset: Caddy's default
+        const int leastConn = static_cast<int>(engine.indexOf("least_conn"));
+        QMetaObject::invokeMethod(box, "activated", Q_ARG(int, leastConn));
+        QCOMPARE(session.document()->textAt("apps.http.servers.site0.routes[0].handle[0].load_balancing.selection_policy.policy"),
+                 QStringLiteral("least_conn"));
+        QTRY_COMPARE(box->property("currentText").toString(), QStringLiteral("least_conn"));
     }
 
     void shortcuts_save_undo_redo_and_find() {
