@@ -8,13 +8,14 @@ ColumnLayout {
     id: root
     required property ConfigDocument document
     required property string handlerPath
+    readonly property string handler: (document.revision, document.textAt(handlerPath + ".handler"))
     spacing: 6
 
     Label {
         Layout.fillWidth: true
         wrapMode: Text.Wrap
         text: qsTr("The console has no editor for “%1” yet; its JSON is below. Change it by importing a Caddyfile or JSON config (Caddyfile view).")
-                  .arg(root.document.revision, root.document.textAt(root.handlerPath + ".handler"))
+                  .arg(root.handler)
         color: palette.placeholderText
     }
     TextArea {

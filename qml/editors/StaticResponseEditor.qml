@@ -16,7 +16,11 @@ ColumnLayout {
         objectName: "redirectPreset"
         text: qsTr("Redirect")
         checked: root.redirect
-        onToggled: checked ? root.document.setHandlerType(root.handlerPath, "redirect") : root.document.resetHandler(root.handlerPath)
+        onToggled: {
+            if (checked) root.document.setHandlerType(root.handlerPath, "redirect")
+            else root.document.resetHandler(root.handlerPath)
+            checked = Qt.binding(() => root.redirect) // the document decides, also after undo
+        }
     }
     RowLayout {
         Layout.fillWidth: true

@@ -6,6 +6,7 @@
 #include "world_map.hpp"
 
 #include <QClipboard>
+#include <QJSValue>
 #include <QQmlApplicationEngine>
 #include <QTextBlock>
 #include <QTextDocument>
@@ -124,7 +125,9 @@ private slots:
         QQuickItem* box = w.find("policyBox");
         QStringList engine;
         for (const auto& name : proxflow::selection_policy_names()) engine << QString::fromStdString(name);
-        QCOMPARE(box->property("model").toStringList(), engine);
+        QVariant model = box->property("model");
+        if (model.metaType() == QMetaType::fromType<QJSValue>()) model = model.value<QJSValue>().toVariant();
+        QCOMPARE(model.toStringList(), engine);
         QCOMPARE(box->property("count").toInt(), static_cast<int>(engine.size()));
         QCOMPARE(box->property("currentText").toString(), QStringLiteral("random")); // unset: Caddy's default
         const int leastConn = static_cast<int>(engine.indexOf("least_conn"));

@@ -188,6 +188,9 @@ TestCase {
         mouseClick(preset)
         compare(doc.textAt(handler + ".headers.Location"), "")
         compare(doc.value(handler + ".status_code"), 200)
+        verify(!preset.checked)
+        doc.undo() // the switch follows the document
+        verify(preset.checked)
         editor.destroy()
         wait(0)
     }
