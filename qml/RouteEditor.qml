@@ -10,7 +10,7 @@ Frame {
     required property ConfigDocument document
     property string routePath
     readonly property string handlerPath: routePath + ".handle[0]"
-    readonly property string handler: (document.revision, document.textAt(handlerPath + ".handler"))
+    readonly property string handler: document.revision >= 0 ? document.textAt(handlerPath + ".handler") : ""
 
     ScrollView {
         anchors.fill: parent
@@ -74,7 +74,7 @@ Frame {
                     }
                     Label {
                         visible: text !== ""
-                        text: editor.document.errorPath, editor.document.errorFor(editor.routePath + ".match[0].header")
+                        text: editor.document.errorPath !== undefined ? editor.document.errorFor(editor.routePath + ".match[0].header") : ""
                         color: "#dc2626"
                         font.pixelSize: 12
                     }
@@ -91,7 +91,7 @@ Frame {
                     textRole: "label"
                     valueRole: "handler"
                     currentIndex: HandlerCatalogue.indexOf(editor.handler)
-                    onActivated: index => editor.document.setHandlerType(editor.handlerPath, valueAt(index))
+                    onActivated: index => editor.document.setHandlerType(editor.handlerPath, HandlerCatalogue.get(index).handler)
                 }
                 Label {
                     objectName: "unknownHandler"

@@ -9,11 +9,11 @@ Item {
     id: view
     required property ConsoleSession session
     readonly property ConfigDocument doc: session.document
-    readonly property var handlers: (doc.revision, doc.proxyHandlers())
+    readonly property var handlers: doc.revision >= 0 ? doc.proxyHandlers() : []
     readonly property string handlerPath: picker.currentIndex >= 0 && picker.currentIndex < handlers.length
                                           ? handlers[picker.currentIndex].path : ""
     readonly property string lb: handlerPath + ".load_balancing"
-    readonly property string policy: (doc.revision, doc.textAt(lb + ".selection_policy.policy"))
+    readonly property string policy: doc.revision >= 0 ? doc.textAt(lb + ".selection_policy.policy") : ""
 
     UpstreamListModel {
         id: upstreams

@@ -8,7 +8,7 @@ ColumnLayout {
     id: root
     required property ConfigDocument document
     required property string handlerPath
-    readonly property string handler: (document.revision, document.textAt(handlerPath + ".handler"))
+    readonly property string handler: document.revision >= 0 ? document.textAt(handlerPath + ".handler") : ""
     spacing: 6
 
     Label {
@@ -25,6 +25,6 @@ ColumnLayout {
         selectByMouse: true
         wrapMode: TextEdit.Wrap
         font.family: "monospace"
-        text: (root.document.revision, root.document.jsonAt(root.handlerPath))
+        text: root.document.revision >= 0 ? root.document.jsonAt(root.handlerPath) : ""
     }
 }

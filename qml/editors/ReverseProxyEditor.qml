@@ -15,17 +15,14 @@ ColumnLayout {
         objectName: "upstreamSummary"
         Layout.fillWidth: true
         wrapMode: Text.Wrap
-        text: {
-            root.document.revision
-            const n = root.document.count(root.handlerPath + ".upstreams")
-            return n === 0 ? qsTr("No upstreams yet: add the address of a server to send requests to.")
-                           : qsTr("%1 upstream(s); policy, health checks and live state are in the Upstreams view.").arg(n)
-        }
+        readonly property int upstreams: root.document.revision >= 0 ? root.document.count(root.handlerPath + ".upstreams") : 0
+        text: upstreams === 0 ? qsTr("No upstreams yet: add the address of a server to send requests to.")
+                              : qsTr("%1 upstream(s); policy, health checks and live state are in the Upstreams view.").arg(upstreams)
         color: palette.placeholderText
     }
     Label {
         visible: text !== ""
-        text: root.document.errorPath, root.document.errorFor(root.handlerPath + ".upstreams")
+        text: root.document.errorPath !== undefined ? root.document.errorFor(root.handlerPath + ".upstreams") : ""
         color: "#dc2626"
     }
     RowLayout {

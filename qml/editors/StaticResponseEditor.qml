@@ -9,7 +9,7 @@ ColumnLayout {
     id: root
     required property ConfigDocument document
     required property string handlerPath
-    readonly property bool redirect: (document.revision, document.textAt(handlerPath + ".headers.Location") !== "")
+    readonly property bool redirect: document.revision >= 0 && document.textAt(handlerPath + ".headers.Location") !== ""
     spacing: 6
 
     Switch {

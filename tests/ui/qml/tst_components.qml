@@ -122,7 +122,7 @@ TestCase {
         compare(editorFile(editor), "StaticResponseEditor.qml")
         compare(findChild(editor, "handlerEditor").item.handlerPath, page + ".handle[0]")
         verify(findChild(editor, "redirectPreset"))
-        verify(!findChild(editor, "routeAddUpstream"))
+        tryVerify(() => !findChild(editor, "routeAddUpstream")) // the proxy editor goes (deleteLater)
 
         // A module without an editor: the generic view shows its JSON.
         doc.setHandlerType(page + ".handle[0]", "vars")
