@@ -19,14 +19,9 @@ Item {
 
         RowLayout {
             Label {
-                text: view.session.haveCaddyfileExporter ? qsTr("Caddyfile") : qsTr("Config (JSON)")
+                text: qsTr("Caddyfile")
                 font.pixelSize: 18
                 font.bold: true
-            }
-            Label {
-                visible: !view.session.haveCaddyfileExporter
-                text: qsTr("the Caddyfile exporter is not in this build yet; showing the native JSON")
-                color: palette.placeholderText
             }
             Item { Layout.fillWidth: true }
             Button { text: qsTr("Import…"); onClicked: importDialog.open() }

@@ -3,18 +3,14 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import ProxFlow.Ui
 
-// One route: what it matches (hosts, paths, a header) and what it does (its first handler).
+// One route: what it matches (hosts, paths, a header) and what it does: its first handler, shown by
+// the editor its module brings.
 Frame {
     id: editor
     required property ConfigDocument document
     property string routePath
     readonly property string handlerPath: routePath + ".handle[0]"
-    readonly property string kind: {
-        document.revision
-        const name = document.textAt(handlerPath + ".handler")
-        if (name === "static_response" && document.textAt(handlerPath + ".headers.Location") !== "") return "redirect"
-        return name
-    }
+    readonly property string handler: document.revision >= 0 ? document.textAt(handlerPath + ".handler") : ""
 
     ScrollView {
         anchors.fill: parent
@@ -78,7 +74,7 @@ Frame {
                     }
                     Label {
                         visible: text !== ""
-                        text: editor.document.errorPath, editor.document.errorFor(editor.routePath + ".match[0].header")
+                        text: editor.document.errorPath !== undefined ? editor.document.errorFor(editor.routePath + ".match[0].header") : ""
                         color: "#dc2626"
                         font.pixelSize: 12
                     }
@@ -90,72 +86,42 @@ Frame {
                 ComboBox {
                     id: kindBox
                     objectName: "handlerKind"
-                    model: ["reverse_proxy", "static_response", "redirect"]
-                    currentIndex: Math.max(0, model.indexOf(editor.kind))
-                    onActivated: editor.document.setHandlerType(editor.handlerPath, currentText)
+                    Layout.preferredWidth: 220
+                    model: HandlerCatalogue
+                    textRole: "label"
+                    valueRole: "handler"
+                    currentIndex: HandlerCatalogue.indexOf(editor.handler)
+                    onActivated: index => editor.document.setHandlerType(editor.handlerPath, HandlerCatalogue.get(index).handler)
                 }
                 Label {
-                    visible: editor.kind !== "" && kindBox.model.indexOf(editor.kind) < 0
-                    text: qsTr("(this route runs “%1”; edit it in the Caddyfile view)").arg(editor.kind)
+                    objectName: "unknownHandler"
+                    visible: editor.handler !== "" && kindBox.currentIndex < 0
+                    text: qsTr("(this route runs “%1”)").arg(editor.handler)
+                }
+                Label {
+                    objectName: "notRunBadge"
+                    visible: editor.handler !== "" && !HandlerCatalogue.runs(editor.handler)
+                    text: qsTr("not run by ProxFlow yet")
+                    color: "white"
+                    font.pixelSize: 12
+                    leftPadding: 8; rightPadding: 8; topPadding: 3; bottomPadding: 3
+                    background: Rectangle { color: "#b45309"; radius: 9 }
                 }
             }
 
-            RowLayout {
-                visible: editor.kind === "static_response" || editor.kind === "redirect"
-                spacing: 10
-                PathField {
-                    Layout.preferredWidth: 120
-                    document: editor.document
-                    path: editor.handlerPath + ".status_code"
-                    label: qsTr("Status")
+            // The handler's own editor, by name (qml/editors/<CamelName>Editor.qml), or the generic one.
+            Loader {
+                id: handlerEditor
+                objectName: "handlerEditor"
+                Layout.fillWidth: true
+                readonly property url editorUrl: HandlerCatalogue.editorFor(editor.handler)
+                onEditorUrlChanged: load()
+                Component.onCompleted: load()
+                function load() {
+                    setSource(editorUrl, { document: editor.document, handlerPath: editor.handlerPath })
                 }
-                PathField {
-                    Layout.fillWidth: true
-                    visible: editor.kind === "static_response"
-                    document: editor.document
-                    path: editor.handlerPath + ".body"
-                    label: qsTr("Body")
-                }
-                PathField {
-                    Layout.fillWidth: true
-                    visible: editor.kind === "redirect"
-                    document: editor.document
-                    path: editor.handlerPath + ".headers.Location[0]"
-                    label: qsTr("Redirect to")
-                }
-            }
-
-            ColumnLayout {
-                visible: editor.kind === "reverse_proxy"
-                spacing: 6
-                Label {
-                    text: {
-                        editor.document.revision
-                        const n = editor.document.count(editor.handlerPath + ".upstreams")
-                        return n === 0 ? qsTr("No upstreams yet: add the address of a server to send requests to.")
-                                       : qsTr("%1 upstream(s); policy, health checks and live state are in the Upstreams view.").arg(n)
-                    }
-                    color: palette.placeholderText
-                }
-                Label {
-                    visible: text !== ""
-                    text: editor.document.errorPath, editor.document.errorFor(editor.handlerPath + ".upstreams")
-                    color: "#dc2626"
-                }
-                RowLayout {
-                    TextField {
-                        id: dial
-                        objectName: "routeUpstreamDial"
-                        placeholderText: "127.0.0.1:9000"
-                        Layout.preferredWidth: 220
-                    }
-                    Button {
-                        objectName: "routeAddUpstream"
-                        text: qsTr("Add upstream")
-                        enabled: dial.text !== ""
-                        onClicked: { editor.document.addUpstream(editor.handlerPath, dial.text); dial.text = "" }
-                    }
-                }
+                Binding { target: handlerEditor.item; property: "handlerPath"; value: editor.handlerPath; when: handlerEditor.item !== null }
+                Binding { target: handlerEditor.item; property: "document"; value: editor.document; when: handlerEditor.item !== null }
             }
         }
     }

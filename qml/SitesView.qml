@@ -113,13 +113,18 @@ Item {
                 Label { text: qsTr("Routes, first match wins"); font.bold: true; Layout.fillWidth: true }
                 ComboBox {
                     id: newRouteKind
-                    model: ["reverse_proxy", "static_response", "redirect"]
+                    objectName: "newRouteKind"
+                    Layout.preferredWidth: 200
+                    model: HandlerCatalogue
+                    textRole: "label"
+                    valueRole: "handler"
+                    currentIndex: HandlerCatalogue.indexOf("reverse_proxy")
                 }
                 Button {
                     objectName: "addRoute"
                     text: qsTr("Add route")
                     onClicked: {
-                        view.doc.addRoute(view.currentSite, newRouteKind.currentText)
+                        view.doc.addRoute(view.currentSite, newRouteKind.currentValue)
                         routeList.currentIndex = routeList.count - 1
                     }
                 }

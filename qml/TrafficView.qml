@@ -9,7 +9,7 @@ Item {
     required property ConsoleSession session
     property string currentSite
     readonly property TrafficGenerator generator: session.testTraffic
-    readonly property var siteNames: (session.document.revision, session.document.serverNames())
+    readonly property var siteNames: session.document.revision >= 0 ? session.document.serverNames() : []
 
     ColumnLayout {
         anchors.fill: parent

@@ -9,16 +9,17 @@ Item {
     id: view
     required property ConsoleSession session
     readonly property ConfigDocument doc: session.document
-    readonly property var handlers: (doc.revision, doc.proxyHandlers())
+    readonly property var handlers: doc.revision >= 0 ? doc.proxyHandlers() : []
     readonly property string handlerPath: picker.currentIndex >= 0 && picker.currentIndex < handlers.length
                                           ? handlers[picker.currentIndex].path : ""
     readonly property string lb: handlerPath + ".load_balancing"
-    readonly property string policy: (doc.revision, doc.textAt(lb + ".selection_policy.policy"))
+    readonly property string policy: doc.revision >= 0 ? doc.textAt(lb + ".selection_policy.policy") : ""
 
     UpstreamListModel {
         id: upstreams
         document: view.doc
         handlerPath: view.handlerPath
+        engine: view.session.engine
         traffic: view.session.traffic
     }
 
@@ -163,11 +164,10 @@ Item {
                             id: policyBox
                             objectName: "policyBox"
                             Layout.fillWidth: true
-                            readonly property var policies: ["random", "round_robin", "weighted_round_robin", "least_conn", "first",
-                                                             "ip_hash", "client_ip_hash", "uri_hash", "header", "cookie", "query", "random_choose"]
+                            readonly property var policies: HandlerCatalogue.choices("reverse_proxy", "selection_policy")
                             model: policies
                             currentIndex: Math.max(0, policies.indexOf(view.policy))
-                            onActivated: view.doc.setText(view.lb + ".selection_policy.policy", currentText)
+                            onActivated: index => view.doc.setText(view.lb + ".selection_policy.policy", policies[index])
                         }
                         PathField {
                             Layout.fillWidth: true

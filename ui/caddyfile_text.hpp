@@ -5,12 +5,7 @@
 
 namespace proxflow::ui {
 
-// True once the engine's JSON → Caddyfile exporter is built in; until then the Caddyfile view and
-// History diffs show the JSON itself.
-bool haveCaddyfileExporter();
-bool haveCaddyfileAdapter();
-
-// The Caddyfile for `config` (or its indented JSON without an exporter).
+// The Caddyfile for `config`; what cannot be exported says why above the config's indented JSON.
 QString configText(const nlohmann::json& config);
 
 struct AdaptResult {

@@ -1,5 +1,7 @@
 #include "config_document.hpp"
 
+#include "handler_catalogue.hpp"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -76,6 +78,11 @@ QString ConfigDocument::textAt(const QString& path) const {
         return parts.join(QStringLiteral(", "));
     }
     return QString::fromStdString(v->dump());
+}
+
+QString ConfigDocument::jsonAt(const QString& path) const {
+    const json* v = JsonPath(path).find(root_);
+    return v ? QString::fromStdString(v->dump(2)) : QString();
 }
 
 void ConfigDocument::setValue(const QString& path, const QVariant& value) {
@@ -224,17 +231,27 @@ QString ConfigDocument::addRoute(const QString& serverName, const QString& handl
 void ConfigDocument::setHandlerType(const QString& handlerPath, const QString& type) {
     json next = root_;
     json& handler = JsonPath(handlerPath).make(next);
-    if (type == QLatin1String("reverse_proxy")) {
-        json upstreams = handler.contains("upstreams") ? handler["upstreams"] : json::array();
-        handler = {{"handler", "reverse_proxy"}, {"upstreams", upstreams}};
-    } else if (type == QLatin1String("redirect")) {
-        // Caddy's `redir` is a static_response with a Location header and a 3xx status.
+    if (type == QLatin1String("redirect")) {
+        // A console preset, not a module: Caddy's `redir` is a static_response with a Location header and a 3xx status.
         handler = {{"handler", "static_response"},
                    {"status_code", 302},
                    {"headers", {{"Location", json::array({"https://example.com{http.request.uri}"})}}}};
+    } else if (handler.is_object() && handler.value("handler", "") == type.toStdString()) {
+        return; // already this handler: its settings (a proxy's upstreams ...) stay
+    } else if (const json* entry = HandlerCatalogue::find(type)) {
+        handler = entry->value("default", json{{"handler", type.toStdString()}});
     } else {
-        handler = {{"handler", "static_response"}, {"status_code", 200}, {"body", "Hello from ProxFlow\n"}};
+        return;
     }
+    lastEditKey_.clear();
+    commit(std::move(next));
+}
+
+void ConfigDocument::resetHandler(const QString& handlerPath) {
+    const json* entry = HandlerCatalogue::find(textAt(handlerPath + QStringLiteral(".handler")));
+    if (!entry) return;
+    json next = root_;
+    JsonPath(handlerPath).make(next) = entry->value("default", json::object());
     lastEditKey_.clear();
     commit(std::move(next));
 }

@@ -60,7 +60,13 @@ public:
     // Shapes users build from: a site is a server; a route matches host/path and runs one handler.
     Q_INVOKABLE QString addSite(const QString& listen, const QString& host = {});
     Q_INVOKABLE QString addRoute(const QString& serverName, const QString& handler = QStringLiteral("reverse_proxy"));
+    // `type`: a handler of the engine's catalogue (its default JSON), or the console preset "redirect"
+    // (a static_response with a Location header). Choosing the handler it already runs keeps it as it is.
     Q_INVOKABLE void setHandlerType(const QString& handlerPath, const QString& type);
+    // The handler at handlerPath back to its catalogue default (a redirect back to a plain static response).
+    Q_INVOKABLE void resetHandler(const QString& handlerPath);
+    // The JSON at path, indented ("" when missing), for views of what no editor covers.
+    Q_INVOKABLE QString jsonAt(const QString& path) const;
     // "Name: value" into ROUTE.match[0].header {Name: [value]}; "" removes the header matcher.
     Q_INVOKABLE void setHeaderMatch(const QString& routePath, const QString& text);
     Q_INVOKABLE QString headerMatchText(const QString& routePath) const;

@@ -105,8 +105,6 @@ void ConsoleSession::keepCurrentSite() {
 }
 
 QString ConsoleSession::configText() const { return ui::configText(document_->root()); }
-bool ConsoleSession::haveCaddyfileExporter() const { return ui::haveCaddyfileExporter(); }
-bool ConsoleSession::haveCaddyfileAdapter() const { return ui::haveCaddyfileAdapter(); }
 QString ConsoleSession::version() const { return QStringLiteral(PROXFLOW_VERSION); }
 
 void ConsoleSession::setStatus(const QString& message) {

@@ -42,8 +42,6 @@ class ConsoleSession : public QObject {
     Q_PROPERTY(TrafficGenerator* testTraffic READ testTraffic CONSTANT)
     Q_PROPERTY(QString statusMessage READ statusMessage NOTIFY statusMessageChanged)
     Q_PROPERTY(QString configText READ configText NOTIFY configTextChanged)
-    Q_PROPERTY(bool haveCaddyfileExporter READ haveCaddyfileExporter CONSTANT)
-    Q_PROPERTY(bool haveCaddyfileAdapter READ haveCaddyfileAdapter CONSTANT)
     Q_PROPERTY(QString importError READ importError NOTIFY importErrorChanged)
     Q_PROPERTY(int importErrorLine READ importErrorLine NOTIFY importErrorChanged)
     Q_PROPERTY(QString importedText READ importedText NOTIFY importErrorChanged)
@@ -72,8 +70,6 @@ public:
     TrafficGenerator* testTraffic() const { return testTraffic_; }
     QString statusMessage() const { return statusMessage_; }
     QString configText() const;
-    bool haveCaddyfileExporter() const;
-    bool haveCaddyfileAdapter() const;
     QString importError() const { return importError_; }
     int importErrorLine() const { return importErrorLine_; }
     QString importedText() const { return importedText_; }

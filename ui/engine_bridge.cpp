@@ -7,6 +7,7 @@ namespace proxflow::ui {
 EngineBridge::EngineBridge(unsigned threads, int pollMs, QObject* parent)
     : QObject(parent), worker_(new EngineWorker(threads)) {
     qRegisterMetaType<proxflow::metrics::Snapshot>("proxflow::metrics::Snapshot");
+    qRegisterMetaType<nlohmann::json>("nlohmann::json");
     thread_.setObjectName(QStringLiteral("proxflow-engine-bridge"));
     worker_->moveToThread(&thread_);
     connect(worker_, &EngineWorker::validated, this, [this](quint64 generation, const QString& path, const QString& message) {
@@ -20,6 +21,11 @@ EngineBridge::EngineBridge(unsigned threads, int pollMs, QObject* parent)
         emit applied(token, ok, path, message);
     });
     connect(worker_, &EngineWorker::snapshotReady, this, &EngineBridge::snapshotReady);
+    connect(worker_, &EngineWorker::upstreamsReady, this, [this](const nlohmann::json& status) {
+        if (status == upstreams_) return;
+        upstreams_ = status;
+        emit upstreamsChanged();
+    });
     thread_.start();
     QMetaObject::invokeMethod(worker_, [w = worker_, pollMs] { w->start(pollMs); }, Qt::QueuedConnection);
 }

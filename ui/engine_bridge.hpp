@@ -37,12 +37,16 @@ public:
     // Only the newest request is answered; older ones still queued are dropped.
     quint64 validate(const nlohmann::json& config);
     Q_INVOKABLE void pollNow();
+    // Every upstream address of the running config as the engine reports it (Engine::upstreams_status:
+    // address, healthy as its requests see it, fails, num_requests), as of the last poll.
+    const nlohmann::json& upstreams() const { return upstreams_; }
 
 signals:
     void stateChanged();
     void applied(quint64 token, bool ok, const QString& path, const QString& message);
     void validated(quint64 generation, const QString& path, const QString& message);
     void snapshotReady(const proxflow::metrics::Snapshot& snapshot);
+    void upstreamsChanged();
 
 private:
     void setState(const QString& state, const QString& error);
@@ -55,6 +59,7 @@ private:
     QString state_ = QStringLiteral("idle");
     QString lastError_;
     bool serving_ = false;
+    nlohmann::json upstreams_ = nlohmann::json::array();
 };
 
 } // namespace proxflow::ui

@@ -55,7 +55,9 @@ void EngineWorker::validate(const nlohmann::json& config, quint64 generation, co
 }
 
 void EngineWorker::poll() {
-    if (engine_) emit snapshotReady(engine_->metrics_snapshot(true));
+    if (!engine_) return;
+    emit snapshotReady(engine_->metrics_snapshot(true));
+    emit upstreamsReady(engine_->upstreams_status());
 }
 
 void EngineWorker::shutdown() {

@@ -31,6 +31,7 @@ signals:
     void applied(quint64 token, bool ok, const QString& path, const QString& message);
     void validated(quint64 generation, const QString& path, const QString& message);
     void snapshotReady(const proxflow::metrics::Snapshot& snapshot);
+    void upstreamsReady(const nlohmann::json& status);
 
 private:
     unsigned threads_;

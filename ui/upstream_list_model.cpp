@@ -25,6 +25,22 @@ void UpstreamListModel::setHandlerPath(const QString& path) {
     emit handlerPathChanged();
 }
 
+void UpstreamListModel::setEngine(EngineBridge* engine) {
+    if (engine_ == engine) return;
+    if (engine_) disconnect(engine_, nullptr, this, nullptr);
+    engine_ = engine;
+    if (engine_) {
+        connect(engine_, &EngineBridge::upstreamsChanged, this, [this] { updateStatus(engine_->upstreams()); });
+        updateStatus(engine_->upstreams());
+    }
+    emit engineChanged();
+}
+
+void UpstreamListModel::updateStatus(const json& status) {
+    status_ = status.is_array() ? status : json::array();
+    refresh();
+}
+
 void UpstreamListModel::setTraffic(TrafficStats* traffic) {
     if (traffic_ == traffic) return;
     if (traffic_) disconnect(traffic_, nullptr, this, nullptr);
@@ -45,9 +61,6 @@ void UpstreamListModel::refresh() {
     QList<QVariantMap> rows;
     const QString base = handlerPath_ + QStringLiteral(".upstreams");
     const json* upstreams = document_ && !handlerPath_.isEmpty() ? JsonPath(base).find(document_->root()) : nullptr;
-    // The snapshot's `healthy` is the active check only; passive health is this handler's max_fails.
-    const json* maxFailsValue = document_ ? JsonPath(handlerPath_ + QStringLiteral(".health_checks.passive.max_fails")).find(document_->root()) : nullptr;
-    const int maxFails = maxFailsValue && maxFailsValue->is_number_integer() ? maxFailsValue->get<int>() : 0;
     if (upstreams && upstreams->is_array()) {
         for (std::size_t i = 0; i < upstreams->size(); ++i) {
             const json& u = (*upstreams)[i];
@@ -62,14 +75,17 @@ void UpstreamListModel::refresh() {
                             {"failures", 0},
                             {"fails", 0},
                             {"latencyMs", 0.0}};
+            for (const auto& s : status_) {
+                if (!s.is_object() || s.value("address", "") != dial) continue;
+                row["known"] = true;
+                row["healthy"] = s.value("healthy", true);
+                row["fails"] = s.value("fails", 0);
+                row["inFlight"] = s.value("num_requests", 0);
+            }
             for (const auto& stats : live_) {
                 if (stats.address != dial) continue;
-                row["known"] = true;
-                row["healthy"] = stats.healthy && !(maxFails > 0 && stats.fails >= maxFails);
-                row["inFlight"] = stats.active_requests;
                 row["requests"] = QVariant::fromValue(static_cast<qulonglong>(stats.requests));
                 row["failures"] = QVariant::fromValue(static_cast<qulonglong>(stats.failures));
-                row["fails"] = stats.fails;
                 row["latencyMs"] = stats.latency.percentile_ms(50);
             }
             rows << row;

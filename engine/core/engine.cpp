@@ -145,7 +145,7 @@ json Engine::upstreams_status() const {
         out.push_back({{"address", host->dial},
                        {"num_requests", host->active_requests.load()},
                        {"fails", host->fails.load()},
-                       {"healthy", !host->active_unhealthy.load()}});
+                       {"healthy", host->healthy()}});
     }
     return out;
 }

@@ -57,6 +57,26 @@ def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last error: {last_error})")
 
 
+def needs_programs(*programs, why):
+    """Class decorator for a test case that drives peer programs (caddy, dnsmasq, ...). When one is not
+    on PATH the case is skipped on a developer machine; under CI=true, where every peer is installed on
+    purpose, its setUpClass fails instead, so CI cannot pass by skipping."""
+    missing = [p for p in programs if shutil.which(p) is None]
+
+    def decorate(cls):
+        if not missing:
+            return cls
+        message = f"{', '.join(missing)} not installed: {why}"
+        if os.environ.get("CI") != "true":
+            return unittest.skip(message)(cls)
+
+        def fail(klass):
+            raise AssertionError(message + " (CI=true: a missing peer fails)")
+        cls.setUpClass = classmethod(fail)
+        return cls
+    return decorate
+
+
 def port_open(port):
     with socket.socket() as s:
         s.settimeout(0.5)

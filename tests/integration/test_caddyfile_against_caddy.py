@@ -4,7 +4,6 @@ Caddy must read ProxFlow's export of that JSON back to the same JSON."""
 import glob
 import json
 import os
-import shutil
 import subprocess
 import unittest
 
@@ -13,7 +12,7 @@ import harness
 CASES = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "caddyfiles", "*.caddyfile")))
 
 
-@unittest.skipUnless(shutil.which("caddy"), "the real caddy (Debian's caddy package) is needed as the reference")
+@harness.needs_programs("caddy", why="the real caddy (Debian's caddy package) is needed as the reference")
 class OwnCaddyfilesAgainstRealCaddy(harness.ProxyTestCase):
     def caddy_adapt(self, path):
         env = dict(os.environ, HOME=self.tmp, XDG_DATA_HOME=self.tmp, XDG_CONFIG_HOME=self.tmp)

@@ -6,7 +6,6 @@ SRV targets and ports are dialled, the system resolver (no `resolvers`) reads /e
 that does not resolve is a 503."""
 import os
 import re
-import shutil
 import time
 import unittest
 
@@ -15,7 +14,7 @@ from dnsmasq import Dnsmasq
 from harness import free_port, http, proxy_config, wait_until
 
 
-@unittest.skipUnless(shutil.which("dnsmasq") and shutil.which("dig"), "needs dnsmasq-base and dnsutils (dev.sh installs them)")
+@harness.needs_programs("dnsmasq", "dig", why="dnsmasq-base and dnsutils (dev.sh installs them)")
 class DynamicUpstreams(harness.ProxyTestCase):
     def start_dns(self, hosts, srv_lines=()):
         self.dns = Dnsmasq(self.procs, self.tmp, hosts, srv_lines)

@@ -214,6 +214,8 @@ class RetriesAndHealth(harness.ProxyTestCase):
         self.assertEqual({backend_of(port)[1] for _ in range(10)}, {"b"})
         ups = {u["address"]: u for u in json.loads(http("GET", f"http://127.0.0.1:{admin}/reverse_proxy/upstreams")[2])}
         self.assertGreaterEqual(ups[f"127.0.0.1:{a.port}"]["fails"], 1)
+        self.assertIs(ups[f"127.0.0.1:{a.port}"]["healthy"], False)  # passively down, as its requests see it
+        self.assertIs(ups[f"127.0.0.1:{b.port}"]["healthy"], True)
         self.start_backend("named", "a", port=a.port)
         wait_until(lambda: "a" in {backend_of(port)[1] for _ in range(4)}, timeout=6, what="a back in rotation")
 

@@ -9,7 +9,6 @@ import hashlib
 import http.client as httpclient
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -331,7 +330,7 @@ class Compression(harness.ProxyTestCase):
         conn.close()
 
 
-@unittest.skipUnless(shutil.which("dnsmasq") and shutil.which("dig"), "needs dnsmasq-base and dnsutils (dev.sh installs them)")
+@harness.needs_programs("dnsmasq", "dig", why="dnsmasq-base and dnsutils (dev.sh installs them)")
 class ResolverAndHappyEyeballs(harness.ProxyTestCase):
     def start_dns(self, hosts):
         return Dnsmasq(self.procs, self.tmp, hosts).resolver("udp/")

@@ -1,6 +1,7 @@
 // Apply under load: wrk keeps 8 connections busy against a site of the console's in-process engine
 // while the console applies a changed config; not one request may fail or get a non-2xx answer.
 #include "console_session.hpp"
+#include "peer_program.hpp"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -48,8 +49,7 @@ private slots:
     }
 
     void apply_under_wrk_load_drops_no_request() {
-        const QString wrk = QStandardPaths::findExecutable("wrk");
-        if (wrk.isEmpty()) QSKIP("wrk is not installed (./dev.sh installs it)");
+        PROXFLOW_REQUIRE_PEER(wrk, "wrk", "./dev.sh installs it");
         ConsoleSession session({.engineThreads = 2, .pollMs = 500, .persist = false, .applyOnStart = false});
         const int port = ConsoleSession::freePort();
         const QString url = QStringLiteral("http://127.0.0.1:%1/").arg(port);

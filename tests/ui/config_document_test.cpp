@@ -1,5 +1,6 @@
 // ConfigDocument: edits by JSON path, undo/redo, the unsaved marker, atomic save and restore.
 #include "config_document.hpp"
+#include "handler_catalogue.hpp"
 
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -71,6 +72,38 @@ private slots:
         QCOMPARE(doc.value("apps.http.servers.site0.routes[0].handle[0].status_code").toInt(), 302);
         QCOMPARE(doc.proxyHandlers().size(), 1);
         QCOMPARE(doc.proxyHandlers()[0].toMap()["path"].toString(), QStringLiteral("apps.http.servers.site0.routes[1].handle[0]"));
+    }
+
+    void a_new_handler_starts_as_the_engines_catalogue_default() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        const QString handler = "apps.http.servers.site0.routes[0].handle[0]";
+        doc.addUpstream(handler, "127.0.0.1:1");
+        doc.setHandlerType(handler, "reverse_proxy"); // the handler it runs: upstreams stay
+        QCOMPARE(doc.count(handler + ".upstreams"), 1);
+        QCOMPARE(doc.root()["apps"]["http"]["servers"]["site0"]["routes"][0]["handle"][0],
+                 json({{"handler", "reverse_proxy"}, {"upstreams", json::array({{{"dial", "127.0.0.1:1"}}})}}));
+
+        const json* entry = HandlerCatalogue::find("static_response");
+        QVERIFY(entry);
+        doc.setHandlerType(handler, "static_response");
+        QCOMPARE(doc.root()["apps"]["http"]["servers"]["site0"]["routes"][0]["handle"][0], (*entry)["default"]);
+        doc.setHandlerType(handler, "vars"); // a module without console defaults still gets {"handler": ...}
+        QCOMPARE(doc.textAt(handler + ".handler"), QStringLiteral("vars"));
+
+        const int revision = doc.revision();
+        doc.setHandlerType(handler, "no_such_handler");
+        QCOMPARE(doc.revision(), revision);
+        QCOMPARE(doc.textAt(handler + ".handler"), QStringLiteral("vars"));
+
+        // The redirect preset and back to the plain catalogue default, each one undo step.
+        doc.setHandlerType(handler, "static_response");
+        doc.setHandlerType(handler, "redirect");
+        QCOMPARE(doc.textAt(handler + ".headers.Location"), QStringLiteral("https://example.com{http.request.uri}"));
+        doc.resetHandler(handler);
+        QCOMPARE(doc.root()["apps"]["http"]["servers"]["site0"]["routes"][0]["handle"][0], (*entry)["default"]);
+        doc.undo();
+        QCOMPARE(doc.value(handler + ".status_code").toInt(), 302);
     }
 
     void dirty_until_saved_and_restored_as_saved() {

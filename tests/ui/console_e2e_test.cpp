@@ -3,6 +3,7 @@
 // in the models behind the views, export the config and have Debian's caddy accept it. And: the
 // window keeps rendering while a remote admin API takes 2 s to answer.
 #include "console_session.hpp"
+#include "peer_program.hpp"
 #include "upstream_list_model.hpp"
 
 #include <QProcess>
@@ -175,15 +176,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(session_->traffic()->totalRequests() >= 50, 5000);
 
         // Export, and Debian's caddy accepts what we wrote.
-        const QString exported = dir_.filePath(session_->haveCaddyfileExporter() ? "Caddyfile" : "config.json");
+        const QString exported = dir_.filePath("Caddyfile");
         QVERIFY(session_->exportFile(QUrl::fromLocalFile(exported)));
-        const QString caddy = QStandardPaths::findExecutable("caddy");
-        if (caddy.isEmpty()) QSKIP("caddy is not installed");
+        PROXFLOW_REQUIRE_PEER(caddy, "caddy", "Debian's caddy package; ./dev.sh installs it");
         QProcess check;
-        if (session_->haveCaddyfileExporter())
-            check.start(caddy, {"adapt", "--config", exported, "--adapter", "caddyfile"});
-        else
-            check.start(caddy, {"validate", "--config", exported}); // JSON is Caddy's native format
+        check.start(caddy, {"adapt", "--config", exported, "--adapter", "caddyfile"});
         QVERIFY(check.waitForFinished(30000));
         QVERIFY2(check.exitCode() == 0, check.readAllStandardError().constData());
     }

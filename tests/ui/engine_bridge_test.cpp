@@ -1,6 +1,7 @@
 // EngineBridge and ConsoleSession against the real engine: validation errors land on the field
 // they name, Apply swaps the running config, a rejected config leaves the running one serving.
 #include "console_session.hpp"
+#include "upstream_list_model.hpp"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -104,6 +105,38 @@ private slots:
         for (int i = 0; i < 5; ++i) QCOMPARE(get(network, QStringLiteral("http://127.0.0.1:%1/").arg(port)), QStringLiteral("x"));
         QTRY_VERIFY_WITH_TIMEOUT(session.traffic()->totalRequests() >= 5, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(session.sites()->value(0, "requests").toULongLong(), 5ull, 5000);
+    }
+
+    // Passive checks with the engine's default max_fails (1, unset in the config): one failed request
+    // takes the dead upstream out, and the list says so because the engine says so.
+    void the_upstream_list_shows_health_as_the_running_engine_reports_it() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 100, .persist = false, .applyOnStart = false});
+        QNetworkAccessManager network;
+        const int port = ConsoleSession::freePort(), dead = ConsoleSession::freePort();
+        const std::string deadDial = "127.0.0.1:" + std::to_string(dead);
+        json config = staticSite(port, "x");
+        config["apps"]["http"]["servers"]["s"]["routes"][0]["handle"][0] = {
+            {"handler", "reverse_proxy"},
+            {"upstreams", json::array({{{"dial", deadDial}}})},
+            {"health_checks", {{"passive", {{"fail_duration", "30s"}}}}}};
+        session.document()->replace(config);
+        UpstreamListModel upstreams;
+        upstreams.setDocument(session.document());
+        upstreams.setHandlerPath("apps.http.servers.s.routes[0].handle[0]");
+        upstreams.setEngine(session.engine());
+        QSignalSpy applied(&session, &ConsoleSession::appliedConfig);
+        session.apply();
+        QVERIFY(applied.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(upstreams.value(0, "known").toBool(), 5000);
+        QCOMPARE(upstreams.value(0, "healthy").toBool(), true);
+
+        get(network, QStringLiteral("http://127.0.0.1:%1/").arg(port)); // 502: nothing listens there
+        QTRY_COMPARE_WITH_TIMEOUT(upstreams.value(0, "healthy").toBool(), false, 5000);
+        QCOMPARE(upstreams.value(0, "fails").toInt(), 1);
+        const auto status = session.engine()->upstreams();
+        QCOMPARE(status.size(), std::size_t(1));
+        QCOMPARE(status[0]["address"].get<std::string>(), deadDial);
+        QCOMPARE(status[0]["healthy"].get<bool>(), false);
     }
 
     void stale_validations_are_dropped() {

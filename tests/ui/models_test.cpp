@@ -1,6 +1,7 @@
 // The list models over the config and over metric snapshots, checked by QAbstractItemModelTester.
 #include "config_document.hpp"
 #include "country_model.hpp"
+#include "handler_catalogue.hpp"
 #include "history_model.hpp"
 #include "remote_admin.hpp"
 #include "route_list_model.hpp"
@@ -8,6 +9,9 @@
 #include "site_list_model.hpp"
 #include "traffic_stats.hpp"
 #include "upstream_list_model.hpp"
+
+#include "module/registry.hpp"
+#include "proxy/lb_policies.hpp"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -75,7 +79,7 @@ private slots:
         const QString handler = "apps.http.servers.site0.routes[0].handle[0]";
         doc.addUpstream(handler, "127.0.0.1:1");
         doc.addUpstream(handler, "127.0.0.1:2");
-        doc.setText(handler + ".health_checks.passive.max_fails", "2");
+        doc.setText(handler + ".health_checks.passive.max_fails", "5");
         TrafficStats traffic;
         UpstreamListModel upstreams;
         QAbstractItemModelTester tester(&upstreams, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -88,19 +92,70 @@ private slots:
         Snapshot snap;
         proxflow::metrics::UpstreamStats up;
         up.address = "127.0.0.1:2";
-        up.active_requests = 3;
         up.requests = 10;
-        up.fails = 2; // reaches max_fails: passively unhealthy although active checks say healthy
         snap.upstreams.push_back(up);
         traffic.update(snap);
+        QCOMPARE(role(upstreams, 1, "requests").toULongLong(), 10ull);
+        QCOMPARE(role(upstreams, 1, "known").toBool(), false); // counters alone: the engine has not reported it
+
+        // Health is the engine's word (upstreams_status), whatever the edited config's max_fails says.
+        upstreams.updateStatus(json::array({{{"address", "127.0.0.1:2"}, {"healthy", false}, {"fails", 2}, {"num_requests", 3}},
+                                            {{"address", "127.0.0.1:1"}, {"healthy", true}, {"fails", 7}, {"num_requests", 0}}}));
         QCOMPARE(role(upstreams, 1, "known").toBool(), true);
         QCOMPARE(role(upstreams, 1, "inFlight").toInt(), 3);
+        QCOMPARE(role(upstreams, 1, "fails").toInt(), 2);
         QCOMPARE(role(upstreams, 1, "requests").toULongLong(), 10ull);
         QCOMPARE(role(upstreams, 1, "healthy").toBool(), false);
         QCOMPARE(role(upstreams, 0, "healthy").toBool(), true);
+        QCOMPARE(role(upstreams, 0, "fails").toInt(), 7);
         doc.remove(handler + ".upstreams[0]");
         QCOMPARE(upstreams.rowCount(), 1);
         QCOMPARE(role(upstreams, 0, "dial").toString(), QStringLiteral("127.0.0.1:2"));
+    }
+
+    void the_handler_catalogue_is_the_engines() {
+        HandlerCatalogue catalogue;
+        QAbstractItemModelTester tester(&catalogue, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const json engine = proxflow::handler_catalogue();
+        QCOMPARE(catalogue.rowCount(), static_cast<int>(engine.size()));
+        QVERIFY(catalogue.rowCount() >= 3);
+        for (int i = 0; i < catalogue.rowCount(); ++i) {
+            QCOMPARE(role(catalogue, i, "handler").toString().toStdString(), engine[i]["handler"].get<std::string>());
+            QCOMPARE(role(catalogue, i, "runs").toBool(), engine[i]["runs"].get<bool>());
+        }
+        const int proxy = catalogue.indexOf("reverse_proxy");
+        QVERIFY(proxy >= 0);
+        QCOMPARE(role(catalogue, proxy, "label").toString(), QStringLiteral("Reverse proxy"));
+        QCOMPARE(role(catalogue, proxy, "defaults").toMap().value("handler").toString(), QStringLiteral("reverse_proxy"));
+        QVERIFY(role(catalogue, proxy, "runs").toBool());
+        QCOMPARE(catalogue.indexOf("no_such_handler"), -1);
+        QVERIFY(!catalogue.runs("no_such_handler"));
+
+        // The LB policy names are the engine's one list.
+        QStringList policies;
+        for (const auto& name : proxflow::selection_policy_names()) policies << QString::fromStdString(name);
+        QCOMPARE(catalogue.choices("reverse_proxy", "selection_policy"), policies);
+        QVERIFY(catalogue.choices("reverse_proxy", "selection_policy").contains("least_conn"));
+        QVERIFY(catalogue.choices("static_response", "selection_policy").isEmpty());
+
+        // A module that only adapts and exports is listed and says it does not run.
+        bool someDoNotRun = false;
+        for (int i = 0; i < catalogue.rowCount(); ++i) someDoNotRun |= !role(catalogue, i, "runs").toBool();
+        QVERIFY(someDoNotRun);
+    }
+
+    void editors_are_found_by_handler_name_with_a_generic_fallback() {
+        HandlerCatalogue catalogue;
+        QCOMPARE(HandlerCatalogue::editorName("reverse_proxy"), QStringLiteral("ReverseProxyEditor"));
+        QCOMPARE(HandlerCatalogue::editorName("file_server"), QStringLiteral("FileServerEditor"));
+        QCOMPARE(catalogue.editorFor("reverse_proxy"), QUrl("qrc:/qt/qml/ProxFlow/Ui/editors/ReverseProxyEditor.qml"));
+        QCOMPARE(catalogue.editorFor("static_response"), QUrl("qrc:/qt/qml/ProxFlow/Ui/editors/StaticResponseEditor.qml"));
+        QCOMPARE(catalogue.editorFor("vars"), QUrl("qrc:/qt/qml/ProxFlow/Ui/editors/GenericHandlerEditor.qml"));
+        QCOMPARE(catalogue.editorFor("no_such_handler"), QUrl("qrc:/qt/qml/ProxFlow/Ui/editors/GenericHandlerEditor.qml"));
+        for (const char* file : {"ReverseProxyEditor", "StaticResponseEditor", "GenericHandlerEditor"})
+            QVERIFY2(QFile::exists(QStringLiteral(":/qt/qml/ProxFlow/Ui/editors/%1.qml").arg(file)), file);
+        QVERIFY(role(catalogue, catalogue.indexOf("reverse_proxy"), "hasEditor").toBool());
+        QVERIFY(!role(catalogue, catalogue.indexOf("vars"), "hasEditor").toBool());
     }
 
     void countries_sort_by_any_column_both_ways() {

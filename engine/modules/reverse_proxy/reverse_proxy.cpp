@@ -84,6 +84,7 @@ public:
                                                    [passive = passive_](Upstream& up) {
                                                        if (passive.enabled()) up.max_fails = passive.max_fails;
                                                        up.unhealthy_request_count = passive.unhealthy_request_count;
+                                                       up.publish_limits();
                                                    });
         const json* upstreams = r.take("upstreams");
         if (!dynamic_ && (!upstreams || upstreams->empty()))
@@ -100,6 +101,7 @@ public:
             up.max_requests = static_cast<int>(max_requests);
             if (passive_.enabled()) up.max_fails = passive_.max_fails;
             up.unhealthy_request_count = passive_.unhealthy_request_count;
+            up.publish_limits();
             upstreams_.push_back(std::move(up));
         }
         if (dynamic_ && r.raw().contains("load_balancing") && r.raw()["load_balancing"].is_object() &&

@@ -23,6 +23,17 @@ struct UpstreamHost {
     std::atomic<int> active_requests{0};
     std::atomic<int> fails{0};
     std::atomic<bool> active_unhealthy{false};
+    // The passive limits of the config built last that dials this address (0: off), so status reports
+    // (admin API, console) give the health its requests see, not the active check's alone.
+    std::atomic<int> max_fails{0};
+    std::atomic<int> unhealthy_request_count{0};
+    bool healthy() const {
+        if (active_unhealthy.load(std::memory_order_relaxed)) return false;
+        const int limit = max_fails.load(std::memory_order_relaxed);
+        if (limit > 0 && fails.load(std::memory_order_relaxed) >= limit) return false;
+        const int busy = unhealthy_request_count.load(std::memory_order_relaxed);
+        return !(busy > 0 && active_requests.load(std::memory_order_relaxed) >= busy);
+    }
     // Responses (status class, time from sending the request to the response header) and failed
     // attempts, one shard per recording thread; only counted while traffic metrics are on.
     metrics::ThreadShards<metrics::UpstreamCounters> counters;
@@ -51,6 +62,11 @@ struct Upstream {
     }
     bool full() const { return max_requests > 0 && host->active_requests.load(std::memory_order_relaxed) >= max_requests; }
     bool available() const { return healthy() && !full(); }
+    // Makes this upstream's limits the ones its host's status reports.
+    void publish_limits() const {
+        host->max_fails.store(max_fails, std::memory_order_relaxed);
+        host->unhealthy_request_count.store(unhealthy_request_count, std::memory_order_relaxed);
+    }
 
     // Parses "host:port" as Caddy's dial field; throws ConfigError naming path. The host's live state
     // comes from state, keyed by dial, so it outlives reloads.

@@ -99,6 +99,102 @@ TestCase {
         wait(0)
     }
 
+    function editorFile(editor) {
+        const source = String(findChild(editor, "handlerEditor").source)
+        return source.slice(source.lastIndexOf("/") + 1)
+    }
+
+    // The route editor loads the editor its handler's module brings, by name, and the generic JSON
+    // view for a handler without one; a handler ProxFlow does not run says so.
+    function test_route_editor_loads_the_editor_of_its_handler_by_name() {
+        const doc = createTemporaryObject(documentComponent, test)
+        doc.addSite(":8080", "")
+        doc.addRoute("site0", "static_response")
+        const proxy = "apps.http.servers.site0.routes[0]", page = "apps.http.servers.site0.routes[1]"
+        const editor = createTemporaryObject(routeEditorComponent, test, { document: doc, routePath: proxy })
+        tryCompare(findChild(editor, "handlerEditor"), "status", Loader.Ready)
+        compare(editorFile(editor), "ReverseProxyEditor.qml")
+        verify(findChild(editor, "routeAddUpstream"))
+        verify(!findChild(editor, "notRunBadge").visible)
+        compare(findChild(editor, "handlerEditor").item.handlerPath, proxy + ".handle[0]")
+
+        editor.routePath = page
+        compare(editorFile(editor), "StaticResponseEditor.qml")
+        compare(findChild(editor, "handlerEditor").item.handlerPath, page + ".handle[0]")
+        verify(findChild(editor, "redirectPreset"))
+        tryVerify(() => !findChild(editor, "routeAddUpstream")) // the proxy editor goes (deleteLater)
+
+        // A module without an editor: the generic view shows its JSON.
+        doc.setHandlerType(page + ".handle[0]", "vars")
+        compare(editorFile(editor), "GenericHandlerEditor.qml")
+        verify(findChild(editor, "handlerJson").text.indexOf("\"handler\": \"vars\"") >= 0)
+        verify(!findChild(editor, "notRunBadge").visible)
+
+        // A module ProxFlow only adapts and exports.
+        let notRun = ""
+        for (let i = 0; i < HandlerCatalogue.count && notRun === ""; ++i)
+            if (!HandlerCatalogue.get(i).runs) notRun = HandlerCatalogue.get(i).handler
+        verify(notRun !== "")
+        doc.setHandlerType(page + ".handle[0]", notRun)
+        verify(findChild(editor, "notRunBadge").visible)
+        compare(editorFile(editor), HandlerCatalogue.get(HandlerCatalogue.indexOf(notRun)).hasEditor
+                ? HandlerCatalogue.editorFor(notRun).toString().split("/").pop() : "GenericHandlerEditor.qml")
+
+        // A handler no module has: the generic view, and the route says what it runs.
+        doc.setText(page + ".handle[0].handler", "no_such_handler")
+        compare(editorFile(editor), "GenericHandlerEditor.qml")
+        verify(findChild(editor, "unknownHandler").visible)
+        verify(findChild(editor, "notRunBadge").visible)
+        editor.destroy()
+        wait(0)
+    }
+
+    // The kinds are the engine's catalogue; picking one writes that module's default.
+    function test_route_editor_kinds_are_the_catalogue() {
+        const doc = createTemporaryObject(documentComponent, test)
+        doc.addSite(":8080", "")
+        const route = "apps.http.servers.site0.routes[0]"
+        const editor = createTemporaryObject(routeEditorComponent, test, { document: doc, routePath: route })
+        const kinds = findChild(editor, "handlerKind")
+        compare(kinds.count, HandlerCatalogue.count)
+        verify(kinds.count > 3)
+        compare(kinds.currentIndex, HandlerCatalogue.indexOf("reverse_proxy"))
+        compare(kinds.currentText, "Reverse proxy")
+        const page = HandlerCatalogue.indexOf("static_response")
+        kinds.activated(page)
+        compare(doc.textAt(route + ".handle[0].handler"), "static_response")
+        compare(doc.textAt(route + ".handle[0].status_code"), String(HandlerCatalogue.get(page).defaults.status_code))
+        compare(kinds.currentIndex, page)
+        compare(editorFile(editor), "StaticResponseEditor.qml")
+        editor.destroy()
+        wait(0)
+    }
+
+    // The static_response editor's redirect preset and back.
+    function test_static_response_editor_turns_into_a_redirect_and_back() {
+        const doc = createTemporaryObject(documentComponent, test)
+        doc.addSite(":8080", "")
+        doc.addRoute("site0", "static_response")
+        const handler = "apps.http.servers.site0.routes[1].handle[0]"
+        const editor = createTemporaryObject(routeEditorComponent, test, { document: doc, routePath: "apps.http.servers.site0.routes[1]" })
+        const preset = findChild(editor, "redirectPreset")
+        verify(!preset.checked)
+        verify(findChild(editor, "field:" + handler + ".body").visible)
+        mouseClick(preset)
+        compare(doc.value(handler + ".status_code"), 302)
+        verify(doc.textAt(handler + ".headers.Location") !== "")
+        verify(preset.checked)
+        verify(findChild(editor, "field:" + handler + ".headers.Location[0]").visible)
+        mouseClick(preset)
+        compare(doc.textAt(handler + ".headers.Location"), "")
+        compare(doc.value(handler + ".status_code"), 200)
+        verify(!preset.checked)
+        doc.undo() // the switch follows the document
+        verify(preset.checked)
+        editor.destroy()
+        wait(0)
+    }
+
     Component { id: statCardComponent; StatCard { width: 200 } }
     Component { id: countryModelComponent; CountryModel {} }
     Component { id: countryTableComponent; CountryTable { width: 400; height: 300 } }
