@@ -1,10 +1,10 @@
 #include "modules/file_server/file_server.hpp"
 
-#include "encode/accept_encoding.hpp"
+#include "http/accept_encoding.hpp"
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
-#include "http/response_writer.hpp"
+#include "routing/response_writer.hpp"
 #include "modules/file_server/conditional_request.hpp"
 #include "modules/file_server/directory_listing.hpp"
 #include "modules/file_server/mime_types.hpp"

@@ -1,4 +1,4 @@
-#include "modules/encode/accept_encoding.hpp"
+#include "http/accept_encoding.hpp"
 #include "modules/encode/encoder.hpp"
 
 #include <QtTest>
