@@ -1,7 +1,7 @@
 #include "engine_worker.hpp"
 
-#include "core/runtime.hpp"
 #include "modules/reverse_proxy/upstream.hpp"
+#include "server/runtime.hpp"
 
 #include <QTimer>
 

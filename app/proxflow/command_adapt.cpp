@@ -1,8 +1,8 @@
 // `proxflow adapt` and `proxflow validate`.
 #include "cli.hpp"
 
-#include "core/runtime.hpp"
 #include "modules/reverse_proxy/upstream.hpp"
+#include "server/runtime.hpp"
 
 #include <iostream>
 

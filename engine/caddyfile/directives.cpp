@@ -3,7 +3,6 @@
 #include "caddyfile/matchers.hpp"
 #include "caddyfile/options.hpp"
 #include "caddyfile/parser.hpp"
-#include "module/registry.hpp"
 
 #include <algorithm>
 #include <map>
@@ -24,8 +23,7 @@ const std::map<std::string, DirectiveParser>& registry() {
         register_builtin_directives(r);
         register_log_directives(r);
         register_tls_directive(r);
-        for (const auto& module : modules())
-            for (const auto& directive : module.directives) r[directive.name] = directive.parse;
+        for (const auto& directive : module_directives()) r[directive.name] = directive.parse;
         return r;
     }();
     return directives;

@@ -9,6 +9,15 @@ namespace proxflow::caddyfile {
 
 using DirectiveParser = std::function<std::vector<ConfigValue>(Helper&)>;
 
+// A site-block directive a module registers. module/caddyfile_registry.cpp lists them from the
+// module list, so that caddyfile/ sits below module/ and never includes it.
+struct ModuleDirective {
+    std::string name;
+    DirectiveParser parse;
+    std::string order_after; // see DirectiveSpec::order_after
+};
+const std::vector<ModuleDirective>& module_directives();
+
 // The registry of site-block directives; each lives in the file named after it (or its group).
 const DirectiveParser* find_directive(const std::string& name);
 // The nearest known directive name, for "did you mean" in errors.

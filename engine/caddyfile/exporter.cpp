@@ -4,13 +4,12 @@
 
 #include "caddyfile/adapter.hpp"
 #include "caddyfile/formatter.hpp"
-#include "caddyfile/tls_exporter.hpp"
-#include "caddyfile/writer.hpp"
-#include "module/registry.hpp"
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/server_options_export.hpp"
 #include "caddyfile/shorthand_placeholders.hpp"
 #include "caddyfile/site_address.hpp"
+#include "caddyfile/tls_exporter.hpp"
+#include "caddyfile/writer.hpp"
 #include "config/object_reader.hpp"
 
 #include <algorithm>
@@ -145,9 +144,7 @@ private:
 
 void write_handler(Writer& w, const std::string& m, const json& h, const std::string& path) {
     const std::string name = h.value("handler", "");
-    for (const auto& module : modules())
-        for (const auto& exporter : module.exporters)
-            if (exporter.handler == name && exporter.write(w, m, h, path)) return;
+    if (write_module_handler(w, m, h, path)) return;
     throw ExportError(path + ".handler", "handler '" + name + "' has no Caddyfile export here yet");
 }
 

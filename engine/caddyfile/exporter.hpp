@@ -22,6 +22,12 @@ struct ExportResult {
 // read it back unchanged. Throws ExportError for text no token can hold.
 std::string quote(const std::string& value);
 
+class Writer;
+
+// Writes one handler of a route with the first module exporter for its name whose shape matches;
+// false when none does. module/caddyfile_registry.cpp defines it from the module list.
+bool write_module_handler(Writer& w, const std::string& matcher, const nlohmann::json& handler, const std::string& path);
+
 // Native JSON to a Caddyfile that adapts back to the same JSON (Caddy's adapter's inverse for
 // the directives ProxFlow adapts). for_stock_caddy: ProxFlow-only parts become warnings instead of
 // directives. Throws ExportError for what no Caddyfile can express.

@@ -2,10 +2,10 @@
 // servers, and ProxFlow's traffic_metrics; the certificate options are read in tls_options.cpp.
 #include "caddyfile/global_options.hpp"
 
+#include "caddyfile/directives.hpp"
 #include "caddyfile/dispenser.hpp"
 #include "caddyfile/helper.hpp"
 #include "caddyfile/tls_options.hpp"
-#include "module/registry.hpp"
 
 #include <algorithm>
 
@@ -19,10 +19,9 @@ const std::vector<std::string>& default_directive_order() {
         "templates", "handle", "handle_path", "route", "abort", "error", "copy_response", "respond",
         "metrics", "reverse_proxy", "php_fastcgi", "file_server", "acme_server"};
         // A module's own directive goes where its descriptor says (Caddy's RegisterDirectiveOrder).
-        for (const auto& module : modules())
-            for (const auto& directive : module.directives)
-                if (!directive.order_after.empty())
-                    order.insert(std::find(order.begin(), order.end(), directive.order_after) + 1, directive.name);
+        for (const auto& directive : module_directives())
+            if (!directive.order_after.empty())
+                order.insert(std::find(order.begin(), order.end(), directive.order_after) + 1, directive.name);
         return order;
     }();
     return order;

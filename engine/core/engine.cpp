@@ -1,8 +1,8 @@
 #include "core/engine.hpp"
 
-#include "admin/admin_server.hpp"
-#include "core/worker.hpp"
+#include "core/admin_server.hpp"
 #include "metrics/merge.hpp"
+#include "server/worker.hpp"
 
 #include <future>
 #include <set>

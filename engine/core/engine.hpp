@@ -1,9 +1,9 @@
 #pragma once
 #include "config/object_reader.hpp"
-#include "core/runtime.hpp"
 #include "metrics/server_metrics.hpp"
 #include "metrics/snapshot.hpp"
 #include "modules/reverse_proxy/upstream.hpp"
+#include "server/runtime.hpp"
 
 #include <condition_variable>
 #include <memory>

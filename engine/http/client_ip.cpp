@@ -1,7 +1,6 @@
 #include "http/client_ip.hpp"
 
 #include "http/request_context.hpp"
-#include "http/server_runtime.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -92,11 +91,5 @@ std::string ip_text(const asio::ip::address& ip) {
     }
     return std::string(text, end);
 }
-
-asio::ip::address client_ip_of(const RequestContext& ctx) {
-    return ctx.server.client_ip.client_ip(ctx.request().base(), ctx.remote.address());
-}
-
-bool from_trusted_proxy(const RequestContext& ctx) { return ctx.server.client_ip.trusts(ctx.remote.address()); }
 
 } // namespace proxflow

@@ -1,14 +1,12 @@
 #pragma once
 #include "config/object_reader.hpp"
 #include "http/beast.hpp"
-#include "routing/ip_range.hpp"
+#include "http/ip_range.hpp"
 
 #include <string>
 #include <vector>
 
 namespace proxflow {
-
-struct RequestContext;
 
 // A server's `trusted_proxies`, `client_ip_headers` and `trusted_proxies_strict` (Caddy 2.7): from
 // a trusted peer, the client IP comes from the first client-IP header present; otherwise it is the
@@ -27,9 +25,5 @@ struct ClientIpPolicy {
 // The address as text, as asio's to_string writes it; IPv4 without the sprintf inet_ntop uses,
 // which cost more than the rest of forwarding a request's headers.
 std::string ip_text(const asio::ip::address& ip);
-
-// The request's client IP and whether its peer is one of its server's trusted proxies.
-asio::ip::address client_ip_of(const RequestContext& ctx);
-bool from_trusted_proxy(const RequestContext& ctx);
 
 } // namespace proxflow

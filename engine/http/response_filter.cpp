@@ -1,8 +1,8 @@
 #include "http/response_filter.hpp"
 
 #include "http/field_lookup.hpp"
+#include "http/relay.hpp"
 #include "http/request_context.hpp"
-#include "modules/reverse_proxy/relay.hpp"
 
 #include <array>
 #include <charconv>

@@ -1,7 +1,7 @@
 #pragma once
 #include "config/object_reader.hpp"
 #include "geo/geo_database.hpp"
-#include "routing/ip_range.hpp"
+#include "http/ip_range.hpp"
 
 #include <memory>
 #include <string>

@@ -5,7 +5,7 @@
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "routing/host_pattern.hpp"
-#include "routing/ip_range.hpp"
+#include "http/ip_range.hpp"
 #include "routing/placeholder.hpp"
 
 #include <algorithm>

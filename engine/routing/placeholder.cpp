@@ -1,8 +1,8 @@
 #include "routing/placeholder.hpp"
 
-#include "http/request_context.hpp"
 #include "http/client_ip.hpp"
-#include "http/server_runtime.hpp"
+#include "http/request_context.hpp"
+#include "routing/server_runtime.hpp"
 
 #include <charconv>
 #include <chrono>

@@ -3,7 +3,7 @@
 // issuers, tried in order, is kept in storage (certificates/<issuer>/<name>/<name>.crt|.key|.json,
 // as certmagic lays it out) and reused across restarts, and is renewed in the background before
 // it runs out. A failure is logged and retried with backoff; served certificates stay.
-#include "core/periodic_task.hpp"
+#include "module/periodic_task.hpp"
 #include "tls/certificate.hpp"
 #include "tls/issuer.hpp"
 #include "tls/local_ca.hpp"

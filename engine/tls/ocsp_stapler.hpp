@@ -3,7 +3,7 @@
 // gets the responder's answer stapled in its handshakes. Answers are kept in storage
 // (ocsp/<name>-<hash>) and reused across restarts while fresh, and asked for again every
 // `ocsp_interval` and once an answer is halfway between its thisUpdate and nextUpdate.
-#include "core/periodic_task.hpp"
+#include "module/periodic_task.hpp"
 #include "tls/acme/https_client.hpp"
 #include "tls/certificate.hpp"
 #include "tls/ocsp.hpp"

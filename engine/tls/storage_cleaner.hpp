@@ -2,7 +2,7 @@
 // certmagic's CleanStorage, as Caddy runs it: at start and every `storage_clean_interval` (default
 // 24 h), certificates that expired more than 14 days ago are deleted with their key and metadata
 // (and their folder once empty), and so are OCSP answers past their nextUpdate or unreadable.
-#include "core/periodic_task.hpp"
+#include "module/periodic_task.hpp"
 #include "tls/storage.hpp"
 
 #include <chrono>

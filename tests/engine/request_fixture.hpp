@@ -2,8 +2,8 @@
 // Builds a RequestContext around a parsed raw request, for tests of matchers, placeholders and
 // policies that never touch a socket.
 #include "http/request_context.hpp"
-#include "http/server_runtime.hpp"
 #include "modules/reverse_proxy/connection_pool.hpp"
+#include "routing/server_runtime.hpp"
 
 #include <stdexcept>
 #include <string>

@@ -2,7 +2,7 @@
 // keyboard shortcuts, Apply with a note, and the window coming back the way it was left.
 #include "caddyfile_highlighter.hpp"
 #include "console_session.hpp"
-#include "proxy/lb_policies.hpp"
+#include "modules/reverse_proxy/lb_policies.hpp"
 #include "world_map.hpp"
 
 #include <QClipboard>

@@ -11,7 +11,7 @@
 #include "upstream_list_model.hpp"
 
 #include "module/registry.hpp"
-#include "proxy/lb_policies.hpp"
+#include "modules/reverse_proxy/lb_policies.hpp"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

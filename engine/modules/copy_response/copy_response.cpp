@@ -1,11 +1,11 @@
 // `copy_response` and `copy_response_headers`: inside a reverse_proxy's handle_response routes, send
 // the upstream's response (or some of its header fields) to the client after all.
-#include "module/handler.hpp"
-#include "module/build_context.hpp"
 #include "http/proxied_response.hpp"
 #include "http/request_context.hpp"
-#include "http/response_writer.hpp"
+#include "module/build_context.hpp"
+#include "module/handler.hpp"
 #include "modules/reverse_proxy/response_handlers.hpp"
+#include "routing/response_writer.hpp"
 
 namespace proxflow {
 namespace {

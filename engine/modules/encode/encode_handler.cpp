@@ -1,10 +1,10 @@
 // `encode`: compresses responses with the best encoding the client accepts (Caddy's
 // http.handlers.encode), through a ResponseFilter so that every handler's responses stream
 // through it: static responses, proxied bodies of any length, chunked or not.
-#include "module/handler.hpp"
 #include "http/accept_encoding.hpp"
-#include "modules/encode/encoder.hpp"
 #include "http/request_context.hpp"
+#include "module/handler.hpp"
+#include "modules/encode/encoder.hpp"
 #include "modules/reverse_proxy/response_handlers.hpp"
 
 #include <algorithm>

@@ -4,7 +4,7 @@
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
-#include "http/response_writer.hpp"
+#include "routing/response_writer.hpp"
 #include "modules/file_server/conditional_request.hpp"
 #include "modules/file_server/directory_listing.hpp"
 #include "modules/file_server/mime_types.hpp"

@@ -1,7 +1,7 @@
 // `headers`: request header operations now, response header operations when the response is written.
-#include "module/handler.hpp"
-#include "modules/headers/header_ops.hpp"
 #include "http/request_context.hpp"
+#include "module/handler.hpp"
+#include "routing/header_ops.hpp"
 
 namespace proxflow {
 namespace {

@@ -1,11 +1,11 @@
 // `metrics`: the engine's Prometheus metrics on a site route (Caddy's metrics handler), the same
 // exposition the admin API serves at /metrics. ProxFlow writes only the 0.0.4 text format, so
 // `disable_openmetrics` asks for what it does anyway.
+#include "http/request_context.hpp"
+#include "metrics/prometheus.hpp"
 #include "module/build_context.hpp"
 #include "module/handler.hpp"
-#include "http/request_context.hpp"
-#include "http/response_writer.hpp"
-#include "metrics/prometheus.hpp"
+#include "routing/response_writer.hpp"
 
 namespace proxflow {
 namespace {

@@ -1,9 +1,9 @@
 // `request_body`: caps what a client may send (Caddy's max_size). A declared Content-Length over the
 // cap is answered 413 at once, as nginx's client_max_body_size; a chunked body is cut off by the
 // parser's body limit when it crosses the cap, and reverse_proxy answers that with 413 too.
-#include "module/handler.hpp"
 #include "http/request_context.hpp"
-#include "http/response_writer.hpp"
+#include "module/handler.hpp"
+#include "routing/response_writer.hpp"
 
 namespace proxflow {
 namespace {

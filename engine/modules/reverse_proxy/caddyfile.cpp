@@ -4,9 +4,9 @@
 
 #include "caddyfile/directives.hpp"
 #include "caddyfile/matchers.hpp"
-#include "modules/reverse_proxy/response_handling_directive.hpp"
 #include "config/object_reader.hpp"
-#include "routing/ip_range.hpp"
+#include "http/ip_range.hpp"
+#include "modules/reverse_proxy/response_handling_directive.hpp"
 
 #include <cctype>
 #include <charconv>

@@ -1,7 +1,7 @@
 #include "modules/reverse_proxy/health_checks.hpp"
 
-#include "core/periodic_task.hpp"
 #include "http/status_code.hpp"
+#include "module/periodic_task.hpp"
 
 #include <atomic>
 

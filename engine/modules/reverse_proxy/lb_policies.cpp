@@ -3,6 +3,7 @@
 
 #include "http/client_ip.hpp"
 #include "http/request_context.hpp"
+#include "routing/server_runtime.hpp"
 
 #include <openssl/hmac.h>
 

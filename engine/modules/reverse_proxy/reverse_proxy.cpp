@@ -1,14 +1,14 @@
 // `reverse_proxy`: picks an upstream, streams the request to it over a kept-alive connection and
 // streams the response back, with retries, passive and active health checks, and header rewriting.
-#include "module/build_context.hpp"
-#include "modules/headers/header_ops.hpp"
 #include "http/client_ip.hpp"
 #include "http/field_lookup.hpp"
+#include "http/ip_range.hpp"
 #include "http/proxied_response.hpp"
 #include "http/read_with_parser.hpp"
+#include "http/relay.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
-#include "http/response_writer.hpp"
+#include "module/build_context.hpp"
 #include "modules/reverse_proxy/connection_pool.hpp"
 #include "modules/reverse_proxy/dynamic_upstreams.hpp"
 #include "modules/reverse_proxy/forwarded_headers.hpp"
@@ -16,14 +16,14 @@
 #include "modules/reverse_proxy/health_checks.hpp"
 #include "modules/reverse_proxy/hop_by_hop.hpp"
 #include "modules/reverse_proxy/lb_policies.hpp"
-#include "modules/reverse_proxy/relay.hpp"
 #include "modules/reverse_proxy/response_handlers.hpp"
 #include "modules/reverse_proxy/scratch_buffer.hpp"
 #include "modules/reverse_proxy/transport.hpp"
 #include "modules/reverse_proxy/upstream_dialer.hpp"
-#include "http/server_runtime.hpp"
-#include "routing/ip_range.hpp"
+#include "routing/header_ops.hpp"
 #include "routing/matcher.hpp"
+#include "routing/response_writer.hpp"
+#include "routing/server_runtime.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 

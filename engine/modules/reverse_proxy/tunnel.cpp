@@ -1,4 +1,4 @@
-#include "modules/reverse_proxy/relay.hpp"
+#include "http/relay.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 

@@ -1,9 +1,9 @@
 // `static_response`: a fixed status, headers and body (Caddy's `respond`), or `close`/`abort`.
-#include "module/handler.hpp"
-#include "module/build_context.hpp"
 #include "http/request_context.hpp"
-#include "http/response_writer.hpp"
+#include "module/build_context.hpp"
+#include "module/handler.hpp"
 #include "routing/placeholder.hpp"
+#include "routing/response_writer.hpp"
 
 namespace proxflow {
 namespace {

@@ -1,11 +1,11 @@
 // `traffic_dashboard`: a live web page of the engine's traffic at `path`, fed by Server-Sent
 // Events from `<path>/events`. The page and its libraries are compiled in (dashboard_assets).
-#include "module/handler.hpp"
+#include "http/request_context.hpp"
 #include "module/build_context.hpp"
+#include "module/handler.hpp"
 #include "modules/traffic_dashboard/dashboard_assets.hpp"
 #include "modules/traffic_dashboard/dashboard_events.hpp"
-#include "http/request_context.hpp"
-#include "http/response_writer.hpp"
+#include "routing/response_writer.hpp"
 
 namespace proxflow {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/automatic_https.hpp"
+#include "server/automatic_https.hpp"
 #include "tls/connection_policy.hpp"
 #include "tls/server_tls.hpp"
 #include "tls/tls_app.hpp"

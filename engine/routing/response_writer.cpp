@@ -1,9 +1,9 @@
-#include "http/response_writer.hpp"
+#include "routing/response_writer.hpp"
 
-#include "modules/headers/header_ops.hpp"
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
+#include "routing/header_ops.hpp"
 
 namespace proxflow {
 

@@ -1,6 +1,6 @@
-#include "core/automatic_https.hpp"
+#include "server/automatic_https.hpp"
 
-#include "http/server_runtime.hpp"
+#include "routing/server_runtime.hpp"
 #include "tls/tls_app.hpp"
 
 #include <map>

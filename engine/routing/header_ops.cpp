@@ -1,4 +1,4 @@
-#include "modules/headers/header_ops.hpp"
+#include "routing/header_ops.hpp"
 
 #include "http/request_context.hpp"
 #include "http/status_code.hpp"

@@ -1,4 +1,4 @@
-#include "routing/ip_range.hpp"
+#include "http/ip_range.hpp"
 
 #include "config/object_reader.hpp"
 

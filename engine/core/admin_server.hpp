@@ -1,5 +1,5 @@
 #pragma once
-#include "core/runtime.hpp"
+#include "server/runtime.hpp"
 
 #include <memory>
 #include <mutex>

@@ -11,6 +11,7 @@
 namespace proxflow {
 
 class AccessLog;
+struct RequestContext;
 namespace tls {
 struct ServerTls;
 }
@@ -51,5 +52,9 @@ struct ServerRuntime {
     std::shared_ptr<metrics::ServerMetrics> metrics;
     std::shared_ptr<const tls::ServerTls> tls; // null: plain HTTP
 };
+
+// The request's client IP and whether its peer is one of its server's trusted proxies.
+asio::ip::address client_ip_of(const RequestContext& ctx);
+bool from_trusted_proxy(const RequestContext& ctx);
 
 } // namespace proxflow

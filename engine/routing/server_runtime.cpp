@@ -1,6 +1,7 @@
-#include "http/server_runtime.hpp"
+#include "routing/server_runtime.hpp"
 
 #include "config/config_error.hpp"
+#include "http/request_context.hpp"
 
 namespace proxflow {
 
@@ -47,5 +48,11 @@ std::vector<ListenAddress> ListenAddress::parse(const std::string& text, const s
     for (unsigned p = first; p <= last; ++p) out.push_back({host, static_cast<unsigned short>(p)});
     return out;
 }
+
+asio::ip::address client_ip_of(const RequestContext& ctx) {
+    return ctx.server.client_ip.client_ip(ctx.request().base(), ctx.remote.address());
+}
+
+bool from_trusted_proxy(const RequestContext& ctx) { return ctx.server.client_ip.trusts(ctx.remote.address()); }
 
 } // namespace proxflow

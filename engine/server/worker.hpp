@@ -1,7 +1,7 @@
 #pragma once
-#include "core/runtime.hpp"
 #include "metrics/thread_metrics.hpp"
 #include "modules/reverse_proxy/connection_pool.hpp"
+#include "server/runtime.hpp"
 
 #include <atomic>
 #include <map>

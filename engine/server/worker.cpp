@@ -1,6 +1,6 @@
-#include "core/worker.hpp"
+#include "server/worker.hpp"
 
-#include "http/client_connection.hpp"
+#include "server/client_connection.hpp"
 
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
-#include "core/runtime.hpp"
+#include "server/runtime.hpp"
 
-#include "core/automatic_https.hpp"
 #include "logging/access_log.hpp"
+#include "server/automatic_https.hpp"
 #include "tls/acme/challenge_store.hpp"
 #include "tls/server_tls.hpp"
 #include "tls/tls_app.hpp"

@@ -1,9 +1,9 @@
 #pragma once
 #include "config/object_reader.hpp"
-#include "module/build_context.hpp"
-#include "http/server_runtime.hpp"
 #include "metrics/server_metrics.hpp"
 #include "metrics/traffic_metrics_config.hpp"
+#include "module/build_context.hpp"
+#include "routing/server_runtime.hpp"
 
 #include <map>
 #include <memory>

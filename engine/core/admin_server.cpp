@@ -1,10 +1,10 @@
-#include "admin/admin_server.hpp"
+#include "core/admin_server.hpp"
 
 #include "admin/config_api.hpp"
 #include "caddyfile/adapter.hpp"
 #include "core/engine.hpp"
-#include "http/server_runtime.hpp"
 #include "metrics/prometheus.hpp"
+#include "routing/server_runtime.hpp"
 
 #include <atomic>
 

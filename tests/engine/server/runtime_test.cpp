@@ -1,4 +1,4 @@
-#include "core/runtime.hpp"
+#include "server/runtime.hpp"
 
 #include "modules/reverse_proxy/upstream.hpp"
 

@@ -1,12 +1,12 @@
-#include "http/client_connection.hpp"
+#include "server/client_connection.hpp"
 
-#include "core/worker.hpp"
 #include "http/field_lookup.hpp"
 #include "http/read_with_parser.hpp"
 #include "http/request_context.hpp"
-#include "http/response_writer.hpp"
 #include "logging/access_log.hpp"
 #include "metrics/merge.hpp"
+#include "routing/response_writer.hpp"
+#include "server/worker.hpp"
 #include "tls/acme/challenge_store.hpp"
 #include "tls/server_tls.hpp"
 

@@ -1,4 +1,4 @@
-#include "modules/reverse_proxy/relay.hpp"
+#include "http/relay.hpp"
 
 namespace proxflow {
 namespace {
