@@ -231,13 +231,6 @@ private:
 
 } // namespace
 
-const std::vector<std::string>& selection_policy_names() {
-    static const std::vector<std::string> names{"random", "round_robin", "weighted_round_robin", "least_conn", "first",
-                                                "random_choose", "ip_hash", "client_ip_hash", "uri_hash", "header",
-                                                "query", "cookie"};
-    return names;
-}
-
 std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const std::string& path,
                                                        std::size_t upstream_count) {
     if (!value) return std::make_unique<RandomPolicy>();

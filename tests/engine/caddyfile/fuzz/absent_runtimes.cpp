@@ -1,0 +1,29 @@
+// The fuzzer drives every module's Caddyfile face (parse and export), never a handler's runtime:
+// each descriptor's factory is defined here as one that refuses, so the fuzzer links the module
+// list without the engine's runtime. A module added to the list without a line here fails the
+// fuzzer's link, not silently.
+#include "module/handler.hpp"
+
+#include <stdexcept>
+
+namespace proxflow {
+
+#define PROXFLOW_ABSENT_RUNTIME(name) \
+    HandlerPtr make_##name(ObjectReader&, BuildContext&) { throw std::logic_error(#name "'s runtime is not in the fuzzer"); }
+
+PROXFLOW_ABSENT_RUNTIME(static_response)
+PROXFLOW_ABSENT_RUNTIME(headers)
+PROXFLOW_ABSENT_RUNTIME(rewrite)
+PROXFLOW_ABSENT_RUNTIME(file_server)
+PROXFLOW_ABSENT_RUNTIME(vars)
+PROXFLOW_ABSENT_RUNTIME(subroute)
+PROXFLOW_ABSENT_RUNTIME(reverse_proxy)
+PROXFLOW_ABSENT_RUNTIME(copy_response)
+PROXFLOW_ABSENT_RUNTIME(copy_response_headers)
+PROXFLOW_ABSENT_RUNTIME(traffic_dashboard)
+PROXFLOW_ABSENT_RUNTIME(encode)
+PROXFLOW_ABSENT_RUNTIME(map)
+PROXFLOW_ABSENT_RUNTIME(request_body)
+PROXFLOW_ABSENT_RUNTIME(metrics)
+
+} // namespace proxflow
