@@ -4,11 +4,11 @@
 
 namespace proxflow {
 
-std::string percent_escape(std::string_view text) {
+std::string percent_escape_if(std::string_view text, bool (*keep)(unsigned char)) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+        if (keep(c)) {
             out += static_cast<char>(c);
         } else {
             out += '%';
@@ -17,6 +17,10 @@ std::string percent_escape(std::string_view text) {
         }
     }
     return out;
+}
+
+std::string percent_escape(std::string_view text) {
+    return percent_escape_if(text, [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; });
 }
 
 } // namespace proxflow

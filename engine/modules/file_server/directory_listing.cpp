@@ -1,5 +1,7 @@
 #include "modules/file_server/directory_listing.hpp"
 
+#include "http/percent_escape.hpp"
+
 #include "modules/file_server/served_path.hpp"
 
 #include <dirent.h>
@@ -20,18 +22,9 @@ std::string lower(std::string s) {
 
 // Go's url.URL{Path: p}.String(): only letters, digits, "-_.~" and "$&+,/:;=@" stay as they are.
 std::string escape_url_path(std::string_view p) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : p) {
-        if (std::isalnum(c) || std::string_view("-_.~$&+,/:;=@").find(static_cast<char>(c)) != std::string_view::npos) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+    return percent_escape_if(p, [](unsigned char c) {
+        return std::isalnum(c) || std::string_view("-_.~$&+,/:;=@").find(static_cast<char>(c)) != std::string_view::npos;
+    });
 }
 
 std::uint32_t go_file_mode(mode_t m) {
@@ -63,20 +56,6 @@ std::string rfc3339_nano(const std::timespec& t) {
     return out + "Z";
 }
 
-std::string html_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&#34;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string human_size(std::uint64_t n) {
     static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -198,6 +177,21 @@ std::string listing_html(const DirectoryListing& listing) {
                 (e.is_dir ? std::string("&mdash;") : human_size(e.size)) + "</td><td>" + when + "</td></tr>\n";
     }
     return html + "</table>\n</body>\n</html>\n";
+}
+
+std::string html_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '&': out += "&amp;"; break;
+        case '"': out += "&#34;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
 }
 
 } // namespace proxflow::file_server

@@ -39,4 +39,7 @@ std::string listing_json(const DirectoryListing& listing);
 // A self-contained HTML page with a link per entry.
 std::string listing_html(const DirectoryListing& listing);
 
+// Text for HTML element content and attribute values (Go's html.EscapeString).
+std::string html_escape(std::string_view s);
+
 } // namespace proxflow::file_server

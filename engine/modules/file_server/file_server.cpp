@@ -2,6 +2,7 @@
 
 #include "http/accept_encoding.hpp"
 #include "http/field_lookup.hpp"
+#include "http/percent_escape.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
 #include "routing/response_writer.hpp"
@@ -66,34 +67,8 @@ std::string etag_of(const struct stat& info) {
     return "\"" + base36(static_cast<std::uint64_t>(info.st_mtim.tv_sec)) + base36(static_cast<std::uint64_t>(info.st_size)) + "\"";
 }
 
-std::string html_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&#34;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string hex_escape_non_ascii(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (c < 0x80) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+    return percent_escape_if(s, [](unsigned char c) { return c < 0x80; });
 }
 
 // Caddy's redirect (308) through Go's http.Redirect: no open redirect through "//", the path
