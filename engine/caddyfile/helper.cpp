@@ -83,4 +83,24 @@ json weak_string(const std::string& text) {
     return text;
 }
 
+void apply_header_op(Dispenser& d, json& ops, json* response, std::string field, const std::string& value,
+                     const std::string& replacement) {
+    if (field.starts_with("+")) {
+        ops["add"][canonical_header_key(field.substr(1))].push_back(value);
+    } else if (field.starts_with("-")) {
+        ops["delete"].push_back(field.substr(1));
+        if (response) (*response)["deferred"] = true;
+    } else if (field.starts_with("?")) {
+        if (!response) d.fail(field + ": the default header modifier ('?') can only be used on response headers");
+        field = field.substr(1);
+        (*response)["require"]["headers"][field] = nullptr;
+        ops["set"][canonical_header_key(field)] = json::array({value});
+    } else if (!replacement.empty()) {
+        while (!field.empty() && (field[0] == '+' || field[0] == '-' || field[0] == '?')) field.erase(0, 1);
+        ops["replace"][field].push_back({{"search_regexp", value}, {"replace", replacement}});
+    } else {
+        ops["set"][canonical_header_key(field)] = json::array({value});
+    }
+}
+
 } // namespace proxflow::caddyfile

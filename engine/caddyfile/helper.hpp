@@ -70,4 +70,10 @@ std::string canonical_header_key(const std::string& name);
 // Caddy's WeakString as JSON: a number when the text is an integer, else the string.
 json weak_string(const std::string& text);
 
+// One header operation of `header`, `header_up` or `header_down` into ops (Caddy's applyHeaderOp):
+// +add, -delete, ?default (response only: response is the response ops object, null for requests),
+// a regexp replacement, or set. Set and add keys are canonical, as Go's http.Header.Set writes them.
+void apply_header_op(Dispenser& d, json& ops, json* response, std::string field, const std::string& value,
+                     const std::string& replacement);
+
 } // namespace proxflow::caddyfile

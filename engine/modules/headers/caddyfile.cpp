@@ -4,31 +4,6 @@
 #include "caddyfile/writer.hpp"
 
 namespace proxflow::caddyfile {
-namespace {
-
-// One header operation into ops (Caddy's applyHeaderOp); response = the ops of a response.
-void apply_header_op(Dispenser& d, json& ops, json* response, std::string field, const std::string& value,
-                     const std::string& replacement) {
-    if (field.starts_with("+")) {
-        ops["add"][field.substr(1)].push_back(value);
-    } else if (field.starts_with("-")) {
-        ops["delete"].push_back(field.substr(1));
-        if (response) (*response)["deferred"] = true;
-    } else if (field.starts_with("?")) {
-        if (!response) d.fail(field + ": the default header modifier ('?') can only be used on response headers");
-        field = field.substr(1);
-        (*response)["require"]["headers"][field] = nullptr;
-        ops["set"][field] = json::array({value});
-    } else if (!replacement.empty()) {
-        while (!field.empty() && (field[0] == '+' || field[0] == '-' || field[0] == '?')) field.erase(0, 1);
-        ops["replace"][field].push_back({{"search_regexp", value}, {"replace", replacement}});
-    } else {
-        ops["set"][field] = json::array({value});
-    }
-}
-
-} // namespace
-
 std::vector<ConfigValue> parse_header(Helper& h) {
     const json matcher = h.extract_matcher_set();
     json response = json::object(), response_with_require = json::object();

@@ -140,14 +140,7 @@ json parse_selection_policy(Dispenser& d) {
 // A header_up/header_down line into ops (Caddy's CaddyfileHeaderOp, request side: no '?').
 void header_op(Dispenser& d, json& ops, const std::vector<std::string>& args) {
     if (args.empty() || args.size() > 3) d.wrong_args();
-    std::string field = args[0];
-    const std::string value = args.size() > 1 ? args[1] : "";
-    const std::string replacement = args.size() > 2 ? args[2] : "";
-    if (field.starts_with("+")) ops["add"][field.substr(1)].push_back(value);
-    else if (field.starts_with("-")) ops["delete"].push_back(field.substr(1));
-    else if (field.starts_with("?")) d.fail(field + ": the default header modifier ('?') can only be used on response headers");
-    else if (!replacement.empty()) ops["replace"][field].push_back({{"search_regexp", value}, {"replace", replacement}});
-    else ops["set"][field] = json::array({value});
+    apply_header_op(d, ops, nullptr, args[0], args.size() > 1 ? args[1] : "", args.size() > 2 ? args[2] : "");
 }
 
 // `dynamic a|srv ...` (Caddy's AUpstreams / SRVUpstreams UnmarshalCaddyfile).
