@@ -106,6 +106,17 @@ void ScreenshotTour::sendFromCountries(const QString& url) {
 }
 
 void ScreenshotTour::next() {
+    if (queue_.isEmpty() && !moduleEditorShot_) {
+        // Last, a module's own editor: the shown site's first route turned into a file_server, which
+        // the route editor loads by the handler's name (qml/editors/FileServerEditor.qml).
+        moduleEditorShot_ = true;
+        auto* doc = session_->document();
+        const QString handler = QStringLiteral("apps.http.servers.") + session_->ui()->currentSite() + QStringLiteral(".routes[0].handle[0]");
+        doc->setHandlerType(handler, QStringLiteral("file_server"));
+        doc->setList(handler + QStringLiteral(".hide"), QStringLiteral(".git, *.bak"));
+        doc->setValue(handler + QStringLiteral(".browse"), QVariantMap{});
+        for (const char* theme : {"light", "dark"}) queue_ << QStringLiteral("sites/") + QLatin1String(theme) + QStringLiteral("/file-server");
+    }
     if (queue_.isEmpty()) {
         QCoreApplication::exit(failures_ ? 3 : 0);
         return;
@@ -114,7 +125,7 @@ void ScreenshotTour::next() {
     session_->ui()->setCurrentView(parts[0]);
     session_->ui()->setDark(parts[1] == QLatin1String("dark"));
     QTimer::singleShot(settle_ms, this, [this, parts] {
-        grab(parts[0] + QLatin1Char('-') + parts[1]);
+        grab(parts[0] + (parts.size() > 2 ? QLatin1Char('-') + parts[2] : QString()) + QLatin1Char('-') + parts[1]);
         next();
     });
 }

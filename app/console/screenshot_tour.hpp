@@ -28,4 +28,5 @@ private:
     QString dir_;
     QStringList queue_; // "view/theme"
     int failures_ = 0;
+    bool moduleEditorShot_ = false; // the file_server editor was queued after the views
 };

@@ -130,15 +130,21 @@ TestCase {
         verify(findChild(editor, "handlerJson").text.indexOf("\"handler\": \"vars\"") >= 0)
         verify(!findChild(editor, "notRunBadge").visible)
 
-        // A module ProxFlow only adapts and exports.
-        let notRun = ""
-        for (let i = 0; i < HandlerCatalogue.count && notRun === ""; ++i)
-            if (!HandlerCatalogue.get(i).runs) notRun = HandlerCatalogue.get(i).handler
-        verify(notRun !== "")
-        doc.setHandlerType(page + ".handle[0]", notRun)
-        verify(findChild(editor, "notRunBadge").visible)
-        compare(editorFile(editor), HandlerCatalogue.get(HandlerCatalogue.indexOf(notRun)).hasEditor
-                ? HandlerCatalogue.editorFor(notRun).toString().split("/").pop() : "GenericHandlerEditor.qml")
+        // A module's own editor comes from its folder's file, with no edit to the route editor.
+        doc.setHandlerType(page + ".handle[0]", "file_server")
+        compare(editorFile(editor), "FileServerEditor.qml")
+        compare(findChild(editor, "handlerEditor").item.handlerPath, page + ".handle[0]")
+        compare(doc.textAt(page + ".handle[0].root"), String(HandlerCatalogue.get(HandlerCatalogue.indexOf("file_server")).defaults.root))
+        const browse = findChild(editor, "browse")
+        verify(!browse.checked)
+        browse.toggle()
+        browse.toggled()
+        verify(doc.value(page + ".handle[0].browse") !== undefined)
+        tryCompare(browse, "checked", true)
+
+        // Every module of the catalogue runs today, so only a handler no module has wears the badge.
+        for (let i = 0; i < HandlerCatalogue.count; ++i)
+            verify(HandlerCatalogue.get(i).runs, HandlerCatalogue.get(i).handler)
 
         // A handler no module has: the generic view, and the route says what it runs.
         doc.setText(page + ".handle[0].handler", "no_such_handler")
