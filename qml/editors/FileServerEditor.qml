@@ -2,7 +2,6 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import ProxFlow.Ui
-import ".."
 
 // The file_server handler at handlerPath: its root, index files, hidden files, directory listings
 // and precompressed sidecars. Every field writes straight into the document by JSON path.

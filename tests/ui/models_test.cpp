@@ -138,10 +138,10 @@ private slots:
         QVERIFY(catalogue.choices("reverse_proxy", "selection_policy").contains("least_conn"));
         QVERIFY(catalogue.choices("static_response", "selection_policy").isEmpty());
 
-        // A module that only adapts and exports is listed and says it does not run.
-        bool someDoNotRun = false;
-        for (int i = 0; i < catalogue.rowCount(); ++i) someDoNotRun |= !role(catalogue, i, "runs").toBool();
-        QVERIFY(someDoNotRun);
+        // Whether a module runs is the engine's word: every module of today's list does (request_body and
+        // metrics too), and a name no module has does not.
+        for (int i = 0; i < catalogue.rowCount(); ++i)
+            QVERIFY2(role(catalogue, i, "runs").toBool(), qPrintable(role(catalogue, i, "handler").toString()));
     }
 
     void editors_are_found_by_handler_name_with_a_generic_fallback() {
