@@ -126,6 +126,8 @@ public:
             w.open("not");
             for (auto it = value[0].begin(); it != value[0].end(); ++it) write_matcher(w, it.key(), it.value(), path + "." + it.key());
             w.close();
+        } else if (const MatcherSpec* spec = find_module_matcher(type); spec && spec->write) {
+            spec->write(w, value, path);
         } else {
             throw ExportError(path, "matcher '" + type + "' has no Caddyfile form in ProxFlow yet");
         }
@@ -216,7 +218,19 @@ void write_routes(Writer& w, const json& routes, const std::string& path) {
     // Named matchers are collected while writing the directives, then placed first.
     Writer body = w.nested();
     MatcherNames names(body, path);
-    for (std::size_t i = 0; i < routes.size(); ++i) write_route(body, names, routes[i], index_path(path, i));
+    for (std::size_t i = 0; i < routes.size();) {
+        std::size_t written = 0;
+        for (const auto& module : modules()) {
+            for (const auto& write : module.route_exporters)
+                if ((written = write(body, routes, i, path)) > 0) break;
+            if (written > 0) break;
+        }
+        if (written == 0) {
+            write_route(body, names, routes[i], index_path(path, i));
+            written = 1;
+        }
+        i += written;
+    }
     Writer defs = w.nested();
     names.write_definitions(defs);
     w.append(defs);

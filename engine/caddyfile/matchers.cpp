@@ -1,6 +1,8 @@
 // Request matchers in Caddyfile form, as Caddy's matchers' UnmarshalCaddyfile read them.
 #include "caddyfile/matchers.hpp"
 
+#include "module/registry.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -112,6 +114,10 @@ void merge_matcher(json& set, const std::string& type, const Tokens& line) {
         } else {
             list.push_back(parse_matcher_set(Tokens(line.begin() + 1, line.end())));
         }
+    } else if (const MatcherSpec* spec = find_module_matcher(type); spec && spec->parse) {
+        Dispenser md(line);
+        md.next();
+        spec->parse(md, set[type]);
     } else {
         d.fail("matcher '" + type + "' is not supported by ProxFlow yet");
     }

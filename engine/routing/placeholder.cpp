@@ -146,6 +146,11 @@ bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::s
     } else if (starts_with_key(key, "env.", rest)) {
         if (const char* v = std::getenv(std::string(rest).c_str())) out += v;
     } else {
+        for (const auto& [k, v] : ctx.matcher_placeholders)
+            if (k == key) {
+                out += v;
+                return true;
+            }
         for (const PlaceholderSource* source : ctx.placeholder_sources)
             if (source->resolve(ctx, key, out)) return true;
         return false;

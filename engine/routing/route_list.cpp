@@ -1,8 +1,10 @@
 #include "routing/route_list.hpp"
 
 #include "http/request_context.hpp"
+#include "http/response_writer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace proxflow {
 
@@ -40,7 +42,14 @@ awaitable<bool> RouteList::run(RequestContext& ctx) const {
         if (!route.group.empty() &&
             std::find(groups_used.begin(), groups_used.end(), route.group) != groups_used.end())
             continue;
-        if (!route.match.match(ctx)) continue;
+        if (!route.match.match(ctx)) {
+            // A matcher may end the request with an error status instead (Caddy's MatcherErrorVarKey).
+            if (const unsigned status = std::exchange(ctx.matcher_error_status, 0u)) {
+                co_await write_error(ctx, static_cast<http::status>(status));
+                co_return true;
+            }
+            continue;
+        }
         if (!route.group.empty()) groups_used.push_back(route.group);
         if (route.metrics && !ctx.route_metrics) ctx.route_metrics = route.metrics.get();
         for (const auto& handler : route.handle)
