@@ -182,6 +182,20 @@ Template::Template(std::string_view text) : text_(text) {
     if (!literal.empty()) parts_.push_back({false, std::move(literal)});
 }
 
+std::string Template::render(const RequestContext& ctx, void (*append)(std::string_view value, std::string& out)) const {
+    std::string out, value;
+    for (const auto& part : parts_) {
+        if (!part.placeholder) {
+            out += part.value;
+            continue;
+        }
+        value.clear();
+        resolve_placeholder(ctx, part.value, value);
+        append(value, out);
+    }
+    return out;
+}
+
 std::string Template::render(const RequestContext& ctx) const {
     if (!dynamic_) return parts_.empty() ? std::string{} : parts_.front().value;
     std::string out;
