@@ -1,6 +1,6 @@
 #include "modules/file_server/file_server.hpp"
 
-#include "encode/accept_encoding.hpp"
+#include "modules/encode/accept_encoding.hpp"
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
