@@ -71,8 +71,8 @@ struct ModuleDescriptor {
     HandlerFactory build = nullptr;       // null: adapts and exports, but the engine refuses to run it
     std::vector<DirectiveSpec> directives;
     std::vector<ExporterSpec> exporters;  // tried in module-list order, for every module
-    std::vector<RoutesExporter> route_exporters; // tried before exporters, in module-list order
-    std::vector<MatcherSpec> matchers;    // names the engine's own matchers do not use
+    std::vector<RoutesExporter> route_exporters = {}; // tried before exporters, in module-list order
+    std::vector<MatcherSpec> matchers = {};    // names the engine's own matchers do not use
     ConsoleSpec console = {};
     bool proxflow_only = false;           // not in stock Caddy: `export --target caddy` leaves it out
 };

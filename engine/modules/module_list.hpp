@@ -1,11 +1,13 @@
 #pragma once
 // The modules compiled into ProxFlow, one line each (as Caddy's imports.go): a module named `x`
 // defines `ModuleDescriptor x_module()` in its folder, modules/x/. Order matters only for exporters
-// of the same handler: the first whose shape matches writes it (forward_auth before reverse_proxy).
+// of the same handler: the first whose shape matches writes it (forward_auth before reverse_proxy,
+// file_server, whose `root` is a vars handler of one field, before vars).
 #define PROXFLOW_MODULES(X) \
     X(static_response)      \
     X(headers)              \
     X(rewrite)              \
+    X(file_server)          \
     X(vars)                 \
     X(subroute)             \
     X(forward_auth)         \
@@ -16,5 +18,4 @@
     X(encode)               \
     X(map)                  \
     X(request_body)         \
-    X(metrics)              \
-    X(file_server)
+    X(metrics)

@@ -81,8 +81,10 @@ private slots:
     void size_policies_compare_every_existing_entry() {
         const auto files = tried({"/small.txt", "/big.txt", "/empty.txt", "/missing"});
         QCOMPARE(select_file(root_, files, TryPolicy::largest_size, {}).file->relative, std::string("/big.txt"));
-        QCOMPARE(select_file(root_, files, TryPolicy::smallest_size, {}).file->relative, std::string("/small.txt"));
-        // As Caddy: an empty file is never the largest, and a smallest kept at size 0 is replaced.
+        // As Caddy: a smaller size replaces the kept one, so an empty file listed after the others wins...
+        QCOMPARE(select_file(root_, files, TryPolicy::smallest_size, {}).file->relative, std::string("/empty.txt"));
+        QCOMPARE(select_file(root_, tried({"/big.txt", "/small.txt"}), TryPolicy::smallest_size, {}).file->relative, std::string("/small.txt"));
+        // ...but is replaced by whatever exists after it, and is never the largest.
         QVERIFY(!select_file(root_, tried({"/empty.txt"}), TryPolicy::largest_size, {}).file);
         QCOMPARE(select_file(root_, tried({"/empty.txt", "/big.txt"}), TryPolicy::smallest_size, {}).file->relative, std::string("/big.txt"));
     }
