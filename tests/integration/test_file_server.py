@@ -211,8 +211,6 @@ class FileServerAgainstCaddy(AgainstCaddy):
         self.both("DELETE", "/notes.txt")
 
 
-if __name__ == "__main__":
-    unittest.main()
 
 
 def try_files_caddyfile(port, root):
@@ -298,3 +296,7 @@ class TryFilesAgainstCaddy(AgainstCaddy):
             answers = {name: request(port, "GET", target) for name, port in self.ports.items()}
             self.assertEqual(answers["proxflow"][1].get("x-file"), answers["caddy"][1].get("x-file"), target)
             self.assertEqual(answers["proxflow"][1].get("x-file"), expected, target)
+
+
+if __name__ == "__main__":
+    unittest.main()
