@@ -218,18 +218,20 @@ void write_routes(Writer& w, const json& routes, const std::string& path) {
     // Named matchers are collected while writing the directives, then placed first.
     Writer body = w.nested();
     MatcherNames names(body, path);
-    for (std::size_t i = 0; i < routes.size();) {
-        std::size_t written = 0;
-        for (const auto& module : modules()) {
+    // A module's route exporter may write several routes as the one directive that made them.
+    auto write_directive_routes = [&](std::size_t first) -> std::size_t {
+        for (const auto& module : modules())
             for (const auto& write : module.route_exporters)
-                if ((written = write(body, routes, i, path)) > 0) break;
-            if (written > 0) break;
+                if (const std::size_t written = write(body, routes, first, path)) return written;
+        return 0;
+    };
+    for (std::size_t i = 0; i < routes.size();) {
+        if (const std::size_t written = write_directive_routes(i)) {
+            i += written;
+            continue;
         }
-        if (written == 0) {
-            write_route(body, names, routes[i], index_path(path, i));
-            written = 1;
-        }
-        i += written;
+        write_route(body, names, routes[i], index_path(path, i));
+        ++i;
     }
     Writer defs = w.nested();
     names.write_definitions(defs);

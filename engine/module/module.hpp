@@ -1,6 +1,7 @@
 #pragma once
 // What a module is: every face of one capability (its handler, its request matchers, its Caddyfile
-// directives and their export, its console defaults), described once and registered by one line in modules/module_list.hpp.
+// directives and their export, its console defaults), described once and registered by one line in
+// modules/module_list.hpp.
 #include "caddyfile/directives.hpp"
 #include "module/handler.hpp"
 

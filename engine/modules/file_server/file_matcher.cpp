@@ -69,7 +69,9 @@ void glob_in(const std::string& dir, const std::string& pattern, std::vector<std
         if (glob_match(pattern, n)) out.push_back(join(dir, n));
 }
 
-std::vector<std::string> glob_depth(const std::string& pattern, int depth) {
+} // namespace
+
+std::vector<std::string> glob_files(const std::string& pattern) {
     if (!has_glob_meta(pattern)) {
         struct stat st{};
         if (::lstat(pattern.c_str(), &st) != 0) return {};
@@ -81,10 +83,12 @@ std::vector<std::string> glob_depth(const std::string& pattern, int depth) {
         glob_in(dir, file, out);
         return out;
     }
-    if (dir == pattern || depth > 10000) return {}; // Go's ErrBadPattern guard against endless recursion
-    for (const auto& d : glob_depth(dir, depth + 1)) glob_in(d, file, out);
+    if (dir == pattern) return {}; // Go's ErrBadPattern: no shorter directory to expand first
+    for (const auto& d : glob_files(dir)) glob_in(d, file, out);
     return out;
 }
+
+namespace {
 
 bool equal_fold(std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
@@ -177,8 +181,6 @@ json FileMatchConfig::to_json() const {
     if (!split_path.empty()) out["split_path"] = split_path;
     return out;
 }
-
-std::vector<std::string> glob_files(const std::string& pattern) { return glob_depth(pattern, 0); }
 
 std::pair<std::string, std::string> first_split(const std::string& path, const std::vector<std::string>& split_path) {
     for (const auto& split : split_path) {
