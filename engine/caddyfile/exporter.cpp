@@ -125,6 +125,7 @@ public:
             w.open("not");
             for (auto it = value[0].begin(); it != value[0].end(); ++it) write_matcher(w, it.key(), it.value(), path + "." + it.key());
             w.close();
+        } else if (write_module_matcher(w, type, value, path)) {
         } else {
             throw ExportError(path, "matcher '" + type + "' has no Caddyfile form in ProxFlow yet");
         }
@@ -213,7 +214,15 @@ void write_routes(Writer& w, const json& routes, const std::string& path) {
     // Named matchers are collected while writing the directives, then placed first.
     Writer body = w.nested();
     MatcherNames names(body, path);
-    for (std::size_t i = 0; i < routes.size(); ++i) write_route(body, names, routes[i], index_path(path, i));
+    // A module's route exporter may write several routes as the one directive that made them.
+    for (std::size_t i = 0; i < routes.size();) {
+        if (const std::size_t written = write_module_routes(body, routes, i, path)) {
+            i += written;
+            continue;
+        }
+        write_route(body, names, routes[i], index_path(path, i));
+        ++i;
+    }
     Writer defs = w.nested();
     names.write_definitions(defs);
     w.append(defs);

@@ -26,6 +26,10 @@ class Writer;
 
 // Writes one handler of a route with the first module exporter for its name whose shape matches;
 // false when none does. module/caddyfile_registry.cpp defines it from the module list.
+// Routes routes[first...] as the one module directive that made them (try_files); how many it wrote, 0: none.
+std::size_t write_module_routes(Writer& w, const nlohmann::json& routes, std::size_t first, const std::string& path);
+// A module's matcher (file ...) as the lines of a named matcher's block; false when no module has it.
+bool write_module_matcher(Writer& w, const std::string& type, const nlohmann::json& value, const std::string& path);
 bool write_module_handler(Writer& w, const std::string& matcher, const nlohmann::json& handler, const std::string& path);
 
 // Native JSON to a Caddyfile that adapts back to the same JSON (Caddy's adapter's inverse for

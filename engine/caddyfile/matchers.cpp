@@ -1,6 +1,7 @@
 // Request matchers in Caddyfile form, as Caddy's matchers' UnmarshalCaddyfile read them.
 #include "caddyfile/matchers.hpp"
 
+
 #include <algorithm>
 #include <map>
 
@@ -112,8 +113,8 @@ void merge_matcher(json& set, const std::string& type, const Tokens& line) {
         } else {
             list.push_back(parse_matcher_set(Tokens(line.begin() + 1, line.end())));
         }
-    } else {
-        d.fail("matcher '" + type + "' is not supported by ProxFlow yet");
+    } else if (Dispenser md(line); !md.next() || !parse_module_matcher(type, md, set[type])) {
+        d.fail("matcher '" + type + "' is not supported by ProxFlow yet"); // a module's matcher is merged above
     }
 }
 

@@ -13,4 +13,8 @@ void parse_matcher_definition(const Tokens& segment, MatcherDefs& defs);
 // Reads the matchers of a block ("path /a", "header X y", ...) into one matcher set.
 json parse_matcher_set(const Tokens& lines);
 
+// One line of a module's matcher (d on its name) merged into value; false when no module has the
+// matcher. Defined with the module registry (module/caddyfile_registry.cpp).
+bool parse_module_matcher(const std::string& type, Dispenser& d, json& value);
+
 } // namespace proxflow::caddyfile

@@ -48,6 +48,20 @@ struct RequestContext {
     std::vector<std::unique_ptr<ResponseFilter>> response_filters;
     // Placeholders that handlers define for the rest of the request (map), asked in order.
     std::vector<const PlaceholderSource*> placeholder_sources;
+    // What matchers record while a route is matched (Caddy's matchers write to the request's replacer
+    // and error var): placeholders for the rest of the request (the file matcher's
+    // {http.matchers.file.*}), and a status that ends the request instead of trying the next route
+    // (try_files' "=404"). Mutable because matching otherwise only reads the request.
+    mutable std::vector<std::pair<std::string, std::string>> matcher_placeholders;
+    mutable unsigned matcher_error_status = 0;
+    void set_matcher_placeholder(std::string key, std::string value) const {
+        for (auto& [k, v] : matcher_placeholders)
+            if (k == key) {
+                v = std::move(value);
+                return;
+            }
+        matcher_placeholders.emplace_back(std::move(key), std::move(value));
+    }
     // Set by reverse_proxy for {http.reverse_proxy.upstream.*} placeholders.
     std::string upstream_hostport;
     // The upstream response whose handle_response routes are running (null otherwise), and the

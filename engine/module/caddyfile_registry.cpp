@@ -3,6 +3,7 @@
 // Caddyfile layer sits below module/ and does not include it.
 #include "caddyfile/directives.hpp"
 #include "caddyfile/exporter.hpp"
+#include "caddyfile/matchers.hpp"
 #include "module/registry.hpp"
 
 namespace proxflow::caddyfile {
@@ -24,6 +25,27 @@ bool write_module_handler(Writer& w, const std::string& matcher, const nlohmann:
         for (const auto& exporter : module.exporters)
             if (exporter.handler == name && exporter.write(w, matcher, handler, path)) return true;
     return false;
+}
+
+std::size_t write_module_routes(Writer& w, const nlohmann::json& routes, std::size_t first, const std::string& path) {
+    for (const auto& module : modules())
+        for (const auto& write : module.route_exporters)
+            if (const std::size_t written = write(w, routes, first, path)) return written;
+    return 0;
+}
+
+bool parse_module_matcher(const std::string& type, Dispenser& d, nlohmann::json& value) {
+    const MatcherSpec* spec = find_module_matcher(type);
+    if (!spec || !spec->parse) return false;
+    spec->parse(d, value);
+    return true;
+}
+
+bool write_module_matcher(Writer& w, const std::string& type, const nlohmann::json& value, const std::string& path) {
+    const MatcherSpec* spec = find_module_matcher(type);
+    if (!spec || !spec->write) return false;
+    spec->write(w, value, path);
+    return true;
 }
 
 } // namespace proxflow::caddyfile

@@ -1,17 +1,22 @@
 #pragma once
-// What a module is: every face of one capability (its handler, its Caddyfile directives and their
-// export, its console defaults), described once and registered by one line in modules/module_list.hpp.
+// What a module is: every face of one capability (its handler, its request matchers, its Caddyfile
+// directives and their export, its console defaults), described once and registered by one line in
+// modules/module_list.hpp.
 #include "caddyfile/directives.hpp"
 #include "module/handler.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace proxflow {
 
+class Matcher;
 namespace caddyfile {
+class Dispenser;
 class Writer;
 }
 
@@ -34,6 +39,26 @@ struct ExporterSpec {
     HandlerExporter write;
 };
 
+// Writes routes[first], and the routes after it that the same directive made (try_files makes a
+// group of them), back as that directive; returns how many it wrote, 0 when routes[first] is not
+// its shape (the default, one directive per handler, follows).
+using RoutesExporter = std::size_t (*)(caddyfile::Writer& w, const nlohmann::json& routes, std::size_t first,
+                                       const std::string& path);
+
+// A request matcher a module brings (Caddy's http.matchers.<name>), in every face: the runtime
+// matcher built from its JSON (throws ConfigError naming path), the Caddyfile line that makes it
+// in a named matcher block (`@name { <name> args... { block } }`; the dispenser is on <name>, value
+// is null the first time and holds what earlier lines of the same block set, which merge as
+// Caddy's do), and the lines its export writes in a named matcher block (throws
+// caddyfile::ExportError naming path). Directives that make the matcher themselves (try_files)
+// build its JSON and so need nothing here.
+struct MatcherSpec {
+    std::string name;
+    std::unique_ptr<Matcher> (*build)(const nlohmann::json& value, const std::string& path) = nullptr;
+    void (*parse)(caddyfile::Dispenser& d, nlohmann::json& value) = nullptr;
+    void (*write)(caddyfile::Writer& w, const nlohmann::json& value, const std::string& path) = nullptr;
+};
+
 // What the console offers for a handler: its name in lists, the JSON a new one starts as, and the
 // values of its enumerated fields (LB policy names ...), so no QML copies them.
 struct ConsoleSpec {
@@ -47,6 +72,8 @@ struct ModuleDescriptor {
     HandlerFactory build = nullptr;       // null: adapts and exports, but the engine refuses to run it
     std::vector<DirectiveSpec> directives;
     std::vector<ExporterSpec> exporters;  // tried in module-list order, for every module
+    std::vector<RoutesExporter> route_exporters = {}; // tried before exporters, in module-list order
+    std::vector<MatcherSpec> matchers = {};    // names the engine's own matchers do not use
     ConsoleSpec console = {};
     bool proxflow_only = false;           // not in stock Caddy: `export --target caddy` leaves it out
 };

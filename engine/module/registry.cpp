@@ -21,6 +21,13 @@ const ModuleDescriptor* find_handler_module(std::string_view handler) {
     return nullptr;
 }
 
+const MatcherSpec* find_module_matcher(std::string_view name) {
+    for (const auto& m : modules())
+        for (const auto& matcher : m.matchers)
+            if (matcher.name == name) return &matcher;
+    return nullptr;
+}
+
 nlohmann::json handler_catalogue() {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& m : modules()) {

@@ -4,6 +4,9 @@
 
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
+// Matchers a module brings are found in the module registry, as route_list already finds handlers
+// (build_handler): one lookup path, and no startup wiring a test or tool could forget to call.
+#include "module/registry.hpp"
 #include "routing/host_pattern.hpp"
 #include "http/ip_range.hpp"
 #include "routing/placeholder.hpp"
@@ -345,10 +348,15 @@ MatcherSet MatcherSet::from_json(const json& value, const std::string& path) {
     MatcherSet set;
     for (auto it = value.begin(); it != value.end(); ++it) {
         const auto& registry = matcher_registry();
-        auto factory = registry.find(it.key());
-        if (factory == registry.end())
-            throw ConfigError(join_path(path, it.key()), "unknown matcher \"" + it.key() + "\"");
-        set.matchers_.push_back(factory->second(it.value(), join_path(path, it.key())));
+        const std::string mpath = join_path(path, it.key());
+        if (auto factory = registry.find(it.key()); factory != registry.end()) {
+            set.matchers_.push_back(factory->second(it.value(), mpath));
+            continue;
+        }
+        const MatcherSpec* spec = find_module_matcher(it.key());
+        if (!spec) throw ConfigError(mpath, "unknown matcher \"" + it.key() + "\"");
+        if (!spec->build) throw ConfigError(mpath, "matcher \"" + it.key() + "\" is adapted but not run by ProxFlow yet");
+        set.matchers_.push_back(spec->build(it.value(), mpath));
     }
     return set;
 }

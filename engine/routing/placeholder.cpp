@@ -146,6 +146,11 @@ bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::s
     } else if (starts_with_key(key, "env.", rest)) {
         if (const char* v = std::getenv(std::string(rest).c_str())) out += v;
     } else {
+        for (const auto& [k, v] : ctx.matcher_placeholders)
+            if (k == key) {
+                out += v;
+                return true;
+            }
         for (const PlaceholderSource* source : ctx.placeholder_sources)
             if (source->resolve(ctx, key, out)) return true;
         return false;
@@ -175,6 +180,20 @@ Template::Template(std::string_view text) : text_(text) {
         literal += c;
     }
     if (!literal.empty()) parts_.push_back({false, std::move(literal)});
+}
+
+std::string Template::render(const RequestContext& ctx, void (*append)(std::string_view value, std::string& out)) const {
+    std::string out, value;
+    for (const auto& part : parts_) {
+        if (!part.placeholder) {
+            out += part.value;
+            continue;
+        }
+        value.clear();
+        resolve_placeholder(ctx, part.value, value);
+        append(value, out);
+    }
+    return out;
 }
 
 std::string Template::render(const RequestContext& ctx) const {

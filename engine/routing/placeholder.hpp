@@ -30,6 +30,9 @@ public:
     bool has_placeholders() const { return dynamic_; }
     const std::string& text() const { return text_; }
     std::string render(const RequestContext& ctx) const;
+    // As render, with each placeholder's value appended through append (Caddy's ReplaceFunc: the file
+    // matcher escapes glob characters in values, and writes "." for an empty root).
+    std::string render(const RequestContext& ctx, void (*append)(std::string_view value, std::string& out)) const;
 
 private:
     struct Part {

@@ -1,8 +1,10 @@
 #include "routing/route_list.hpp"
 
 #include "http/request_context.hpp"
+#include "routing/response_writer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace proxflow {
 
@@ -37,11 +39,20 @@ void RouteList::attach_metrics(metrics::ServerMetricsRegistry* registry, const s
 awaitable<bool> RouteList::run(RequestContext& ctx) const {
     std::vector<std::string_view> groups_used;
     for (const auto& route : routes_) {
-        if (!route.group.empty() &&
-            std::find(groups_used.begin(), groups_used.end(), route.group) != groups_used.end())
+        // Matchers run before the group is checked, as Caddy's wrapRoute does: a later route of a used
+        // group still sets its matchers' placeholders (try_files' {http.matchers.file.*}) or error.
+        if (!route.match.match(ctx)) {
+            // A matcher may end the request with an error status instead (Caddy's MatcherErrorVarKey).
+            if (const unsigned status = std::exchange(ctx.matcher_error_status, 0u)) {
+                co_await write_error(ctx, static_cast<http::status>(status));
+                co_return true;
+            }
             continue;
-        if (!route.match.match(ctx)) continue;
-        if (!route.group.empty()) groups_used.push_back(route.group);
+        }
+        if (!route.group.empty()) {
+            if (std::find(groups_used.begin(), groups_used.end(), route.group) != groups_used.end()) continue;
+            groups_used.push_back(route.group);
+        }
         if (route.metrics && !ctx.route_metrics) ctx.route_metrics = route.metrics.get();
         for (const auto& handler : route.handle)
             if (co_await handler->handle(ctx)) co_return true;

@@ -51,7 +51,10 @@ def request(port, method, target, headers=None):
         conn.close()
 
 
-class FileServerAgainstCaddy(harness.ProxyTestCase):
+class AgainstCaddy(harness.ProxyTestCase):
+    """One Caddyfile (self.caddyfile(port, root)) run by both servers over the tree make_tree writes."""
+    caddyfile = staticmethod(caddyfile)
+
     def setUp(self):
         super().setUp()
         if not CADDY:
@@ -65,13 +68,13 @@ class FileServerAgainstCaddy(harness.ProxyTestCase):
         os.makedirs(caddy_dir)
         caddy_conf = os.path.join(caddy_dir, "Caddyfile")
         with open(caddy_conf, "w") as f:
-            f.write(caddyfile(caddy_port, self.root))
+            f.write(self.caddyfile(caddy_port, self.root))
         env = dict(os.environ, HOME=caddy_dir, XDG_DATA_HOME=caddy_dir, XDG_CONFIG_HOME=caddy_dir)
         caddy = self.procs.start("caddy", [CADDY, "run", "--config", caddy_conf, "--adapter", "caddyfile"], env=env,
                                  cwd=caddy_dir)
         harness.wait_until(lambda: caddy.poll() is not None or harness.port_open(caddy_port), what="caddy")
         self.assertIsNone(caddy.poll(), harness.log_of(caddy))
-        self.start_proxflow(caddyfile(proxflow_port, self.root), caddyfile=True, wait_port=proxflow_port)
+        self.start_proxflow(self.caddyfile(proxflow_port, self.root), caddyfile=True, wait_port=proxflow_port)
         self.ports = {"caddy": caddy_port, "proxflow": proxflow_port}
 
     def make_tree(self, root):
@@ -111,6 +114,9 @@ class FileServerAgainstCaddy(harness.ProxyTestCase):
         self.assertEqual(p_body, c_body, where)
         return p_status, p_headers, p_body
 
+
+
+class FileServerAgainstCaddy(AgainstCaddy):
     def test_index_files_and_plain_files_are_served_with_their_metadata(self):
         status, headers, body = self.both("GET", "/")
         self.assertEqual((status, body), (200, b"<h1>home</h1>\n"))
@@ -203,6 +209,93 @@ class FileServerAgainstCaddy(harness.ProxyTestCase):
     def test_other_methods_are_answered_as_caddy_does(self):
         self.both("POST", "/notes.txt")
         self.both("DELETE", "/notes.txt")
+
+
+
+
+def try_files_caddyfile(port, root):
+    return f"""{{
+	admin off
+	auto_https off
+}}
+:{port} {{
+	bind 127.0.0.1
+	root * {root}
+	@static file {{
+		try_files {{path}} {{path}}.txt
+		split_path .php
+	}}
+	header @static X-File "{{http.matchers.file.type}} {{http.matchers.file.relative}} [{{http.matchers.file.remainder}}]"
+	handle /app/* {{
+		try_files {{path}} /app/index.html
+		file_server
+	}}
+	handle /php/* {{
+		try_files {{path}} {{path}}/ /php/index.php?{{query}}
+		respond "uri={{uri}} file={{http.matchers.file.relative}} type={{http.matchers.file.type}}"
+	}}
+	handle /strict/* {{
+		try_files {{path}} =404
+		file_server
+	}}
+	handle /biggest/* {{
+		try_files /sub/index.html /notes.txt /style.css {{
+			policy largest_size
+		}}
+		respond "{{http.matchers.file.relative}}"
+	}}
+	handle {{
+		file_server
+	}}
+}}
+"""
+
+
+class TryFilesAgainstCaddy(AgainstCaddy):
+    """The `file` matcher and try_files: rewrites to the file that exists, as Caddy 2.6.2 does."""
+    caddyfile = staticmethod(try_files_caddyfile)
+
+    def make_tree(self, root):
+        super().make_tree(root)
+        for name, data in {"app/index.html": b"<h1>spa</h1>\n", "app/main.js": b"js()\n", "php/index.php": b"<?php\n",
+                           "php/real.txt": b"real\n", "php/dir/x": b"x\n", "strict/here.txt": b"here\n",
+                           "run.php": b"php\n"}.items():
+            path = os.path.join(root, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
+
+    def test_a_single_page_app_falls_back_to_its_index(self):
+        self.assertEqual(self.both("GET", "/app/main.js")[2], b"js()\n")
+        self.assertEqual(self.both("GET", "/app/some/client/route")[2], b"<h1>spa</h1>\n")
+        self.assertEqual(self.both("GET", "/app/")[2], b"<h1>spa</h1>\n")
+        self.assertEqual(self.both("GET", "/app/missing.js?v=2")[2], b"<h1>spa</h1>\n")
+
+    def test_a_front_controller_gets_the_query_and_files_and_directories_win_first(self):
+        # The group's later matchers still run after the first rewrite (Caddy's wrapRoute matches before
+        # it checks the group), so {http.matchers.file.*} name the front controller every time.
+        status, _, body = self.both("GET", "/php/real.txt?a=1")
+        self.assertEqual((status, body), (200, b"uri=/php/real.txt?a=1 file=/php/index.php type=file"))
+        status, _, body = self.both("GET", "/php/dir")
+        self.assertEqual((status, body), (200, b"uri=/php/dir/ file=/php/index.php type=file"))
+        status, _, body = self.both("GET", "/php/no/such?x=1&y=2")
+        self.assertEqual((status, body), (200, b"uri=/php/index.php?x=1&y=2 file=/php/index.php type=file"))
+
+    def test_an_equals_status_ends_the_request_when_no_file_exists(self):
+        status, _, body = self.both("GET", "/strict/here.txt")
+        self.assertEqual((status, body), (200, b"here\n"))
+        status, _, body = self.both("GET", "/strict/gone.txt")
+        self.assertEqual((status, body), (404, b""))
+
+    def test_largest_size_picks_the_biggest_existing_file(self):
+        self.assertEqual(self.both("GET", "/biggest/")[2], b"/style.css")
+
+    def test_a_named_file_matcher_sets_its_placeholders_for_later_handlers(self):
+        for target, expected in (("/notes.txt", "file /notes.txt []"), ("/notes", "file /notes.txt []"),
+                                 ("/run.php/extra/path", "file /run.php [/extra/path]"), ("/nothing-here", None)):
+            answers = {name: request(port, "GET", target) for name, port in self.ports.items()}
+            self.assertEqual(answers["proxflow"][1].get("x-file"), answers["caddy"][1].get("x-file"), target)
+            self.assertEqual(answers["proxflow"][1].get("x-file"), expected, target)
 
 
 if __name__ == "__main__":

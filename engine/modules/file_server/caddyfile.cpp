@@ -3,15 +3,22 @@
 //   file_server [<matcher>] [browse] { root, hide, index, browse [<template>], precompressed,
 //                                      status, disable_canonical_uris, pass_thru }
 //   root [<matcher>] <path>          (a vars handler setting "root")
+//   @name file [<files...>] { root, try_files, try_policy, split_path }   (the `file` matcher)
+//   try_files <files...> { policy <policy> }   (rewrites to the first file that exists: a `file`
+//                                             matcher per run of files, one more for each file with
+//                                             a ?query, all in one group)
 #include "modules/file_server/caddyfile.hpp"
 
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/writer.hpp"
+#include "modules/file_server/file_matcher.hpp"
 #include "modules/file_server/file_server_config.hpp"
 #include "modules/file_server/served_path.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <utility>
 
 namespace proxflow::file_server {
 namespace {
@@ -145,11 +152,182 @@ bool write_root(caddyfile::Writer& w, const std::string& m, const json& handler,
     return true;
 }
 
+constexpr std::string_view relative_file = "{http.matchers.file.relative}";
+
+// One route a try_files directive made: its files, the ?query its rewrite appends, its policy and group.
+struct TryFilesRoute {
+    std::vector<std::string> files;
+    std::string query;
+    std::string policy;
+    std::string group;
+};
+
+std::optional<TryFilesRoute> try_files_route(const json& route) {
+    if (!route.is_object() || !route.contains("match") || !route.contains("handle")) return std::nullopt;
+    for (auto it = route.begin(); it != route.end(); ++it)
+        if (it.key() != "match" && it.key() != "handle" && it.key() != "group") return std::nullopt;
+    const json& match = route["match"];
+    const json& handle = route["handle"];
+    if (!match.is_array() || match.size() != 1 || !match[0].is_object() || match[0].size() != 1 || !match[0].contains("file"))
+        return std::nullopt;
+    if (!handle.is_array() || handle.size() != 1 || !handle[0].is_object() || handle[0].size() != 2 ||
+        handle[0].value("handler", json()) != "rewrite" || !handle[0].contains("uri") || !handle[0]["uri"].is_string())
+        return std::nullopt;
+    FileMatchConfig m;
+    try {
+        m = FileMatchConfig::from_json(match[0]["file"], "file");
+    } catch (const ConfigError&) {
+        return std::nullopt;
+    }
+    if (!m.root.empty() || !m.split_path.empty() || !m.try_files || m.try_files->empty()) return std::nullopt;
+    const std::string uri = handle[0]["uri"];
+    if (!uri.starts_with(relative_file)) return std::nullopt;
+    TryFilesRoute out{*m.try_files, uri.substr(relative_file.size()), m.try_policy, ""};
+    if (!out.query.empty() && (out.query.front() != '?' || out.files.size() != 1)) return std::nullopt;
+    for (const auto& f : out.files)
+        if (f.find('?') != std::string::npos) return std::nullopt; // the directive would have split it off
+    if (route.contains("group")) {
+        if (!route["group"].is_string() || route["group"] == "") return std::nullopt;
+        out.group = route["group"];
+    }
+    return out;
+}
+
 } // namespace
+
+void parse_file_matcher(caddyfile::Dispenser& d, json& value) {
+    if (value.is_null()) value = json::object();
+    // Files from the matcher's line and from try_files lines add up, as Caddy's UnmarshalCaddyfile appends.
+    auto add_files = [&](const std::vector<std::string>& files) {
+        if (files.empty()) return;
+        json& list = value["try_files"];
+        if (!list.is_array()) list = json::array();
+        for (const auto& f : files) list.push_back(f);
+    };
+    add_files(d.remaining_args());
+    while (d.next_block(0)) {
+        const std::string sub = d.val();
+        if (sub == "root" || sub == "try_policy") {
+            if (!d.next_arg()) d.wrong_args();
+            value[sub] = d.val();
+        } else if (sub == "try_files") {
+            add_files(d.remaining_args());
+            if (!value.contains("try_files")) d.wrong_args();
+        } else if (sub == "split_path") {
+            const auto delimiters = d.remaining_args();
+            if (delimiters.empty()) d.wrong_args();
+            value["split_path"] = delimiters;
+        } else {
+            d.fail("unrecognized subdirective: " + sub);
+        }
+    }
+}
+
+void write_file_matcher(caddyfile::Writer& w, const json& value, const std::string& path) {
+    FileMatchConfig c;
+    try {
+        c = FileMatchConfig::from_json(value, path);
+    } catch (const ConfigError& e) {
+        throw caddyfile::ExportError(e.path(), e.what());
+    }
+    std::string head = "file";
+    if (c.try_files) {
+        if (c.try_files->empty())
+            throw caddyfile::ExportError(path + ".try_files", "an empty try_files (nothing ever matches) has no Caddyfile form");
+        head += words(*c.try_files);
+    }
+    std::vector<std::string> body;
+    if (!c.root.empty()) body.push_back("root " + quote(c.root));
+    if (!c.try_policy.empty()) body.push_back("try_policy " + quote(c.try_policy));
+    if (!c.split_path.empty()) body.push_back("split_path" + words(c.split_path));
+    if (body.empty()) {
+        w.line(head);
+        return;
+    }
+    w.open(head);
+    for (const auto& line : body) w.line(line);
+    w.close();
+}
+
+std::vector<caddyfile::ConfigValue> parse_try_files(Helper& h) {
+    auto& d = h.d;
+    if (!d.next()) d.wrong_args();
+    const auto files = d.remaining_args();
+    if (files.empty()) d.wrong_args();
+    std::string policy;
+    for (const int nesting = d.nesting(); d.next_block(nesting);) {
+        if (d.val() != "policy") continue; // Caddy 2.6.2 passes over anything else in the block
+        if (!policy.empty()) d.fail("try policy already configured");
+        if (!d.next_arg()) d.wrong_args();
+        policy = d.val();
+        if (policy.empty() || !try_policy_named(policy)) d.fail("unrecognized try policy: " + policy);
+    }
+    std::vector<caddyfile::ConfigValue> routes;
+    auto add_route = [&](std::vector<std::string> tried, const std::string& query) {
+        FileMatchConfig m;
+        m.try_files = std::move(tried);
+        m.try_policy = policy;
+        auto route = h.new_route(json{{"file", m.to_json()}}, {{"handler", "rewrite"}, {"uri", std::string(relative_file) + query}});
+        routes.insert(routes.end(), route.begin(), route.end());
+    };
+    // A file with a ?query gets a route of its own, since its rewrite keeps that query.
+    std::vector<std::string> run;
+    for (const auto& item : files) {
+        const auto q = item.find('?');
+        if (q == std::string::npos) {
+            run.push_back(item);
+            continue;
+        }
+        if (!run.empty()) add_route(std::exchange(run, {}), "");
+        add_route({item.substr(0, q)}, item.substr(q));
+    }
+    if (!run.empty()) add_route(std::move(run), "");
+    // Several routes are one group, so only the first that matches rewrites (Caddy's GroupRoutes).
+    if (routes.size() > 1) {
+        const std::string group = h.groups.next_group();
+        for (auto& r : routes) r.value["group"] = group;
+    }
+    return routes;
+}
+
+std::size_t write_try_files(caddyfile::Writer& w, const json& routes, std::size_t first, const std::string&) {
+    const auto head = try_files_route(routes[first]);
+    if (!head) return 0;
+    std::vector<TryFilesRoute> parts{*head};
+    if (!head->group.empty()) {
+        // The whole group, and nothing else in it: a lone grouped route is a rewrite's, not try_files'.
+        if (first > 0 && routes[first - 1].is_object() && routes[first - 1].value("group", json()) == head->group) return 0;
+        std::size_t next = first + 1;
+        for (; next < routes.size(); ++next) {
+            const auto part = try_files_route(routes[next]);
+            // Adjacent runs without a query would have been one route.
+            if (!part || part->group != head->group || part->policy != head->policy ||
+                (part->query.empty() && parts.back().query.empty()))
+                break;
+            parts.push_back(*part);
+        }
+        if (parts.size() < 2) return 0;
+        if (next < routes.size() && routes[next].is_object() && routes[next].value("group", json()) == head->group) return 0;
+    }
+    std::string line = "try_files";
+    for (const auto& part : parts) {
+        if (part.query.empty()) line += words(part.files);
+        else line += " " + quote(part.files.front() + part.query);
+    }
+    if (head->policy.empty()) {
+        w.line(line);
+    } else {
+        w.open(line);
+        w.line("policy " + quote(head->policy));
+        w.close();
+    }
+    return parts.size();
+}
 
 std::vector<DirectiveSpec> directives() {
     return {{.name = "file_server", .parse = caddyfile::handler_directive(parse_file_server)},
-            {.name = "root", .parse = caddyfile::handler_directive(parse_root)}};
+            {.name = "root", .parse = caddyfile::handler_directive(parse_root)},
+            {.name = "try_files", .parse = parse_try_files}};
 }
 
 std::vector<ExporterSpec> exporters() {

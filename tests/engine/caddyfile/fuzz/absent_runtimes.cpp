@@ -1,8 +1,9 @@
 // The fuzzer drives every module's Caddyfile face (parse and export), never a handler's runtime:
-// each descriptor's factory is defined here as one that refuses, so the fuzzer links the module
-// list without the engine's runtime. A module added to the list without a line here fails the
-// fuzzer's link, not silently.
+// each descriptor's factory (and a module matcher's) is defined here as one that refuses, so the
+// fuzzer links the module list without the engine's runtime. A module added to the list without a
+// line here fails the fuzzer's link, not silently.
 #include "module/handler.hpp"
+#include "modules/file_server/file_matcher.hpp"
 
 #include <stdexcept>
 
@@ -25,5 +26,9 @@ PROXFLOW_ABSENT_RUNTIME(encode)
 PROXFLOW_ABSENT_RUNTIME(map)
 PROXFLOW_ABSENT_RUNTIME(request_body)
 PROXFLOW_ABSENT_RUNTIME(metrics)
+
+std::unique_ptr<Matcher> file_server::make_file_matcher(const json&, const std::string&) {
+    throw std::logic_error("the file matcher's runtime is not in the fuzzer");
+}
 
 } // namespace proxflow

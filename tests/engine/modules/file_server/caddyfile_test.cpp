@@ -45,6 +45,25 @@ private slots:
         QVERIFY(adapt_error("root *").contains("wrong argument count"));
     }
 
+    void try_files_needs_files_and_a_known_policy() {
+        QVERIFY(adapt_error("try_files {path} /index.html").isEmpty());
+        QVERIFY(adapt_error("try_files").contains("wrong argument count"));
+        QVERIFY(adapt_error("try_files a {\n\tpolicy newest\n}").contains("unrecognized try policy: newest"));
+        QVERIFY(adapt_error("try_files a {\n\tpolicy largest_size\n\tpolicy largest_size\n}").contains("try policy already configured"));
+    }
+
+    void the_file_matcher_reads_its_block_and_refuses_unknown_lines() {
+        QVERIFY(adapt_error("@f file {\n\troot /srv\n\ttry_files a\n}\nrespond @f 200").isEmpty());
+        QVERIFY(adapt_error("@f file {\n\tfs embedded\n}\nrespond @f 200").contains("unrecognized subdirective: fs"));
+        QVERIFY(adapt_error("@f file {\n\tsplit_path\n}\nrespond @f 200").contains("wrong argument count"));
+    }
+
+    void a_matcher_that_tries_no_files_cannot_be_exported() {
+        const json config = json::parse(R"({"apps":{"http":{"servers":{"srv0":{"listen":[":8080"],"routes":[
+            {"match":[{"file":{"try_files":[]}}],"handle":[{"handler":"static_response","body":"x"}]}]}}}}})");
+        QVERIFY_THROWS_EXCEPTION(cf::ExportError, cf::export_caddyfile(config));
+    }
+
     void an_explicit_canonical_true_cannot_be_exported() {
         const json config = json::parse(R"({"apps":{"http":{"servers":{"srv0":{"listen":[":8080"],"routes":[
             {"handle":[{"handler":"file_server","canonical_uris":true}]}]}}}}})");
