@@ -20,7 +20,8 @@ COMPARED_HEADERS = ("content-type", "etag", "last-modified", "content-range", "c
 UNICODE_NAME = "ünï cödé ✓.txt"
 
 
-def caddyfile(port, root):
+def site(port, root, body):
+    """The same Caddyfile for both servers: no admin, no HTTPS, bound to loopback, the tree as root."""
     return f"""{{
 	admin off
 	auto_https off
@@ -28,12 +29,16 @@ def caddyfile(port, root):
 :{port} {{
 	bind 127.0.0.1
 	root * {root}
-	file_server browse {{
+{body}}}
+"""
+
+
+def caddyfile(port, root):
+    return site(port, root, """	file_server browse {
 		hide secret.txt
 		precompressed zstd gzip
-	}}
-}}
-"""
+	}
+""")
 
 
 def request(port, method, target, headers=None):
@@ -211,44 +216,34 @@ class FileServerAgainstCaddy(AgainstCaddy):
         self.both("DELETE", "/notes.txt")
 
 
-
-
 def try_files_caddyfile(port, root):
-    return f"""{{
-	admin off
-	auto_https off
-}}
-:{port} {{
-	bind 127.0.0.1
-	root * {root}
-	@static file {{
-		try_files {{path}} {{path}}.txt
+    return site(port, root, """	@static file {
+		try_files {path} {path}.txt
 		split_path .php
-	}}
-	header @static X-File "{{http.matchers.file.type}} {{http.matchers.file.relative}} [{{http.matchers.file.remainder}}]"
-	handle /app/* {{
-		try_files {{path}} /app/index.html
+	}
+	header @static X-File "{http.matchers.file.type} {http.matchers.file.relative} [{http.matchers.file.remainder}]"
+	handle /app/* {
+		try_files {path} /app/index.html
 		file_server
-	}}
-	handle /php/* {{
-		try_files {{path}} {{path}}/ /php/index.php?{{query}}
-		respond "uri={{uri}} file={{http.matchers.file.relative}} type={{http.matchers.file.type}}"
-	}}
-	handle /strict/* {{
-		try_files {{path}} =404
+	}
+	handle /php/* {
+		try_files {path} {path}/ /php/index.php?{query}
+		respond "uri={uri} file={http.matchers.file.relative} type={http.matchers.file.type}"
+	}
+	handle /strict/* {
+		try_files {path} =404
 		file_server
-	}}
-	handle /biggest/* {{
-		try_files /sub/index.html /notes.txt /style.css {{
+	}
+	handle /biggest/* {
+		try_files /sub/index.html /notes.txt /style.css {
 			policy largest_size
-		}}
-		respond "{{http.matchers.file.relative}}"
-	}}
-	handle {{
+		}
+		respond "{http.matchers.file.relative}"
+	}
+	handle {
 		file_server
-	}}
-}}
-"""
+	}
+""")
 
 
 class TryFilesAgainstCaddy(AgainstCaddy):
