@@ -163,36 +163,15 @@ class ProxyTestCase(unittest.TestCase):
     def start_nginx(self, body="nginx backend\n", port=None):
         """Debian's nginx as a backend answering GET / with body and GET /big with a 16 KiB file."""
         port = port or free_port()
-        prefix = tempfile.mkdtemp(dir=self.tmp, prefix="nginx-")
-        for d in ("logs", "client_body", "proxy", "fastcgi", "uwsgi", "scgi", "www"):
-            os.makedirs(os.path.join(prefix, d), exist_ok=True)
+        prefix = nginx_prefix(self.tmp)
         with open(os.path.join(prefix, "www", "big"), "wb") as f:
             f.write(b"x" * 16384)
-        # As root, workers would drop to nobody and could not read the private temporary folder.
-        user = "user root;" if os.geteuid() == 0 else ""
-        conf = f"""
-{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  client_body_temp_path {prefix}/client_body; proxy_temp_path {prefix}/proxy;
-  fastcgi_temp_path {prefix}/fastcgi; uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;
+        proc = start_nginx_with(self.procs, prefix, port, f"""
   server {{
     listen 127.0.0.1:{port};
     location = / {{ return 200 {json.dumps(body)}; }}
     location / {{ root {prefix}/www; }}
-  }}
-}}
-"""
-        path = os.path.join(prefix, "nginx.conf")
-        with open(path, "w") as f:
-            f.write(conf)
-        proc = self.procs.start(f"nginx-{port}", ["nginx", "-p", prefix, "-c", path, "-g", "daemon off;"])
-        wait_until(lambda: http("GET", f"http://127.0.0.1:{port}/")[0] == 200, what=f"nginx on {port}")
-        proc.port = port
+  }}""")
         proc.www = os.path.join(prefix, "www")
         return proc
 
@@ -223,6 +202,40 @@ http {{
         """Runs a proxflow subcommand to completion; returns CompletedProcess with text output."""
         return subprocess.run([PROXFLOW, *args], capture_output=True, text=True, timeout=timeout,
                               cwd=cwd or self.tmp, env=env)
+
+
+def nginx_prefix(workdir):
+    """A fresh nginx prefix under workdir with the folders its configuration below uses."""
+    prefix = tempfile.mkdtemp(dir=workdir, prefix="nginx-")
+    for d in ("logs", "client_body", "proxy", "fastcgi", "uwsgi", "scgi", "www"):
+        os.makedirs(os.path.join(prefix, d), exist_ok=True)
+    return prefix
+
+
+def start_nginx_with(procs, prefix, port, http_block):
+    """Debian's nginx in prefix, with http_block inside its http {}; waits until GET / on port answers 200."""
+    # As root, workers would drop to nobody and could not read the private temporary folder.
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf = f"""
+{user}
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {prefix}/client_body; proxy_temp_path {prefix}/proxy;
+  fastcgi_temp_path {prefix}/fastcgi; uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;
+{http_block}
+}}
+"""
+    path = os.path.join(prefix, "nginx.conf")
+    with open(path, "w") as f:
+        f.write(conf)
+    proc = procs.start(f"nginx-{port}", ["nginx", "-p", prefix, "-c", path, "-g", "daemon off;"])
+    wait_until(lambda: http("GET", f"http://127.0.0.1:{port}/")[0] == 200, what=f"nginx on {port}")
+    proc.port = port
+    return proc
 
 
 def proxy_config(port, handlers, *, admin_port=None, routes=None, server_extra=None, top_extra=None):

@@ -1,45 +1,13 @@
 """Malformed, oversized, smuggling and slow requests sent with raw sockets: each gets the answer RFC 9112
 asks for, nothing reaches the upstream that should not, and the proxy keeps serving fresh clients."""
 import os
-import re
 import socket
-import subprocess
-import threading
 import time
 import unittest
 
 import harness
-from harness import free_port, http, proxy_config, reverse_proxy, wait_until
-
-STATUS_LINE = re.compile(rb"HTTP/1\.[01] (\d{3}) ")
-
-
-def exchange(port, data, timeout=3.0):
-    """Sends data on a fresh connection, reads until the server closes or timeout passes.
-    Returns (bytes received, True when the server closed the connection)."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    try:
-        s.sendall(data)
-        received = b""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            s.settimeout(max(0.05, deadline - time.monotonic()))
-            try:
-                chunk = s.recv(65536)
-            except socket.timeout:
-                return received, False
-            except ConnectionResetError:
-                return received, True
-            if not chunk:
-                return received, True
-            received += chunk
-        return received, False
-    finally:
-        s.close()
-
-
-def statuses(data):
-    return [int(code) for code in STATUS_LINE.findall(data)]
+from harness import free_port, http, proxy_config, reverse_proxy
+from raw_http import exchange, statuses
 
 
 class BadRequests(harness.ProxyTestCase):
