@@ -21,8 +21,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = do_GET
 
     def read_body(self):
+        """The request's content, framed as RFC 9112 §6.3 says: chunked when Transfer-Encoding ends in
+        chunked, else Content-Length bytes. Raises ValueError on broken chunked framing."""
+        if self.headers.get("Transfer-Encoding", "").replace(" ", "").lower().endswith("chunked"):
+            return self.read_chunked()
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
+
+    def read_chunked(self):
+        body = b""
+        while size := int(self.rfile.readline(1024).split(b";")[0].strip(), 16):
+            body += self.rfile.read(size)
+            if self.rfile.readline(3) != b"\r\n":
+                raise ValueError("a chunk without its CRLF")
+        while self.rfile.readline(65536) not in (b"\r\n", b""):  # trailer fields
+            pass
+        return body
 
     def answer(self, status, headers, body):
         """A whole response with its Content-Length; HEAD gets the header only."""
