@@ -26,7 +26,7 @@ ALLOWED = {
     # Routes, matchers, placeholders, header operations, the server's built routes and settings.
     "routing": ["config", "http", "metrics", "module"],
     "logging": ["config", "http", "routing"],
-    "tls": ["config", "http", "metrics", "module"],
+    "tls": ["config", "http", "logging", "metrics", "module"],
     # Every modules/<name> (see MODULE_MAY_INCLUDE and DEPENDS).
     "modules/*": None,
     # The list of compiled-in modules: a macro, includes nothing.

@@ -1,7 +1,7 @@
 #include "tls/certificate_manager.hpp"
 
 #include "tls/pem.hpp"
-#include "tls/tls_log.hpp"
+#include "logging/log_line.hpp"
 
 namespace proxflow::tls {
 namespace {
@@ -98,7 +98,7 @@ void CertificateManager::manage(const std::string& name, IssuancePlan plan, cons
 awaitable<bool> CertificateManager::obtain(Managed& m) {
     for (const auto& issuer : m.plan.issuers) {
         if (stopped()) co_return false;
-        log_tls("info", "tls.obtain", "obtaining certificate", {{"identifier", m.name}, {"issuer", issuer->storage_key()}});
+        log_line("info", "tls.obtain", "obtaining certificate", {{"identifier", m.name}, {"issuer", issuer->storage_key()}});
         std::shared_ptr<Certificate> cert;
         std::string failure;
         // (No braced list inside a coroutine: GCC 12 cannot put its array in the frame.)
@@ -118,16 +118,16 @@ awaitable<bool> CertificateManager::obtain(Managed& m) {
         if (failure.empty()) {
             keep(m, std::move(cert));
             m.failures = 0;
-            log_tls("info", "tls.obtain", "certificate obtained successfully", {{"identifier", m.name}, {"issuer", issuer->storage_key()}});
+            log_line("info", "tls.obtain", "certificate obtained successfully", {{"identifier", m.name}, {"issuer", issuer->storage_key()}});
             co_return true;
         }
-        log_tls("error", "tls.obtain", "could not get certificate from issuer",
+        log_line("error", "tls.obtain", "could not get certificate from issuer",
                 {{"identifier", m.name}, {"issuer", issuer->storage_key()}, {"error", failure}});
     }
     const auto wait = retry_intervals[std::min(m.failures, std::size(retry_intervals) - 1)];
     ++m.failures;
     m.retry_at = std::chrono::steady_clock::now() + wait;
-    log_tls("error", "tls.obtain", "will retry", {{"identifier", m.name}, {"attempt", m.failures}, {"retrying_in", wait.count()}});
+    log_line("error", "tls.obtain", "will retry", {{"identifier", m.name}, {"attempt", m.failures}, {"retrying_in", wait.count()}});
     co_return false;
 }
 
@@ -169,7 +169,7 @@ void CertificateManager::maintain_cas() {
         try {
             ca->maintain();
         } catch (const std::exception& e) {
-            log_tls("error", "pki", "renewing the intermediate", {{"ca", ca->config().id}, {"error", e.what()}});
+            log_line("error", "pki", "renewing the intermediate", {{"ca", ca->config().id}, {"error", e.what()}});
         }
     }
 }

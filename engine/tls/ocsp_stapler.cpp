@@ -1,7 +1,7 @@
 #include "tls/ocsp_stapler.hpp"
 
 #include "tls/pem.hpp"
-#include "tls/tls_log.hpp"
+#include "logging/log_line.hpp"
 
 #include <cstdio>
 
@@ -91,13 +91,13 @@ awaitable<void> OcspStapler::refresh(std::shared_ptr<const Certificate> cert, Se
         const std::string der = answer.der;
         staple(*cert, std::move(answer));
         storage_.store(storage_key(*cert), der);
-        log_tls(status == OcspStaple::Status::good ? "info" : "warn", "tls.ocsp", "stapled OCSP response",
+        log_line(status == OcspStaple::Status::good ? "info" : "warn", "tls.ocsp", "stapled OCSP response",
                 {{"identifier", name}, {"status", ocsp_status_name(status)}, {"responder", url}});
     } catch (const std::exception& e) {
         failure = e.what();
     }
     seen.failed = !failure.empty();
-    if (seen.failed) log_tls("error", "tls.ocsp", "checking OCSP", {{"identifier", name}, {"responder", url}, {"error", failure}});
+    if (seen.failed) log_line("error", "tls.ocsp", "checking OCSP", {{"identifier", name}, {"responder", url}, {"error", failure}});
 }
 
 awaitable<std::chrono::steady_clock::time_point> OcspStapler::round() {

@@ -3,7 +3,7 @@
 #include "http/percent_escape.hpp"
 #include "tls/acme/https_client.hpp"
 #include "tls/pem.hpp"
-#include "tls/tls_log.hpp"
+#include "logging/log_line.hpp"
 
 #include <algorithm>
 
@@ -29,10 +29,10 @@ awaitable<bool> OnDemandIssuance::ask_allows(const std::string& name) {
         acme::HttpsClient http({}, 10s);
         const auto res = co_await http.fetch(http::verb::get, with_query(config_.ask, "domain=" + percent_escape(name)));
         if (res.status >= 200 && res.status < 300) co_return true;
-        log_tls("warn", "tls.on_demand", "certificate for the given name is not allowed",
+        log_line("warn", "tls.on_demand", "certificate for the given name is not allowed",
                 {{"server_name", name}, {"ask", config_.ask}, {"status", res.status}});
     } catch (const std::exception& e) {
-        log_tls("error", "tls.on_demand", "the ask endpoint could not be reached",
+        log_line("error", "tls.on_demand", "the ask endpoint could not be reached",
                 {{"server_name", name}, {"ask", config_.ask}, {"error", e.what()}});
     }
     co_return false;
@@ -48,7 +48,7 @@ awaitable<std::shared_ptr<const Certificate>> OnDemandIssuance::from_managers(co
             if (res.status != 200) throw std::runtime_error("HTTP " + std::to_string(res.status));
             co_return make_certificate(certificates_from_pem(res.body), private_key_from_pem(res.body), "get_certificate");
         } catch (const std::exception& e) {
-            log_tls("error", "tls.handshake", "getting certificate from external certificate manager",
+            log_line("error", "tls.handshake", "getting certificate from external certificate manager",
                     {{"sni", name}, {"url", base}, {"error", e.what()}});
         }
     }
@@ -67,7 +67,7 @@ awaitable<std::shared_ptr<const Certificate>> OnDemandIssuance::run(std::string 
     if (auto cert = co_await manager_->obtain_now(name, policy->plan(), false)) co_return cert;
     if (!co_await ask_allows(name)) co_return nullptr;
     if (!rate_.allow(std::chrono::steady_clock::now())) {
-        log_tls("warn", "tls.on_demand", "on-demand rate limit exceeded", {{"server_name", name}});
+        log_line("warn", "tls.on_demand", "on-demand rate limit exceeded", {{"server_name", name}});
         co_return nullptr;
     }
     co_return co_await manager_->obtain_now(name, policy->plan(), true);

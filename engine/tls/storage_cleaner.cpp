@@ -2,7 +2,7 @@
 
 #include "tls/ocsp.hpp"
 #include "tls/pem.hpp"
-#include "tls/tls_log.hpp"
+#include "logging/log_line.hpp"
 
 #include <map>
 #include <mutex>
@@ -20,10 +20,10 @@ std::map<fs::path, std::chrono::steady_clock::time_point> last_clean;
 void remove_file(const fs::path& file, const char* why) {
     std::error_code ec;
     if (!fs::remove(file, ec) && ec) {
-        log_tls("error", "tls.storage_clean", "cannot delete", {{"file", file.string()}, {"error", ec.message()}});
+        log_line("error", "tls.storage_clean", "cannot delete", {{"file", file.string()}, {"error", ec.message()}});
         return;
     }
-    if (!ec) log_tls("info", "tls.storage_clean", why, {{"file", file.string()}});
+    if (!ec) log_line("info", "tls.storage_clean", why, {{"file", file.string()}});
 }
 
 } // namespace
@@ -45,7 +45,7 @@ void StorageCleaner::clean_certificates() const {
                 try {
                     not_after = to_time_point(X509_get0_notAfter(certificates_from_pem(*pem).front().get()));
                 } catch (const PemError& e) {
-                    log_tls("error", "tls.storage_clean", "unreadable certificate", {{"file", asset.path().string()}, {"error", e.what()}});
+                    log_line("error", "tls.storage_clean", "unreadable certificate", {{"file", asset.path().string()}, {"error", e.what()}});
                     continue; // not ours to judge: left alone, as certmagic does
                 }
                 if (now - not_after < expired_grace) continue;
@@ -85,7 +85,7 @@ void StorageCleaner::clean() const {
     }
     clean_ocsp_staples();
     clean_certificates();
-    log_tls("info", "tls.storage_clean", "finished cleaning storage units", {{"storage", storage_.root().string()}});
+    log_line("info", "tls.storage_clean", "finished cleaning storage units", {{"storage", storage_.root().string()}});
 }
 
 awaitable<std::chrono::steady_clock::time_point> StorageCleaner::round() {

@@ -3,7 +3,7 @@
 #include "tls/ocsp_stapler.hpp"
 #include "tls/on_demand.hpp"
 #include "tls/pem.hpp"
-#include "tls/tls_log.hpp"
+#include "logging/log_line.hpp"
 
 namespace proxflow::tls {
 namespace {
@@ -187,7 +187,7 @@ std::shared_ptr<TlsApp> TlsApp::from_json(const json* tls, const json* pki, Stor
                     [](const AutomationPolicy& p) { return p.on_demand || !p.get_certificate_urls.empty(); })) {
         if (on_demand_config.ask.empty() &&
             std::any_of(app->policies_.begin(), app->policies_.end(), [](const AutomationPolicy& p) { return p.on_demand; }))
-            log_tls("warn", "tls", "on-demand TLS is enabled without an `ask` endpoint: anyone can make the engine request certificates for any name");
+            log_line("warn", "tls", "on-demand TLS is enabled without an `ask` endpoint: anyone can make the engine request certificates for any name");
         app->on_demand_ = std::make_shared<OnDemandIssuance>(app->policies_, on_demand_config, app->manager_, app->cache_,
                                                              build.background);
     }

@@ -1,6 +1,6 @@
 #include "tls/acme/challenge_listener.hpp"
 
-#include "tls/tls_log.hpp"
+#include "logging/log_line.hpp"
 
 #include <boost/beast/ssl.hpp>
 #include <openssl/ssl.h>
@@ -90,7 +90,7 @@ ChallengeListener::ChallengeListener(asio::any_io_executor executor, Kind kind, 
     const std::string where = (host.empty() ? "*" : host) + ":" + std::to_string(port);
     const char* what = kind == Kind::http_01 ? "http-01" : "tls-alpn-01";
     if (ec == asio::error::address_in_use) {
-        log_tls("info", "tls.acme", "challenge port in use: its listener answers the challenge", {{"address", where}, {"challenge", what}});
+        log_line("info", "tls.acme", "challenge port in use: its listener answers the challenge", {{"address", where}, {"challenge", what}});
         return;
     }
     if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
@@ -104,7 +104,7 @@ ChallengeListener::ChallengeListener(asio::any_io_executor executor, Kind kind, 
         SSL_CTX_set_tlsext_servername_arg(ctx, &store);
     }
     acceptor_ = std::move(acceptor);
-    log_tls("info", "tls.acme", "serving challenges", {{"address", where}, {"challenge", what}});
+    log_line("info", "tls.acme", "serving challenges", {{"address", where}, {"challenge", what}});
     asio::co_spawn(executor, accept_loop(acceptor_, kind, store, tls_), asio::detached);
 }
 

@@ -1,11 +1,11 @@
-#include "tls/tls_log.hpp"
+#include "logging/log_line.hpp"
 
 #include <chrono>
 #include <cstdio>
 
-namespace proxflow::tls {
+namespace proxflow {
 
-void log_tls(std::string_view level, std::string_view logger, std::string_view msg, nlohmann::json fields) {
+void log_line(std::string_view level, std::string_view logger, std::string_view msg, nlohmann::json fields) {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     nlohmann::json line = {{"level", level},
                            {"ts", std::chrono::duration<double>(now).count()},
@@ -18,4 +18,4 @@ void log_tls(std::string_view level, std::string_view logger, std::string_view m
     std::fflush(stderr);
 }
 
-} // namespace proxflow::tls
+} // namespace proxflow
