@@ -2,6 +2,7 @@
 
 #include "core/admin_server.hpp"
 #include "metrics/merge.hpp"
+#include "server/connection_cap.hpp"
 #include "server/worker.hpp"
 
 #include <future>
@@ -51,8 +52,11 @@ std::set<std::string> listener_keys(const Runtime* runtime) {
 Engine::Engine(EngineOptions options) : options_(options) {
     unsigned threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
-    for (auto& worker : workers_)
+    const long cap = options_.max_connections > 0 ? options_.max_connections : default_connection_cap();
+    for (auto& worker : workers_) {
+        worker->connection_cap = cap;
         for (auto& peer : workers_) worker->peers.push_back(peer.get());
+    }
     for (auto& worker : workers_) {
         worker->thread = std::thread([w = worker.get()] {
             auto guard = asio::make_work_guard(w->io);

@@ -17,6 +17,7 @@ class AdminServer;
 
 struct EngineOptions {
     unsigned threads = 0; // 0: one event loop per core
+    long max_connections = 0; // client connections open at once; 0: default_connection_cap()
 };
 
 // The proxy engine: a group of worker threads serving the current config. load() validates a new

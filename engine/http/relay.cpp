@@ -16,6 +16,13 @@ void append_fields(const http::fields& fields, std::string& out) {
 
 } // namespace
 
+RelayStatus status_of_read_error(const error_code& ec) {
+    if (ec == http::error::body_limit) return RelayStatus::too_large;
+    const bool framing = ec.category() == make_error_code(http::error::bad_chunk).category();
+    if (framing && ec != http::error::partial_message && ec != http::error::end_of_stream) return RelayStatus::malformed;
+    return RelayStatus::read_failed;
+}
+
 void serialize_header(const http::request_header<>& header, std::string& out) {
     out.clear();
     out.reserve(512);

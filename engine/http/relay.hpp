@@ -13,8 +13,11 @@
 
 namespace proxflow {
 
+// read_failed: the source went away or timed out; malformed: its framing broke (a bad chunk size, a
+// chunk without its CRLF), which RFC 9112 answers with a 400 when a response can still be sent;
 // too_large: the body crossed the parser's body limit (request_body's max_size).
-enum class RelayStatus { done, read_failed, too_large, write_failed };
+enum class RelayStatus { done, read_failed, malformed, too_large, write_failed };
+RelayStatus status_of_read_error(const error_code& ec);
 
 struct RelayResult {
     RelayStatus status = RelayStatus::done;
@@ -83,14 +86,18 @@ awaitable<RelayResult> relay_message(InStream& in, beast::flat_buffer& in_buffer
             }
             if (ec == http::error::need_buffer) ec = {};
             if (ec) {
-                result.status = ec == http::error::body_limit ? RelayStatus::too_large : RelayStatus::read_failed;
+                result.status = status_of_read_error(ec);
                 co_return result;
             }
             n = scratch_size - body.size;
             result.body_bytes += n;
         }
         const bool last = parser.is_done();
-        if (last) source_done();
+        if (last) {
+            source_done();
+            // The per-read deadline ends with the reads: it must not cut a later write short.
+            if (timeouts.read.count() > 0) in.expires_never();
+        }
         if constexpr (filtered) {
             // Nothing more from the source at hand (at most chunk framing is buffered): the next
             // read may wait, so what the filters hold goes out now. The writer counts what it sends.

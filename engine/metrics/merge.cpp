@@ -40,6 +40,7 @@ void merge_threads(const std::vector<const ThreadMetrics*>& threads, std::int64_
         out.bytes_in += t->bytes_in();
         out.bytes_out += t->bytes_out();
         out.active_connections += t->active_connections();
+        out.refused_connections += t->refused_connections();
         out.worker_connections.push_back(t->active_connections());
         out.active_requests += std::max<std::int64_t>(0, t->active_requests());
         out.latency.add(t->latency());

@@ -101,6 +101,9 @@ std::string render_prometheus(const Snapshot& snap) {
     sample(out, "proxflow_http_requests_in_flight", "", static_cast<double>(snap.active_requests));
     family(out, "proxflow_http_connections_active", "gauge", "Open client connections.");
     sample(out, "proxflow_http_connections_active", "", static_cast<double>(snap.active_connections));
+    family(out, "proxflow_http_connections_refused_total", "counter",
+           "Client connections closed as soon as they were accepted: the engine's connection cap was reached.");
+    sample(out, "proxflow_http_connections_refused_total", "", static_cast<double>(snap.refused_connections));
     family(out, "proxflow_worker_connections_active", "gauge", "Open client connections by engine thread.");
     for (std::size_t i = 0; i < snap.worker_connections.size(); ++i)
         sample(out, "proxflow_worker_connections_active", "worker=\"" + std::to_string(i) + "\"",

@@ -61,6 +61,7 @@ struct Snapshot {
     std::array<std::uint64_t, 5> status_classes{};
     std::uint64_t bytes_in = 0, bytes_out = 0;
     std::int64_t active_connections = 0, active_requests = 0;
+    std::uint64_t refused_connections = 0; // client connections closed at once: the connection cap was reached
     std::vector<std::int64_t> worker_connections; // open client connections of each engine thread
     WindowStats last_1s, last_10s, last_1m, last_5m;
     std::vector<SeriesPoint> series; // the last 300 seconds, oldest first

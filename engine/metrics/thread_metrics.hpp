@@ -26,6 +26,7 @@ public:
 
     void connection_opened() { active_connections_.add(1); }
     void connection_closed() { closed_connections_.add(1); }
+    void connection_refused() { refused_connections_.add(1); }
     void request_started() { started_requests_.add(1); }
     void request_finished(unsigned status, std::chrono::nanoseconds latency, std::uint64_t bytes_in,
                           std::uint64_t bytes_out, int country_slot);
@@ -49,6 +50,7 @@ public:
     std::int64_t active_connections() const {
         return static_cast<std::int64_t>(active_connections_.get()) - static_cast<std::int64_t>(closed_connections_.get());
     }
+    std::uint64_t refused_connections() const { return refused_connections_.get(); }
     std::int64_t active_requests() const {
         return static_cast<std::int64_t>(started_requests_.get()) - static_cast<std::int64_t>(totals_.requests.get());
     }
@@ -63,7 +65,7 @@ private:
     UnixSecondClock clock_;
     RequestCounters totals_;
     OwnedCounter bytes_in_, bytes_out_;
-    OwnedCounter active_connections_, closed_connections_, started_requests_;
+    OwnedCounter active_connections_, closed_connections_, refused_connections_, started_requests_;
     std::array<Second, history_seconds> seconds_;
     std::array<OwnedCounter, country_slots> country_requests_, country_latency_us_;
 };

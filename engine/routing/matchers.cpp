@@ -4,6 +4,7 @@
 
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
+#include "http/url_path.hpp"
 // Matchers a module brings are found in the module registry, as route_list already finds handlers
 // (build_handler): one lookup path, and no startup wiring a test or tool could forget to call.
 #include "module/registry.hpp"
@@ -64,16 +65,25 @@ private:
     std::vector<std::string> hosts_;
 };
 
+// Caddy's path matcher compares a normalised path, so that "/%61dmin", "//admin" or "/x/../admin"
+// cannot slip past a "/admin*" route (caddyserver/caddy#4407): the decoded path, lower-cased, without
+// trailing dots and spaces (#2917), cleaned; doubled slashes are kept only for a pattern that has
+// them, and a pattern with a '%' compares against the escaped path instead.
 class PathMatcher final : public Matcher {
 public:
     explicit PathMatcher(std::vector<std::string> paths) {
         for (auto& p : paths) paths_.push_back(lower(p));
     }
     bool match(const RequestContext& ctx) const override {
-        const std::string_view target = ctx.request().target();
-        const std::string path = lower(target.substr(0, target.find('?')));
-        for (const auto& pattern : paths_)
-            if (glob_match(pattern, path)) return true;
+        const std::string_view escaped = path_of(ctx.request().target());
+        std::string decoded = lower(unescape_path(escaped).value_or(std::string(escaped)));
+        decoded.erase(decoded.find_last_not_of(". ") + 1);
+        for (const auto& pattern : paths_) {
+            if (pattern == "*") return true;
+            const bool merge_slashes = pattern.find("//") == std::string::npos;
+            const bool escaped_space = pattern.find('%') != std::string::npos;
+            if (glob_match(pattern, clean_matched_path(escaped_space ? lower(escaped) : decoded, merge_slashes))) return true;
+        }
         return false;
     }
 
@@ -81,6 +91,7 @@ private:
     std::vector<std::string> paths_;
 };
 
+// Caddy's path_regexp sees the decoded, cleaned path too (#4407).
 class PathRegexpMatcher final : public Matcher {
 public:
     PathRegexpMatcher(std::string name, const std::string& pattern, const std::string& path) : name_(std::move(name)) {
@@ -91,8 +102,8 @@ public:
         }
     }
     bool match(const RequestContext& ctx) const override {
-        const std::string_view target = ctx.request().target();
-        const std::string path(target.substr(0, target.find('?')));
+        const std::string_view escaped = path_of(ctx.request().target());
+        const std::string path = clean_matched_path(unescape_path(escaped).value_or(std::string(escaped)), true);
         return std::regex_search(path, regex_);
     }
 

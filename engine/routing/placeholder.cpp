@@ -2,6 +2,7 @@
 
 #include "http/client_ip.hpp"
 #include "http/request_context.hpp"
+#include "http/url_path.hpp"
 #include "routing/server_runtime.hpp"
 
 #include <charconv>
@@ -9,8 +10,6 @@
 
 namespace proxflow {
 namespace {
-
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
 std::string_view query_of(std::string_view target) {
     const auto q = target.find('?');

@@ -30,6 +30,13 @@ struct ServerTimeouts {
     std::chrono::nanoseconds write{};       // 0: none
     std::chrono::nanoseconds idle{std::chrono::minutes(5)};
 
+    // nginx's client_body_timeout: how long a client may pause mid-body when read_timeout (Caddy's
+    // deadline for the whole request) is unset. Caddy has none, so a client declaring a body it never
+    // sends would hold its connection and an upstream one forever; zero when read_timeout rules.
+    std::chrono::nanoseconds body_read_gap() const {
+        return read_body.count() > 0 ? std::chrono::nanoseconds{} : std::chrono::seconds(60);
+    }
+
     // Go's rule: the shortest of the set read-header, read and write timeouts (30 s if none is set).
     std::chrono::nanoseconds tls_handshake() const {
         std::chrono::nanoseconds out{};

@@ -3,9 +3,11 @@
 #include "http/field_lookup.hpp"
 #include "http/read_with_parser.hpp"
 #include "http/request_context.hpp"
+#include "http/served_methods.hpp"
 #include "logging/access_log.hpp"
 #include "metrics/merge.hpp"
 #include "routing/response_writer.hpp"
+#include "server/request_checks.hpp"
 #include "server/worker.hpp"
 #include "tls/acme/challenge_store.hpp"
 #include "tls/server_tls.hpp"
@@ -13,9 +15,14 @@
 namespace proxflow {
 namespace {
 
-// What to answer when a request header cannot be parsed; 0 means just close.
-http::status status_for_parse_error(const error_code& ec) {
-    if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
+// What to answer when a request header cannot be parsed; unknown means just close. Over the header
+// limit, a request line that did not even end in it is a 414 (RFC 9112 §3), the header a 431.
+http::status status_for_parse_error(const error_code& ec, const beast::flat_buffer& unparsed) {
+    if (ec == http::error::header_limit) {
+        const std::string_view held(static_cast<const char*>(unparsed.data().data()), unparsed.size());
+        return held.find('\n') == std::string_view::npos ? http::status::uri_too_long
+                                                          : http::status::request_header_fields_too_large;
+    }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
         return http::status::unknown;
@@ -27,6 +34,7 @@ awaitable<void> reply_and_close(ClientStream& stream, http::status status) {
     res.set(http::field::server, "ProxFlow");
     res.set(http::field::connection, "close");
     res.set(http::field::content_type, "text/plain; charset=utf-8");
+    if (status == http::status::method_not_allowed) res.set(http::field::allow, served_methods);
     res.body() = std::string(http::obsolete_reason(status)) + "\n";
     res.prepare_payload();
     stream.expires_after(std::chrono::seconds(5));
@@ -42,15 +50,14 @@ std::optional<std::string> acme_http_answer(const Request& req) {
     return store.http_answer(req[http::field::host], std::string_view(token.data(), token.size()));
 }
 
-// Only chunked may frame a request body (RFC 9112 §6.1); anything else cannot be read safely.
-bool has_unsupported_transfer_encoding(const Request& req) {
-    return !field_value(req, http::field::transfer_encoding).empty() && !says_chunked(req);
-}
-
-// RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host header; none at all only in HTTP/1.0.
-bool has_valid_host(const Request& req) {
-    const auto hosts = field_count(req, http::field::host);
-    return hosts == 1 || (hosts == 0 && req.version() < 11);
+// RFC 9112 §2.2: empty lines before a request line are ignored (some clients send a CRLF after a
+// POST body). Returns whether nothing but such lines had arrived.
+bool skip_empty_lines(beast::flat_buffer& buffer) {
+    const auto* bytes = static_cast<const char*>(buffer.data().data());
+    std::size_t n = 0;
+    while (n < buffer.size() && (bytes[n] == '\r' || bytes[n] == '\n')) ++n;
+    buffer.consume(n);
+    return buffer.size() == 0;
 }
 
 // Reads and drops what a handler left of the request body, so the next request starts in sync.
@@ -161,6 +168,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         conn.idle = false;
         conn.deadline = std::chrono::steady_clock::time_point::max();
         first = false;
+        if (skip_empty_lines(buffer)) continue;
 
         // The config is taken when the request arrives, so a connection kept alive across a reload
         // serves its next request with the new one.
@@ -183,16 +191,12 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
             header_bytes += more;
         }
         if (hec) {
-            const auto status = status_for_parse_error(hec);
+            const auto status = status_for_parse_error(hec, buffer);
             if (status != http::status::unknown) co_await reply_and_close(stream, status);
             break;
         }
-        if (!has_valid_host(parser.get())) {
-            co_await reply_and_close(stream, http::status::bad_request);
-            break;
-        }
-        if (has_unsupported_transfer_encoding(parser.get())) {
-            co_await reply_and_close(stream, http::status::not_implemented);
+        if (const auto refusal = vet_request(parser); refusal != http::status::unknown) {
+            co_await reply_and_close(stream, refusal);
             break;
         }
         if (server->timeouts.read_body.count() > 0) stream.expires_after(server->timeouts.read_body);

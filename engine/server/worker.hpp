@@ -4,6 +4,7 @@
 #include "server/runtime.hpp"
 
 #include <atomic>
+#include <limits>
 #include <map>
 #include <memory>
 #include <thread>
@@ -44,12 +45,18 @@ public:
     std::vector<Worker*> peers;
     // Client connections handed to this worker and not closed yet (read by every peer's acceptor).
     std::atomic<long> assigned{0};
+    // The most client connections all workers together keep open (server/connection_cap.hpp).
+    long connection_cap = std::numeric_limits<long>::max();
 
     void start_accepting(const std::string& key, std::shared_ptr<tcp::acceptor> acceptor);
     // Serves an accepted client on the worker with the fewest connections: the kernel spreads
     // SO_REUSEPORT connections by a hash, and 64 keep-alive connections often land 40 to 24.
     void hand_off(tcp::socket socket, const std::string& listener_key);
     void close_idle_connections();
+    // Whether one more client connection may be served: the engine is under its cap, or this
+    // worker closed its longest-idle connection to make room (as nginx reuses idle keep-alive
+    // connections when it runs out); false when nothing here can go.
+    bool make_room();
     // Once a second, closes idle client connections and pooled upstream ones past their deadline.
     void start_sweeping();
 

@@ -176,12 +176,14 @@ class ProxyTestCase(unittest.TestCase):
         return proc
 
     # --- proxflow -------------------------------------------------------------------------------
-    def start_proxflow(self, config, *, caddyfile=False, extra_args=(), wait_port=None, name="proxflow", threads=None):
-        """Writes config (dict -> JSON, str -> Caddyfile) and runs `proxflow run`; waits for wait_port."""
+    def start_proxflow(self, config, *, caddyfile=False, extra_args=(), wait_port=None, name="proxflow", threads=None,
+                       wrapper=()):
+        """Writes config (dict -> JSON, str -> Caddyfile) and runs `proxflow run` (under wrapper, a command
+        prefix such as prlimit's, when given); waits for wait_port."""
         path = os.path.join(self.tmp, f"{name}.{'caddyfile' if caddyfile else 'json'}")
         with open(path, "w") as f:
             f.write(config if isinstance(config, str) else json.dumps(config))
-        argv = [PROXFLOW, "run", "--config", path]
+        argv = [*wrapper, PROXFLOW, "run", "--config", path]
         if caddyfile:
             argv += ["--adapter", "caddyfile"]
         if threads:

@@ -28,8 +28,6 @@ using namespace file_server;
 // Reads of this size keep each blocking read short; the event loop runs between them.
 constexpr std::size_t chunk_size = 64 * 1024;
 
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
-
 // The value of one query parameter (undecoded), "" when absent.
 std::string_view query_param(std::string_view target, std::string_view name) {
     const auto q = target.find('?');

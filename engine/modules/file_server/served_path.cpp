@@ -7,13 +7,6 @@
 namespace proxflow::file_server {
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // One character class of Go's filepath.Match starting after '['; advances p past ']'.
 // Returns nullopt for a malformed class.
 std::optional<bool> match_class(std::string_view pattern, std::size_t& p, char c) {
@@ -87,52 +80,6 @@ bool glob_from(std::string_view pattern, std::size_t p, std::string_view name, s
 }
 
 } // namespace
-
-std::optional<std::string> unescape_path(std::string_view escaped) {
-    std::string out;
-    out.reserve(escaped.size());
-    for (std::size_t i = 0; i < escaped.size(); ++i) {
-        if (escaped[i] != '%') {
-            out += escaped[i];
-            continue;
-        }
-        if (i + 2 >= escaped.size()) return std::nullopt;
-        const int hi = hex_value(escaped[i + 1]), lo = hex_value(escaped[i + 2]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
-    return out;
-}
-
-std::string clean_path(std::string_view path) {
-    if (path.empty()) return ".";
-    const bool rooted = path[0] == '/';
-    std::vector<std::string_view> parts;
-    std::size_t dotdots = 0; // leading ".." of a relative path, which cannot be resolved
-    for (std::size_t i = 0; i < path.size();) {
-        std::size_t j = path.find('/', i);
-        if (j == std::string_view::npos) j = path.size();
-        const std::string_view part = path.substr(i, j - i);
-        i = j + 1;
-        if (part.empty() || part == ".") continue;
-        if (part == "..") {
-            if (parts.size() > dotdots) parts.pop_back();
-            else if (!rooted) {
-                parts.push_back(part);
-                ++dotdots;
-            }
-            continue;
-        }
-        parts.push_back(part);
-    }
-    std::string out = rooted ? "/" : "";
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (i) out += '/';
-        out += parts[i];
-    }
-    return out.empty() ? "." : out;
-}
 
 std::string sanitized_path_join(std::string_view root, std::string_view request_path) {
     const std::string base = root.empty() ? "." : std::string(root);

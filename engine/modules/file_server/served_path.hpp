@@ -2,19 +2,14 @@
 // From a request path to a file system path the way Caddy 2.6.2 does it (caddyhttp.SanitizedPathJoin),
 // and the hide list's matching (fileserver.fileHidden): the two places where a request could reach
 // a file it must not.
+#include "http/url_path.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace proxflow::file_server {
-
-// Go's url.PathUnescape: %XX decoded; nullopt for a malformed escape (Go rejects such a request).
-std::optional<std::string> unescape_path(std::string_view escaped);
-
-// Go's path.Clean: one slash between elements, no "." elements, ".." resolved lexically and never
-// above "/" for a rooted path; "" becomes ".".
-std::string clean_path(std::string_view path);
 
 // root joined with the cleaned request path, which therefore cannot climb above root; a trailing
 // slash of the request path is kept (so a regular file asked for as a directory is not found).

@@ -3,11 +3,13 @@
 #include "http/client_ip.hpp"
 #include "http/field_lookup.hpp"
 #include "http/ip_range.hpp"
+#include "http/max_forwards.hpp"
 #include "http/proxied_response.hpp"
 #include "http/read_with_parser.hpp"
 #include "http/relay.hpp"
 #include "http/request_context.hpp"
 #include "http/response_filter.hpp"
+#include "http/served_methods.hpp"
 #include "module/build_context.hpp"
 #include "modules/reverse_proxy/connection_pool.hpp"
 #include "modules/reverse_proxy/dynamic_upstreams.hpp"
@@ -148,6 +150,12 @@ public:
     }
 
     awaitable<bool> handle(RequestContext& ctx) const override {
+        if (must_answer_instead_of_forwarding(ctx.request())) {
+            http::response<http::string_body> res{http::status::ok, 11};
+            res.set(http::field::allow, served_methods);
+            co_await write_response(ctx, res);
+            co_return true;
+        }
         // The upstream's request is the client's rewritten in place; when handle_response routes or
         // later handlers may still see the request, or a rewrite applies, the client's is put back.
         OriginalRequest original(ctx, keeps_original_request_);
@@ -383,18 +391,22 @@ private:
             set_expiry(conn->stream, transport_.write_timeout);
             const RelayResult sent =
                 send_body ? co_await relay_message(ctx.client, ctx.client_buffer, ctx.parser, conn->stream, scratch.data(),
-                                                   request_piece_size_, RelayTimeouts{.write = transport_.write_timeout},
+                                                   request_piece_size_,
+                                                   RelayTimeouts{.read = ctx.server.timeouts.body_read_gap(),
+                                                                 .write = transport_.write_timeout},
                                                    waits_for_continue)
                           : co_await send_header_only(req, conn->stream);
             ctx.bytes_read += sent.body_bytes;
-            if (sent.status == RelayStatus::too_large) {
-                // request_body's cap: the upstream has a cut-off request, so this connection goes too.
+            if (sent.status == RelayStatus::too_large || sent.status == RelayStatus::malformed) {
+                // request_body's cap, or chunk framing that broke: the upstream has a cut-off
+                // request, so its connection goes, and the client's too once it has its answer.
                 ctx.close_connection = true;
-                co_await write_error(ctx, http::status::payload_too_large);
+                co_await write_error(ctx, sent.status == RelayStatus::too_large ? http::status::payload_too_large
+                                                                                : http::status::bad_request);
                 co_return Outcome::done;
             }
             if (sent.status == RelayStatus::read_failed) {
-                // The client went away mid-body: nothing left to answer.
+                // The client went away or paused mid-body past its timeout: nothing left to answer.
                 ctx.close_connection = true;
                 ctx.responded = true;
                 co_return Outcome::done;
@@ -539,7 +551,7 @@ private:
         if (relayed.status != RelayStatus::done) {
             // The response has started: the only honest signal left is closing the connection.
             ctx.close_connection = true;
-            if (relayed.status == RelayStatus::read_failed) count_failure(up, ctx);
+            if (relayed.status != RelayStatus::write_failed) count_failure(up, ctx);
             co_return;
         }
         if (transport_.keep_alive && upstream_keeps_alive && response.is_done()) pool_again(up, std::move(conn), ctx);

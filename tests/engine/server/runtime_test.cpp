@@ -27,6 +27,16 @@ QString error_path(const std::string& config) {
 class RuntimeTest : public QObject {
     Q_OBJECT
 private slots:
+    void a_body_may_pause_60_seconds_a_read_unless_read_timeout_bounds_the_whole_request() {
+        UsagePool hosts;
+        asio::io_context io;
+        auto rt = Runtime::build(json::parse(q("{'apps': {'http': {'servers': {"
+            "'a': {'listen': ['127.0.0.1:8080']}, 'b': {'listen': ['127.0.0.1:8081'], 'read_timeout': '5s'}}}}}")),
+                                 hosts, io);
+        QCOMPARE(rt->server_for("127.0.0.1:8080")->timeouts.body_read_gap(), std::chrono::nanoseconds(std::chrono::seconds(60)));
+        QCOMPARE(rt->server_for("127.0.0.1:8081")->timeouts.body_read_gap(), std::chrono::nanoseconds(0));
+    }
+
     void a_valid_config_builds_one_server_per_entry() {
         UsagePool hosts;
         asio::io_context io;
