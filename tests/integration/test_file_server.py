@@ -187,8 +187,15 @@ class FileServerAgainstCaddy(AgainstCaddy):
         self.assertEqual(self.both("GET", "/plain/secret.txt")[0], 404)
 
     def test_paths_cannot_climb_out_of_the_root(self):
-        for target in ("/../outside.txt", "/%2e%2e/outside.txt", "/sub/../../outside.txt", "/..%2foutside.txt",
-                       "/%2e%2e%2f%2e%2e%2foutside.txt"):
+        # A dot segment that climbs above the root is refused before routing (400, as nginx; Caddy's
+        # file server answers 404); one hidden inside an escaped slash reaches the file server, which
+        # keeps it inside the root as Caddy does.
+        for target in ("/../outside.txt", "/%2e%2e/outside.txt", "/sub/../../outside.txt"):
+            for name, port in self.ports.items():
+                status, _, body = request(port, "GET", target)
+                self.assertEqual(status, 400 if name == "proxflow" else 404, f"{name} GET {target}")
+                self.assertNotIn(b"outside the root", body)
+        for target in ("/..%2foutside.txt", "/%2e%2e%2f%2e%2e%2foutside.txt"):
             status, _, body = self.both("GET", target)
             self.assertEqual(status, 404, target)
             self.assertNotIn(b"outside the root", body)
