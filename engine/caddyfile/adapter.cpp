@@ -379,7 +379,7 @@ json adapt(std::string_view text, const std::string& filename) {
         http_app["servers"] = servers;
         config["apps"]["http"] = http_app;
     }
-    if (!options.traffic_metrics.is_null()) config["apps"]["traffic_metrics"] = options.traffic_metrics;
+    for (const auto& [name, app] : options.apps.items()) config["apps"][name] = app;
     if (!options.admin.is_null()) config["admin"] = options.admin;
     if (json logs = logging_logs(sites, options.debug); !logs.empty()) config["logging"]["logs"] = logs;
     return config;

@@ -1,6 +1,7 @@
 // JSON -> Caddyfile: each server's routes are read back into site blocks (the host-matched,
 // terminal subroutes Caddy's adapter makes) and each handler into its directive.
 #include "caddyfile/exporter.hpp"
+#include "caddyfile/options.hpp"
 
 #include "caddyfile/adapter.hpp"
 #include "caddyfile/formatter.hpp"
@@ -357,40 +358,12 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
     const json logging = config.value("logging", json::object());
     const json apps = config.value("apps", json::object());
     for (auto it = apps.begin(); it != apps.end(); ++it) {
-        if (it.key() == "traffic_metrics") {
-            if (for_stock_caddy) {
-                w.warnings.push_back("apps.traffic_metrics: ProxFlow's own; stock Caddy has no such option (left out)");
-                continue;
-            }
-            const json& t = it.value();
-            std::vector<std::string> lines;
-            for (const auto& [key, value] : t.items()) {
-                if (key == "disabled") {
-                    if (value != true) throw ExportError("apps.traffic_metrics.disabled", "only true has a Caddyfile form (off)");
-                    lines.push_back("\toff");
-                } else if (key == "geo_database" || key == "geo_header" || key == "client_ip_header") {
-                    lines.push_back("\t" + key + " " + quote(str(value)));
-                } else if (key == "trusted_proxies") {
-                    std::string l = "\ttrusted_proxies";
-                    for (const auto& r : value) l += " " + quote(str(r));
-                    lines.push_back(l);
-                } else {
-                    throw ExportError("apps.traffic_metrics." + key, "has no Caddyfile form");
-                }
-            }
-            // One option, always: `traffic_metrics` alone is the app with its defaults.
-            if (lines.size() == 1 && lines.front() == "\toff") {
-                global.push_back("traffic_metrics off");
-            } else if (lines.empty()) {
-                global.push_back("traffic_metrics");
-            } else {
-                global.push_back("traffic_metrics {");
-                for (auto& l : lines) global.push_back(l);
-                global.push_back("}");
-            }
-        } else if (it.key() != "http" && it.key() != "tls" && it.key() != "pki") {
-            throw ExportError("apps." + it.key(), "this app has no Caddyfile export here yet");
-        }
+        if (it.key() == "http" || it.key() == "tls" || it.key() == "pki") continue;
+        const std::string path = "apps." + it.key();
+        auto lines = write_module_app(it.key(), it.value(), path);
+        if (!lines) throw ExportError(path, "this app has no Caddyfile export here yet");
+        if (for_stock_caddy) w.warnings.push_back(path + ": ProxFlow's own; stock Caddy has no such option (left out)");
+        else global.insert(global.end(), lines->begin(), lines->end());
     }
     const json http_app = apps.value("http", json::object());
     const int http_port = http_app.value("http_port", 80), https_port = http_app.value("https_port", 443);

@@ -1,5 +1,5 @@
 // The global options block: admin, auto_https, debug, ports, grace periods, default_bind, order,
-// servers, and ProxFlow's traffic_metrics; the certificate options are read in tls_options.cpp.
+// servers, and the apps of ProxFlow's modules (parse_module_global_option); the certificate options are read in tls_options.cpp.
 #include "caddyfile/global_options.hpp"
 
 #include "caddyfile/directives.hpp"
@@ -124,23 +124,6 @@ nlohmann::json parse_servers(Dispenser& d) {
     return entry;
 }
 
-// ProxFlow's: traffic_metrics { off | geo_database F | geo_header H | client_ip_header H | trusted_proxies R... }
-nlohmann::json parse_traffic_metrics(Dispenser& d) {
-    nlohmann::json m = nlohmann::json::object();
-    if (d.next_arg()) {
-        if (d.val() != "off") d.fail("expected 'off' or a block");
-        m["disabled"] = true;
-    }
-    while (d.next_block(0)) {
-        const std::string option = d.val();
-        if (option == "off") m["disabled"] = true;
-        else if (option == "geo_database" || option == "geo_header" || option == "client_ip_header") m[option] = single(d);
-        else if (option == "trusted_proxies") m["trusted_proxies"] = d.remaining_args();
-        else d.fail("unrecognized traffic_metrics option '" + option + "'");
-    }
-    return m;
-}
-
 } // namespace
 
 Options evaluate_global_options(const ServerBlock* global) {
@@ -168,7 +151,7 @@ Options evaluate_global_options(const ServerBlock* global) {
             if (std::find(allowed.begin(), allowed.end(), options.auto_https) == allowed.end())
                 d.fail("auto_https must be one of 'off', 'disable_redirects', 'disable_certs' or 'ignore_loaded_certs'");
         } else if (name == "servers") options.servers.push_back(parse_servers(d));
-        else if (name == "traffic_metrics") options.traffic_metrics = parse_traffic_metrics(d);
+        else if (parse_module_global_option(name, d, options.apps)) continue;
         else if (parse_tls_option(name, d, options.tls)) continue;
         else if (name == "log" || name == "persist_config" || name == "events" || name == "filesystem")
             d.fail("global option '" + name + "' is not supported by ProxFlow yet");

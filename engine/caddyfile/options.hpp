@@ -33,11 +33,20 @@ struct Options {
     nlohmann::json admin;      // null: not set
     nlohmann::json servers;    // per-listener server options: array of {listener, options}
     nlohmann::json logging;    // global log blocks: name -> log
-    nlohmann::json traffic_metrics; // ProxFlow's apps.traffic_metrics
+    nlohmann::json apps = nlohmann::json::object(); // ProxFlow's own apps (traffic_metrics ...): name -> JSON
     TlsOptions tls;
 
     int http() const { return http_port.value_or(80); }
     int https() const { return https_port.value_or(443); }
 };
+
+class Dispenser;
+
+// A module app's global option (module/caddyfile_registry.cpp supplies these from the module list):
+// parsed into apps[name], false when no module has an app of that name; and the app's JSON as
+// global option lines, nullopt when no module has it.
+bool parse_module_global_option(const std::string& name, Dispenser& d, nlohmann::json& apps);
+std::optional<std::vector<std::string>> write_module_app(const std::string& name, const nlohmann::json& app,
+                                                         const std::string& path);
 
 } // namespace proxflow::caddyfile

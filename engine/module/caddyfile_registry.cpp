@@ -4,6 +4,7 @@
 #include "caddyfile/directives.hpp"
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/matchers.hpp"
+#include "caddyfile/options.hpp"
 #include "module/registry.hpp"
 
 namespace proxflow::caddyfile {
@@ -46,6 +47,20 @@ bool write_module_matcher(Writer& w, const std::string& type, const nlohmann::js
     if (!spec || !spec->write) return false;
     spec->write(w, value, path);
     return true;
+}
+
+bool parse_module_global_option(const std::string& name, Dispenser& d, nlohmann::json& apps) {
+    const AppSpec* app = find_module_app(name);
+    if (!app || !app->parse_global) return false;
+    apps[name] = app->parse_global(d);
+    return true;
+}
+
+std::optional<std::vector<std::string>> write_module_app(const std::string& name, const nlohmann::json& app,
+                                                         const std::string& path) {
+    const AppSpec* spec = find_module_app(name);
+    if (!spec || !spec->write_global) return std::nullopt;
+    return spec->write_global(app, path);
 }
 
 } // namespace proxflow::caddyfile

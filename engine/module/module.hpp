@@ -67,6 +67,20 @@ struct ConsoleSpec {
     nlohmann::json choices = nlohmann::json::object(); // field -> array of allowed values
 };
 
+// An app of ProxFlow's own under `apps.<name>` (traffic_metrics; tenants, the capture store, the
+// cache store next): state every handler of a config shares, with its global option in a Caddyfile.
+// Stock Caddy has none of them: `export --target caddy` leaves them out with a warning.
+struct AppSpec {
+    std::string name; // the key under apps, and the global option's name
+    // Checks the app's JSON (null when the config has none: the app with its defaults) strictly, with
+    // JSON paths in errors, and builds what runs; what it returns is Runtime::app(name).
+    std::shared_ptr<const void> (*build)(const nlohmann::json* value, const std::string& path, BuildContext& build) = nullptr;
+    // The global option: from its tokens (the dispenser on its name) to the app's JSON, and back to
+    // option lines ("name", "name off", "name {", "\tsub value", "}").
+    nlohmann::json (*parse_global)(caddyfile::Dispenser& d) = nullptr;
+    std::vector<std::string> (*write_global)(const nlohmann::json& app, const std::string& path) = nullptr;
+};
+
 struct ModuleDescriptor {
     std::string handler;                  // the JSON handler name; empty for a directive-only module
     HandlerFactory build = nullptr;       // null: adapts and exports, but the engine refuses to run it
@@ -74,6 +88,7 @@ struct ModuleDescriptor {
     std::vector<ExporterSpec> exporters;  // tried in module-list order, for every module
     std::vector<RoutesExporter> route_exporters = {}; // tried before exporters, in module-list order
     std::vector<MatcherSpec> matchers = {};    // names the engine's own matchers do not use
+    std::vector<AppSpec> apps = {};
     ConsoleSpec console = {};
     bool proxflow_only = false;           // not in stock Caddy: `export --target caddy` leaves it out
 };

@@ -28,6 +28,13 @@ const MatcherSpec* find_module_matcher(std::string_view name) {
     return nullptr;
 }
 
+const AppSpec* find_module_app(std::string_view name) {
+    for (const auto& m : modules())
+        for (const auto& app : m.apps)
+            if (app.name == name) return &app;
+    return nullptr;
+}
+
 nlohmann::json handler_catalogue() {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& m : modules()) {

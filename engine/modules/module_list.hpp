@@ -18,4 +18,5 @@
     X(encode)                \
     X(map)                   \
     X(request_body)          \
-    X(metrics)
+    X(metrics)               \
+    X(traffic_metrics)

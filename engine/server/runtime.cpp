@@ -1,6 +1,7 @@
 #include "server/runtime.hpp"
 
 #include "logging/access_log.hpp"
+#include "module/registry.hpp"
 #include "server/automatic_https.hpp"
 #include "tls/acme/challenge_store.hpp"
 #include "tls/server_tls.hpp"
@@ -92,6 +93,14 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
     return server;
 }
 
+// Every module's app, from its JSON under apps (taken from `apps`) or with its defaults when absent.
+void build_module_apps(ObjectReader* apps, BuildContext& build, Runtime& runtime) {
+    for (const auto& module : modules())
+        for (const auto& app : module.apps)
+            runtime.apps[app.name] = app.build(apps ? apps->take(app.name) : nullptr, "apps." + app.name, build);
+    runtime.traffic = std::static_pointer_cast<const TrafficMetricsConfig>(runtime.apps.at("traffic_metrics"));
+}
+
 } // namespace
 
 std::shared_ptr<Runtime> Runtime::build(const json& config, UsagePool& state, asio::io_context& background,
@@ -105,8 +114,8 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UsagePool& state, as
     if (logging) AccessLog::validate_logging(*logging, "logging");
     BuildContext build(state, background, std::move(snapshots));
     const tls::Storage storage = tls::Storage::from_json(top.take("storage"), "storage");
-    if (!config.contains("apps")) runtime->traffic = TrafficMetricsConfig::from_json(nullptr, "apps.traffic_metrics");
-    if (const json* apps = top.take("apps")) {
+    const json* apps = top.take("apps");
+    if (apps) {
         ObjectReader a(*apps, "apps");
         runtime->tls = tls::TlsApp::from_json(a.take("tls"), a.take("pki"), storage, build);
         if (const json* given_http_app = a.take("http")) {
@@ -145,8 +154,10 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UsagePool& state, as
             }
             h.finish();
         }
-        runtime->traffic = TrafficMetricsConfig::from_json(a.take("traffic_metrics"), "apps.traffic_metrics");
+        build_module_apps(&a, build, *runtime);
         a.finish();
+    } else {
+        build_module_apps(nullptr, build, *runtime);
     }
     top.finish();
     runtime->tasks = std::move(build.tasks);

@@ -33,7 +33,10 @@ struct Runtime {
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
     std::chrono::nanoseconds grace_period{std::chrono::seconds(10)};
     std::shared_ptr<tls::TlsApp> tls; // certificates and their automation (null without apps)
-    std::shared_ptr<TrafficMetricsConfig> traffic = std::make_shared<TrafficMetricsConfig>();
+    // What each module app (apps.<name>, module/module.hpp AppSpec) built, by name; traffic is the
+    // traffic_metrics app, which every request reads.
+    std::map<std::string, std::shared_ptr<const void>> apps;
+    std::shared_ptr<const TrafficMetricsConfig> traffic = std::make_shared<TrafficMetricsConfig>();
 
     const ServerRuntime* server_for(const std::string& listener_key) const {
         auto it = by_listener.find(listener_key);

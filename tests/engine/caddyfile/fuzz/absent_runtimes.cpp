@@ -27,6 +27,10 @@ PROXFLOW_ABSENT_RUNTIME(map)
 PROXFLOW_ABSENT_RUNTIME(request_body)
 PROXFLOW_ABSENT_RUNTIME(metrics)
 
+std::shared_ptr<const void> build_traffic_metrics(const nlohmann::json*, const std::string&, BuildContext&) {
+    throw std::logic_error("traffic_metrics's app is not in the fuzzer");
+}
+
 std::unique_ptr<Matcher> file_server::make_file_matcher(const json&, const std::string&) {
     throw std::logic_error("the file matcher's runtime is not in the fuzzer");
 }
