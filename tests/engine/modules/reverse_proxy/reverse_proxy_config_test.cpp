@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path repo = fs::path(__FILE__).parent_path() / ".." / ".." / ".." / "..";
+// From the test data folder (tests/data, an absolute path), not __FILE__: ccache's base_dir makes
+// that relative to the build folder, which is not where ctest runs the test.
+const fs::path repo = fs::path(PROXFLOW_TEST_DATA) / ".." / "..";
 
 ReverseProxyConfig read(const json& value, const std::string& path = "handle[0]") {
     ObjectReader r(value, path);
