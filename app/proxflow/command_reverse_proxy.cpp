@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include "http/beast.hpp"
+#include "modules/reverse_proxy/reverse_proxy_config.hpp"
 
 #include <iostream>
 
@@ -79,16 +80,16 @@ int reverse_proxy(int argc, char** argv) {
     const auto from = parse_from(flags.value("from").value_or("localhost"));
     const auto to = flags.values("to");
     if (to.empty()) throw UsageError("at least one --to is required");
-    json upstreams = json::array();
+    ReverseProxyConfig proxy;
     for (auto dial : to) {
         if (dial.starts_with("http://")) dial = dial.substr(7);
-        upstreams.push_back({{"dial", dial}});
+        proxy.upstreams.emplace_back().dial.value = dial;
     }
-    json handler{{"handler", "reverse_proxy"},
-                 {"upstreams", upstreams},
-                 {"load_balancing", {{"selection_policy", {{"policy", "round_robin"}}}}}};
+    proxy.load_balancing.emplace().selection_policy.emplace().policy = "round_robin";
     if (flags.has("change-host-header"))
-        handler["headers"] = {{"request", {{"set", {{"Host", {"{http.reverse_proxy.upstream.hostport}"}}}}}}};
+        proxy.headers.emplace().request.value = {{"set", {{"Host", {"{http.reverse_proxy.upstream.hostport}"}}}}};
+    json handler = proxy.to_json();
+    handler["handler"] = "reverse_proxy";
     json route{{"handle", {handler}}};
     if (!from.host.empty()) route["match"] = {{{"host", {from.host}}}};
     json server{{"listen", listen_addresses(from)}, {"routes", {route}}};
@@ -97,7 +98,7 @@ int reverse_proxy(int argc, char** argv) {
     json config{{"admin", {{"disabled", true}}}, {"apps", {{"http", {{"servers", {{"proxy", server}}}}}}}};
     if (flags.has("internal-certs") && !from.host.empty())
         config["apps"]["tls"] = {{"automation", {{"policies", {{{"subjects", {from.host}}, {"issuers", {{{"module", "internal"}}}}}}}}}};
-    for (const auto& upstream : upstreams) std::cout << "ProxFlow proxying " << from.text() << " -> " << upstream["dial"].get<std::string>() << "\n";
+    for (const auto& upstream : proxy.upstreams) std::cout << "ProxFlow proxying " << from.text() << " -> " << upstream.dial.value << "\n";
     std::cout.flush();
     return serve(config, flags, false);
 }

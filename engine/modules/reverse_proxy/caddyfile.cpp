@@ -6,8 +6,10 @@
 #include "caddyfile/matchers.hpp"
 #include "config/object_reader.hpp"
 #include "http/ip_range.hpp"
+#include "modules/reverse_proxy/load_balancing_config.hpp"
 #include "modules/reverse_proxy/response_handling_directive.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <map>
@@ -110,27 +112,25 @@ json parse_transport(Dispenser& d) {
     return t;
 }
 
-json parse_selection_policy(Dispenser& d) {
-    const std::string name = d.val();
-    json policy{{"policy", name}};
+SelectionPolicyConfig parse_selection_policy(Dispenser& d) {
+    SelectionPolicyConfig policy;
+    policy.policy = d.val();
+    const std::string& name = policy.policy;
     if (name == "random_choose") {
         if (!d.next_arg()) d.wrong_args();
-        policy["choose"] = to_int(d, d.val(), "choose value");
+        policy.choose = to_int(d, d.val(), "choose value");
     } else if (name == "header") {
         if (!d.next_arg()) d.wrong_args();
-        policy["field"] = d.val();
+        policy.field = d.val();
     } else if (name == "query") {
         if (!d.next_arg()) d.wrong_args();
-        policy["key"] = d.val();
+        policy.key = d.val();
     } else if (name == "cookie") {
-        if (d.next_arg()) policy["name"] = d.val();
-        if (d.next_arg()) policy["secret"] = d.val();
+        if (d.next_arg()) policy.name = d.val();
+        if (d.next_arg()) policy.secret = d.val();
     } else if (name == "weighted_round_robin") {
-        json weights = json::array();
-        for (const auto& w : d.remaining_args()) weights.push_back(to_int(d, w, "weight"));
-        policy["weights"] = weights;
-    } else if (name != "random" && name != "first" && name != "round_robin" && name != "least_conn" && name != "ip_hash" &&
-               name != "client_ip_hash" && name != "uri_hash") {
+        for (const auto& w : d.remaining_args()) policy.weights.push_back(to_int(d, w, "weight"));
+    } else if (const auto& known = selection_policy_names(); std::find(known.begin(), known.end(), name) == known.end()) {
         d.fail("unknown load-balancing policy '" + name + "'");
     }
     if (d.next_arg()) d.wrong_args();
@@ -209,7 +209,7 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
         upstreams.push_back({{"dial", dial}});
     };
     for (const auto& up : d.remaining_args()) add_upstream(up);
-    json& lb = handler["load_balancing"];
+    LoadBalancingConfig lb;
     json& health = handler["health_checks"];
     auto arg = [&]() -> std::string {
         if (!d.next_arg()) d.wrong_args();
@@ -224,11 +224,11 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
             for (const auto& up : args) add_upstream(up);
         } else if (sub == "lb_policy") {
             if (!d.next_arg()) d.wrong_args();
-            if (lb.contains("selection_policy")) d.fail("load balancing selection policy already specified");
-            lb["selection_policy"] = parse_selection_policy(d);
-        } else if (sub == "lb_retries") lb["retries"] = to_int(d, arg(), "lb_retries number");
-        else if (sub == "lb_try_duration") lb["try_duration"] = parse_caddy_duration(d, arg());
-        else if (sub == "lb_try_interval") lb["try_interval"] = parse_caddy_duration(d, arg());
+            if (lb.selection_policy) d.fail("load balancing selection policy already specified");
+            lb.selection_policy = parse_selection_policy(d);
+        } else if (sub == "lb_retries") lb.retries = to_int(d, arg(), "lb_retries number");
+        else if (sub == "lb_try_duration") lb.try_duration = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
+        else if (sub == "lb_try_interval") lb.try_interval = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
         else if (sub == "lb_retry_match") {
             Tokens block = d.take_block();
             if (block.empty()) {
@@ -241,7 +241,7 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
             } else {
                 block.front().line_break = true;
             }
-            lb["retry_match"].push_back(parse_matcher_set(block));
+            lb.retry_match.value.push_back(parse_matcher_set(block));
         } else if (sub == "health_uri") health["active"]["uri"] = arg();
         else if (sub == "health_path") health["active"]["path"] = arg();
         else if (sub == "health_port") health["active"]["port"] = to_int(d, arg(), "port number");
@@ -320,7 +320,7 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
         if (common_scheme == "h2c") handler["transport"]["versions"] = {"h2c", "2"};
     }
     if (handler.contains("transport") && handler["transport"] == json{{"protocol", "http"}}) handler.erase("transport");
-    if (lb.empty()) handler.erase("load_balancing");
+    if (lb != LoadBalancingConfig{}) handler["load_balancing"] = lb.to_json();
     if (health.empty()) handler.erase("health_checks");
     if (!upstreams.empty()) handler["upstreams"] = upstreams;
     responses.finish(h, handler);

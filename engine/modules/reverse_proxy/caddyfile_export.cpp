@@ -5,6 +5,9 @@
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/writer.hpp"
 #include "config/object_reader.hpp"
+#include "modules/reverse_proxy/reverse_proxy_config.hpp"
+
+#include <sstream>
 
 namespace proxflow::caddyfile {
 namespace {
@@ -68,163 +71,165 @@ void write_response_handlers(Writer& w, const json& entries, const std::string& 
     }
 }
 
+std::string words(const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) out += " " + quote(v);
+    return out;
+}
+
+void dynamic_upstream_lines(const DynamicUpstreamsConfig& d, std::vector<std::string>& body) {
+    body.push_back("dynamic " + d.source + " {");
+    if (d.dial_fallback_delay.count()) body.push_back("\tdial_fallback_delay " + format_duration(d.dial_fallback_delay));
+    if (d.dial_timeout.count()) body.push_back("\tdial_timeout " + format_duration(d.dial_timeout));
+    if (!d.name.empty()) body.push_back("\tname " + quote(d.name));
+    if (!d.port.empty()) body.push_back("\tport " + quote(d.port));
+    if (!d.proto.empty()) body.push_back("\tproto " + quote(d.proto));
+    if (d.refresh.count()) body.push_back("\trefresh " + format_duration(d.refresh));
+    if (d.resolver) body.push_back("\tresolvers" + words(d.resolver->addresses));
+    if (!d.service.empty()) body.push_back("\tservice " + quote(d.service));
+    body.push_back("}");
+}
+
+void health_check_lines(const HealthChecksConfig& checks, std::vector<std::string>& body) {
+    if (const auto& a = checks.active) {
+        if (!a->uri.empty()) body.push_back("health_uri " + quote(a->uri));
+        if (!a->path.empty()) body.push_back("health_path " + quote(a->path));
+        if (a->port) body.push_back("health_port " + std::to_string(a->port));
+        if (a->interval.count()) body.push_back("health_interval " + format_duration(a->interval));
+        if (a->timeout.count()) body.push_back("health_timeout " + format_duration(a->timeout));
+        if (a->expect_status) body.push_back("health_status " + std::to_string(a->expect_status));
+        if (!a->expect_body.empty()) body.push_back("health_body " + quote(a->expect_body));
+        if (!a->headers.empty()) {
+            body.push_back("health_headers {");
+            for (const auto& [name, values] : a->headers)
+                // A field with one empty value is written bare: Caddy reads a bare field as [""].
+                body.push_back("\t" + quote(name) + (values == std::vector<std::string>{""} ? "" : words(values)));
+            body.push_back("}");
+        }
+    }
+    if (const auto& p = checks.passive) {
+        if (p->fail_duration.count()) body.push_back("fail_duration " + format_duration(p->fail_duration));
+        if (p->max_fails) body.push_back("max_fails " + std::to_string(p->max_fails));
+        if (p->unhealthy_request_count) body.push_back("unhealthy_request_count " + std::to_string(p->unhealthy_request_count));
+        if (!p->unhealthy_status.empty()) {
+            std::string line = "unhealthy_status";
+            for (int s : p->unhealthy_status) line += " " + std::to_string(s);
+            body.push_back(line);
+        }
+        if (p->unhealthy_latency.count()) body.push_back("unhealthy_latency " + format_duration(p->unhealthy_latency));
+    }
+}
+
+void load_balancing_lines(const LoadBalancingConfig& lb, std::vector<std::string>& body) {
+    if (const auto& sp = lb.selection_policy) {
+        std::string line = "lb_policy " + (sp->policy.empty() ? std::string("random") : sp->policy);
+        if (sp->choose) line += " " + std::to_string(sp->choose);
+        for (const std::string* arg : {&sp->field, &sp->key, &sp->name, &sp->secret})
+            if (!arg->empty()) line += " " + quote(*arg);
+        for (int weight : sp->weights) line += " " + std::to_string(weight);
+        body.push_back(line);
+    }
+    if (lb.retries) body.push_back("lb_retries " + std::to_string(lb.retries));
+    if (lb.try_duration.count()) body.push_back("lb_try_duration " + format_duration(lb.try_duration));
+    if (lb.try_interval.count()) body.push_back("lb_try_interval " + format_duration(lb.try_interval));
+    if (!lb.retry_match.value.is_null())
+        for (const auto& set : lb.retry_match.value) {
+            body.push_back("lb_retry_match {");
+            Writer block(false);
+            for (auto m = set.begin(); m != set.end(); ++m) write_matcher(block, m.key(), m.value(), lb.retry_match.path + "." + m.key());
+            std::istringstream lines(block.text());
+            for (std::string l; std::getline(lines, l);) body.push_back("\t" + l);
+            body.push_back("}");
+        }
+}
+
+void tls_lines(const HttpTransportConfig::Tls& tls, std::vector<std::string>& body) {
+    if (tls == HttpTransportConfig::Tls{}) body.push_back("\ttls");
+    if (!tls.except_ports.empty()) body.push_back("\ttls_except_ports" + words(tls.except_ports));
+    if (tls.handshake_timeout.count()) body.push_back("\ttls_timeout " + format_duration(tls.handshake_timeout));
+    if (tls.insecure_skip_verify) body.push_back("\ttls_insecure_skip_verify");
+    if (!tls.renegotiation.empty()) body.push_back("\ttls_renegotiation " + quote(tls.renegotiation));
+    if (!tls.root_ca_pem_files.empty()) body.push_back("\ttls_trusted_ca_certs" + words(tls.root_ca_pem_files));
+    if (!tls.server_name.empty()) body.push_back("\ttls_server_name " + quote(tls.server_name));
+}
+
+void transport_lines(const HttpTransportConfig& t, std::vector<std::string>& body) {
+    const auto timeout = [&](const char* name, std::chrono::nanoseconds value) {
+        if (value.count()) body.push_back(std::string("\t") + name + " " + format_duration(value));
+    };
+    const auto number = [&](const char* name, std::int64_t value) {
+        if (value) body.push_back(std::string("\t") + name + " " + std::to_string(value));
+    };
+    body.push_back("transport http {");
+    if (t.compression == false) body.push_back("\tcompression off");
+    timeout("dial_fallback_delay", t.dial_fallback_delay);
+    timeout("dial_timeout", t.dial_timeout);
+    timeout("expect_continue_timeout", t.expect_continue_timeout);
+    if (const auto& k = t.keep_alive) {
+        if (k->enabled == false) body.push_back("\tkeepalive off");
+        timeout("keepalive", k->idle_timeout);
+        timeout("keepalive_interval", k->probe_interval);
+        number("keepalive_idle_conns", k->max_idle_conns);
+        number("keepalive_idle_conns_per_host", k->max_idle_conns_per_host);
+    }
+    number("max_conns_per_host", t.max_conns_per_host);
+    number("max_response_header", t.max_response_header_size);
+    number("read_buffer", t.read_buffer_size);
+    timeout("read_timeout", t.read_timeout);
+    if (t.resolver) body.push_back("\tresolvers" + words(t.resolver->addresses));
+    timeout("response_header_timeout", t.response_header_timeout);
+    if (t.tls) tls_lines(*t.tls, body);
+    if (!t.versions.empty()) body.push_back("\tversions" + words(t.versions));
+    number("write_buffer", t.write_buffer_size);
+    timeout("write_timeout", t.write_timeout);
+    body.push_back("}");
+}
+
 } // namespace
 
 void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const std::string& path, const std::string& directive,
                          std::vector<std::string> body) {
-    std::string head = directive + (m.empty() ? "" : " " + m);
-    for (const auto& up : h.value("upstreams", json::array())) head += " " + quote(up["dial"]);
-    Writer responses = w.nested();
-    for (auto it = h.begin(); it != h.end(); ++it) {
-        const std::string& key = it.key();
-        const json& v = it.value();
-        const std::string p = path + "." + key;
-        if (key == "handler" || key == "upstreams") continue;
-        if (key == "load_balancing") {
-            if (v.contains("selection_policy")) {
-                const json& sp = v["selection_policy"];
-                std::string line = "lb_policy " + sp.value("policy", "random");
-                for (const char* arg : {"choose", "field", "key", "name", "secret"})
-                    if (sp.contains(arg)) line += " " + quote(str(sp[arg]));
-                if (sp.contains("weights"))
-                    for (const auto& wgt : sp["weights"]) line += " " + str(wgt);
-                body.push_back(line);
-            }
-            if (v.contains("retries")) body.push_back("lb_retries " + str(v["retries"]));
-            if (v.contains("try_duration")) body.push_back("lb_try_duration " + duration(v["try_duration"], p));
-            if (v.contains("try_interval")) body.push_back("lb_try_interval " + duration(v["try_interval"], p));
-            if (v.contains("retry_match"))
-                for (const auto& set : v["retry_match"]) {
-                    body.push_back("lb_retry_match {");
-                    Writer block(false);
-                    for (auto m = set.begin(); m != set.end(); ++m)
-                        write_matcher(block, m.key(), m.value(), p + ".retry_match." + m.key());
-                    std::istringstream lines(block.text());
-                    for (std::string l; std::getline(lines, l);) body.push_back("\t" + l);
-                    body.push_back("}");
-                }
-        } else if (key == "health_checks") {
-            if (v.contains("active")) {
-                const json& a = v["active"];
-                if (a.contains("uri")) body.push_back("health_uri " + quote(a["uri"]));
-                if (a.contains("path")) body.push_back("health_path " + quote(a["path"]));
-                if (a.contains("port")) body.push_back("health_port " + str(a["port"]));
-                if (a.contains("interval")) body.push_back("health_interval " + duration(a["interval"], p));
-                if (a.contains("timeout")) body.push_back("health_timeout " + duration(a["timeout"], p));
-                if (a.contains("expect_status")) body.push_back("health_status " + str(a["expect_status"]));
-                if (a.contains("expect_body")) body.push_back("health_body " + quote(a["expect_body"]));
-                if (a.contains("headers")) {
-                    body.push_back("health_headers {");
-                    for (auto hit = a["headers"].begin(); hit != a["headers"].end(); ++hit) {
-                        std::string line = "\t" + quote(hit.key());
-                        for (const auto& hv : hit.value())
-                            if (!(hit.value().size() == 1 && hv == "")) line += " " + quote(hv);
-                        body.push_back(line);
-                    }
-                    body.push_back("}");
-                }
-            }
-            if (v.contains("passive")) {
-                const json& ps = v["passive"];
-                if (ps.contains("fail_duration")) body.push_back("fail_duration " + duration(ps["fail_duration"], p));
-                if (ps.contains("max_fails")) body.push_back("max_fails " + str(ps["max_fails"]));
-                if (ps.contains("unhealthy_request_count")) body.push_back("unhealthy_request_count " + str(ps["unhealthy_request_count"]));
-                if (ps.contains("unhealthy_status")) {
-                    std::string line = "unhealthy_status";
-                    for (const auto& s : ps["unhealthy_status"]) line += " " + str(s);
-                    body.push_back(line);
-                }
-                if (ps.contains("unhealthy_latency")) body.push_back("unhealthy_latency " + duration(ps["unhealthy_latency"], p));
-            }
-        } else if (key == "trusted_proxies") {
-            std::string line = "trusted_proxies";
-            for (const auto& t : v) line += " " + quote(t);
-            body.push_back(line);
-        } else if (key == "headers") {
-            if (v.contains("request")) header_op_lines(v["request"], "header_up ", body);
-            if (v.contains("response")) header_op_lines(v["response"], "header_down ", body);
-        } else if (key == "buffer_requests" || key == "buffer_responses") {
-            if (v.get<bool>()) body.push_back(key);
-        } else if (key == "max_buffer_size") {
-            body.push_back("max_buffer_size " + str(v));
-        } else if (key == "rewrite") {
-            for (auto r = v.begin(); r != v.end(); ++r) {
-                if (r.key() == "method") body.push_back("method " + quote(r.value()));
-                else if (r.key() == "uri") body.push_back("rewrite " + quote(r.value()));
-                else throw ExportError(p + "." + r.key(), "rewrite option has no reverse_proxy form");
-            }
-        } else if (key == "handle_response") {
-            write_response_handlers(responses, v, p);
-        } else if (key == "dynamic_upstreams") {
-            const std::string source = v.value("source", "");
-            if (source != "a" && source != "srv") throw ExportError(p + ".source", "dynamic upstreams source '" + source + "' has no Caddyfile export here");
-            body.push_back("dynamic " + source + " {");
-            for (auto o = v.begin(); o != v.end(); ++o) {
-                const std::string& k = o.key();
-                if (k == "source") continue;
-                if (k == "name" || k == "port" || k == "service" || k == "proto") body.push_back("\t" + k + " " + quote(str(o.value())));
-                else if (k == "refresh" || k == "dial_timeout" || k == "dial_fallback_delay")
-                    body.push_back("\t" + k + " " + duration(o.value(), p + "." + k));
-                else if (k == "resolver") {
-                    std::string line = "\tresolvers";
-                    for (const auto& a : o.value().value("addresses", json::array())) line += " " + quote(a);
-                    body.push_back(line);
-                } else throw ExportError(p + "." + k, "dynamic upstreams option '" + k + "' has no Caddyfile export here");
-            }
-            body.push_back("}");
-        } else if (key == "flush_interval") {
-            body.push_back("flush_interval " + (v.is_number_integer() && v.get<long long>() < 0 ? str(v) : duration(v, p)));
-        } else if (key == "transport") {
-            if (v.value("protocol", "http") != "http") throw ExportError(p, "only the http transport has a Caddyfile form here");
-            body.push_back("transport http {");
-            for (auto t = v.begin(); t != v.end(); ++t) {
-                const std::string& k = t.key();
-                const json& tv = t.value();
-                if (k == "protocol") continue;
-                if (k == "dial_timeout" || k == "response_header_timeout" || k == "read_timeout" || k == "write_timeout" ||
-                    k == "dial_fallback_delay" || k == "expect_continue_timeout")
-                    body.push_back("\t" + k + " " + duration(tv, p + "." + k));
-                else if (k == "max_conns_per_host") body.push_back("\tmax_conns_per_host " + str(tv));
-                else if (k == "read_buffer_size") body.push_back("\tread_buffer " + str(tv));
-                else if (k == "write_buffer_size") body.push_back("\twrite_buffer " + str(tv));
-                else if (k == "max_response_header_size") body.push_back("\tmax_response_header " + str(tv));
-                else if (k == "resolver") {
-                    std::string line = "\tresolvers";
-                    for (const auto& a : tv["addresses"]) line += " " + quote(a);
-                    body.push_back(line);
-                } else if (k == "tls") {
-                    if (tv.empty()) body.push_back("\ttls");
-                    for (auto o = tv.begin(); o != tv.end(); ++o) {
-                        if (o.key() == "renegotiation") body.push_back("\ttls_renegotiation " + quote(o.value()));
-                        else if (o.key() == "server_name") body.push_back("\ttls_server_name " + quote(o.value()));
-                        else if (o.key() == "insecure_skip_verify" && o.value().get<bool>()) body.push_back("\ttls_insecure_skip_verify");
-                        else if (o.key() == "handshake_timeout") body.push_back("\ttls_timeout " + duration(o.value(), p));
-                        else if (o.key() == "except_ports" || o.key() == "root_ca_pem_files") {
-                            std::string line = o.key() == "except_ports" ? "\ttls_except_ports" : "\ttls_trusted_ca_certs";
-                            for (const auto& x : o.value()) line += " " + quote(x);
-                            body.push_back(line);
-                        } else throw ExportError(p + ".tls." + o.key(), "transport tls option has no export here yet");
-                    }
-                }
-                else if (k == "keep_alive") {
-                    if (tv.contains("enabled") && !tv["enabled"].get<bool>()) body.push_back("\tkeepalive off");
-                    if (tv.contains("idle_timeout")) body.push_back("\tkeepalive " + duration(tv["idle_timeout"], p));
-                    if (tv.contains("probe_interval")) body.push_back("\tkeepalive_interval " + duration(tv["probe_interval"], p));
-                    if (tv.contains("max_idle_conns")) body.push_back("\tkeepalive_idle_conns " + str(tv["max_idle_conns"]));
-                    if (tv.contains("max_idle_conns_per_host"))
-                        body.push_back("\tkeepalive_idle_conns_per_host " + str(tv["max_idle_conns_per_host"]));
-                } else if (k == "versions") {
-                    std::string line = "\tversions";
-                    for (const auto& ver : tv) line += " " + quote(ver);
-                    body.push_back(line);
-                } else if (k == "compression" && !tv.get<bool>()) body.push_back("\tcompression off");
-                else throw ExportError(p + "." + k, "transport option '" + k + "' has no Caddyfile export here yet");
-            }
-            body.push_back("}");
-        } else {
-            throw ExportError(p, "reverse_proxy option '" + key + "' has no Caddyfile export here yet");
-        }
+    ReverseProxyConfig c;
+    try {
+        ObjectReader r(h, path);
+        c = ReverseProxyConfig::from_json(r);
+    } catch (const ConfigError& e) {
+        throw ExportError(e.path(), std::string(e.what()).substr(e.path().size() + 2));
     }
+    std::string head = directive + (m.empty() ? "" : " " + m);
+    for (const auto& up : c.upstreams) head += " " + quote(up.dial.value);
+    if (!c.circuit_breaker.is_null()) throw ExportError(path + ".circuit_breaker", "reverse_proxy option 'circuit_breaker' has no Caddyfile export here yet");
+    if (c.request_buffers || c.response_buffers)
+        throw ExportError(path + (c.request_buffers ? ".request_buffers" : ".response_buffers"),
+                          "Caddy 2.7's buffer sizes have no Caddyfile export here yet");
+    // In the order of the handler's keys, as the lines always came.
+    if (c.buffer_requests) body.push_back("buffer_requests");
+    if (c.buffer_responses) body.push_back("buffer_responses");
+    if (c.dynamic_upstreams) dynamic_upstream_lines(*c.dynamic_upstreams, body);
+    if (c.flush_interval.count())
+        body.push_back("flush_interval " + (c.flush_interval.count() < 0 ? std::to_string(c.flush_interval.count())
+                                                                          : format_duration(c.flush_interval)));
+    if (c.headers) {
+        if (!c.headers->request.value.is_null()) header_op_lines(c.headers->request.value, "header_up ", body);
+        if (!c.headers->response.value.is_null()) header_op_lines(c.headers->response.value, "header_down ", body);
+    }
+    if (c.health_checks) health_check_lines(*c.health_checks, body);
+    if (c.load_balancing) load_balancing_lines(*c.load_balancing, body);
+    if (c.max_buffer_size) body.push_back("max_buffer_size " + std::to_string(c.max_buffer_size));
+    if (!c.rewrite.value.is_null())
+        for (auto r = c.rewrite.value.begin(); r != c.rewrite.value.end(); ++r) {
+            if (r.key() == "method") body.push_back("method " + quote(str(r.value())));
+            else if (r.key() == "uri") body.push_back("rewrite " + quote(str(r.value())));
+            else throw ExportError(c.rewrite.path + "." + r.key(), "rewrite option has no reverse_proxy form");
+        }
+    if (c.transport) transport_lines(*c.transport, body);
+    if (!c.trusted_proxies.value.empty()) {
+        std::string line = "trusted_proxies";
+        for (const auto& t : c.trusted_proxies.value) line += " " + quote(t);
+        body.push_back(line);
+    }
+    Writer responses = w.nested();
+    if (!c.handle_response.value.is_null()) write_response_handlers(responses, c.handle_response.value, c.handle_response.path);
     if (body.empty() && responses.text().empty()) {
         w.line(head);
         return;

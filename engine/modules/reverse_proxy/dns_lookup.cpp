@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstring>
 #include <random>
 
@@ -108,38 +107,7 @@ std::vector<asio::ip::address> system_addresses(const std::string& name, std::st
     return out;
 }
 
-// Caddy's resolver addresses: "IP", "IP:port" or "udp/IP:port" (port 53 when left out).
-asio::ip::udp::endpoint resolver_endpoint(const std::string& text, const std::string& path) {
-    std::string address = text;
-    if (address.starts_with("udp/")) address = address.substr(4);
-    else if (address.find('/') != std::string::npos)
-        throw ConfigError(path, "resolver \"" + text + "\": only UDP resolvers are supported by ProxFlow yet");
-    std::string host = address, port = "53";
-    if (const auto colon = address.rfind(':'); colon != std::string::npos && address.find(':') == colon) {
-        host = address.substr(0, colon);
-        port = address.substr(colon + 1);
-    }
-    error_code ec;
-    const auto ip = asio::ip::make_address_v4(host, ec);
-    if (ec) throw ConfigError(path, "resolver \"" + text + "\": only IPv4 addresses are supported by ProxFlow yet");
-    unsigned number = 0;
-    const auto [end, perr] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (perr != std::errc{} || end != port.data() + port.size() || number == 0 || number > 65535)
-        throw ConfigError(path, "resolver \"" + text + "\": bad port");
-    return {ip, static_cast<unsigned short>(number)};
-}
-
 } // namespace
-
-DnsServers dns_servers_from_json(const json& resolver, const std::string& path) {
-    ObjectReader r(resolver, path);
-    DnsServers dns;
-    const std::string apath = r.path_of("addresses");
-    const auto addresses = r.strings("addresses");
-    for (std::size_t i = 0; i < addresses.size(); ++i) dns.servers.push_back(resolver_endpoint(addresses[i], index_path(apath, i)));
-    r.finish();
-    return dns;
-}
 
 std::vector<asio::ip::address> lookup_addresses(const std::string& name, const DnsServers& dns, std::string& error) {
     if (dns.servers.empty()) return system_addresses(name, error);

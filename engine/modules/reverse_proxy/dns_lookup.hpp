@@ -1,5 +1,4 @@
 #pragma once
-#include "config/object_reader.hpp"
 #include "http/beast.hpp"
 
 #include <chrono>
@@ -14,10 +13,6 @@ struct DnsServers {
     std::vector<asio::ip::udp::endpoint> servers;
     std::chrono::nanoseconds timeout{}; // per try; 0: 2 s
 };
-
-// Caddy's `resolver` object ({"addresses": ["udp/IP:port", "IP", ...]}, port 53 when left out);
-// throws ConfigError naming the address at fault.
-DnsServers dns_servers_from_json(const json& resolver, const std::string& path);
 
 struct SrvRecord {
     std::uint16_t priority = 0;

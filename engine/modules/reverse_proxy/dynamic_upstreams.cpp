@@ -11,45 +11,15 @@ std::string join_host_port(const std::string& host, const std::string& port) {
 
 } // namespace
 
-DynamicUpstreams::DynamicUpstreams(UsagePool& hosts, Configure configure)
-    : hosts_(hosts), configure_(std::move(configure)), lookups_(std::make_unique<asio::thread_pool>(1)) {}
+DynamicUpstreams::DynamicUpstreams(const DynamicUpstreamsConfig& config, UsagePool& hosts, Configure configure)
+    : srv_(config.source == "srv"), name_(config.name), port_(config.port.empty() ? "80" : config.port), service_(config.service),
+      proto_(config.proto), hosts_(hosts), configure_(std::move(configure)), lookups_(std::make_unique<asio::thread_pool>(1)) {
+    if (config.refresh.count() > 0) refresh_ = config.refresh;
+    if (config.resolver) dns_.servers = config.resolver->servers();
+    dns_.timeout = config.dial_timeout;
+}
 
 DynamicUpstreams::~DynamicUpstreams() { lookups_->join(); }
-
-std::unique_ptr<DynamicUpstreams> DynamicUpstreams::from_json(const json& value, const std::string& path,
-                                                              UsagePool& hosts, Configure configure) {
-    ObjectReader r(value, path);
-    std::unique_ptr<DynamicUpstreams> d(new DynamicUpstreams(hosts, std::move(configure)));
-    const std::string source = r.string("source");
-    if (source == "srv") {
-        d->srv_ = true;
-        d->service_ = Template(r.string("service"));
-        d->proto_ = Template(r.string("proto"));
-    } else if (source == "a") {
-        const std::string port = r.string("port", "80");
-        d->port_ = Template(port.empty() ? "80" : port);
-    } else if (source == "multi") {
-        throw ConfigError(r.path_of("source"), "dynamic upstreams source \"multi\" is not supported by ProxFlow yet");
-    } else {
-        throw ConfigError(r.path_of("source"), "unknown dynamic upstreams source \"" + source + "\" (a or srv)");
-    }
-    d->name_ = Template(r.string("name"));
-    if (d->name_.text().empty()) throw ConfigError(r.path_of("name"), "a dynamic upstreams source needs a name");
-    const auto refresh = r.duration("refresh");
-    if (refresh.count() > 0) d->refresh_ = refresh;
-    if (const json* resolver = r.take("resolver")) d->dns_ = dns_servers_from_json(*resolver, r.path_of("resolver"));
-    // dial_timeout bounds each question to the resolvers.
-    d->dns_.timeout = r.duration("dial_timeout");
-    // Caddy races address families with it when dialling a resolver given by name; resolvers here
-    // are IP addresses over UDP, so it could do nothing and is refused rather than ignored.
-    if (r.has("dial_fallback_delay"))
-        throw ConfigError(r.path_of("dial_fallback_delay"),
-                          "dial_fallback_delay of dynamic upstreams is not supported by ProxFlow: it races address families when "
-                          "dialling a resolver by name, and resolvers here are IP addresses; remove it (the transport's "
-                          "dial_fallback_delay applies to upstream addresses)");
-    r.finish();
-    return d;
-}
 
 DynamicUpstreams::List DynamicUpstreams::lookup(const std::string& name, const std::string& port) const {
     std::string error;

@@ -1,6 +1,6 @@
 #pragma once
-#include "config/object_reader.hpp"
 #include "modules/reverse_proxy/dns_lookup.hpp"
+#include "modules/reverse_proxy/dynamic_upstreams_config.hpp"
 #include "modules/reverse_proxy/upstream.hpp"
 #include "routing/placeholder.hpp"
 
@@ -22,8 +22,7 @@ public:
     using Configure = std::function<void(Upstream&)>; // the handler's limits for each new upstream
     using List = std::shared_ptr<const std::vector<Upstream>>;
 
-    static std::unique_ptr<DynamicUpstreams> from_json(const json& value, const std::string& path, UsagePool& hosts,
-                                                       Configure configure);
+    DynamicUpstreams(const DynamicUpstreamsConfig& config, UsagePool& hosts, Configure configure);
     ~DynamicUpstreams();
 
     // The upstreams for this request, or null when the lookup failed (Caddy then falls back to the
@@ -31,7 +30,6 @@ public:
     awaitable<List> get(RequestContext& ctx);
 
 private:
-    DynamicUpstreams(UsagePool& hosts, Configure configure);
     List lookup(const std::string& name, const std::string& port) const;
     // lookup() as a coroutine for the lookup thread (its arguments live in its own frame).
     awaitable<List> lookup_there(std::string name, std::string port) const;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <random>
+#include <stdexcept>
 
 namespace proxflow {
 namespace {
@@ -119,9 +120,7 @@ private:
 // Smooth weighted round robin spread over a fixed cycle: weight w gets w slots out of the sum.
 class WeightedRoundRobinPolicy final : public SelectionPolicy {
 public:
-    WeightedRoundRobinPolicy(std::vector<int> weights, const std::string& path, std::size_t upstreams) {
-        for (std::size_t i = 0; i < weights.size(); ++i)
-            if (weights[i] < 0) throw ConfigError(index_path(path, i), "weight must not be negative");
+    WeightedRoundRobinPolicy(std::vector<int> weights, std::size_t upstreams) {
         weights.resize(upstreams, weights.empty() ? 1 : 0);
         // Interleave the slots (1,2,1,2,1 rather than 1,1,1,2,2) with the smooth WRR walk.
         std::vector<int> current(weights.size(), 0);
@@ -231,53 +230,41 @@ private:
 
 } // namespace
 
-std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const std::string& path,
-                                                       std::size_t upstream_count) {
-    if (!value) return std::make_unique<RandomPolicy>();
-    ObjectReader r(*value, path);
-    const std::string name = r.string("policy");
-    std::unique_ptr<SelectionPolicy> policy;
+std::unique_ptr<SelectionPolicy> make_selection_policy(const SelectionPolicyConfig* config, std::size_t upstream_count) {
+    if (!config) return std::make_unique<RandomPolicy>();
+    const std::string& name = config->policy;
     // Caddy 2.7's `fallback` of the query, header and cookie policies: for requests without their key.
-    const auto fallback = [&]() -> std::unique_ptr<SelectionPolicy> {
-        if (const json* f = r.take("fallback")) return make_selection_policy(f, r.path_of("fallback"), upstream_count);
-        return std::make_unique<RandomPolicy>();
-    };
-    if (name == "random" || name.empty()) policy = std::make_unique<RandomPolicy>();
-    else if (name == "random_choose") {
-        const auto choose = r.integer("choose", 2);
-        if (choose < 2) throw ConfigError(r.path_of("choose"), "choose must be at least 2");
-        policy = std::make_unique<RandomChoosePolicy>(static_cast<int>(choose));
-    } else if (name == "first") policy = std::make_unique<FirstPolicy>();
-    else if (name == "round_robin") policy = std::make_unique<RoundRobinPolicy>();
-    else if (name == "weighted_round_robin")
-        policy = std::make_unique<WeightedRoundRobinPolicy>(r.integers("weights"), r.path_of("weights"), upstream_count);
-    else if (name == "least_conn") policy = std::make_unique<LeastConnPolicy>();
-    else if (name == "ip_hash") {
-        policy = std::make_unique<KeyHashPolicy>(
+    const auto fallback = [&] { return make_selection_policy(config->fallback.get(), upstream_count); };
+    if (name == "random" || name.empty()) return std::make_unique<RandomPolicy>();
+    if (name == "random_choose") return std::make_unique<RandomChoosePolicy>(config->choose ? config->choose : 2);
+    if (name == "first") return std::make_unique<FirstPolicy>();
+    if (name == "round_robin") return std::make_unique<RoundRobinPolicy>();
+    if (name == "weighted_round_robin") return std::make_unique<WeightedRoundRobinPolicy>(config->weights, upstream_count);
+    if (name == "least_conn") return std::make_unique<LeastConnPolicy>();
+    if (name == "ip_hash")
+        return std::make_unique<KeyHashPolicy>(
             [](const RequestContext& ctx, std::string& key) {
                 key = ip_text(ctx.remote.address());
                 return true;
             },
             nullptr);
-    } else if (name == "client_ip_hash") {
+    if (name == "client_ip_hash")
         // The client IP: from the server's client_ip_headers when the peer is a trusted proxy.
-        policy = std::make_unique<KeyHashPolicy>(
+        return std::make_unique<KeyHashPolicy>(
             [](const RequestContext& ctx, std::string& key) {
                 key = ip_text(client_ip_of(ctx));
                 return true;
             },
             nullptr);
-    } else if (name == "uri_hash") {
-        policy = std::make_unique<KeyHashPolicy>(
+    if (name == "uri_hash")
+        return std::make_unique<KeyHashPolicy>(
             [](const RequestContext& ctx, std::string& key) {
                 key = std::string(ctx.request().target());
                 return true;
             },
             nullptr);
-    } else if (name == "query") {
-        const std::string key_name = r.string("key");
-        if (key_name.empty()) throw ConfigError(r.path_of("key"), "query policy needs a key");
-        policy = std::make_unique<KeyHashPolicy>([key_name](const RequestContext& ctx, std::string& key) {
+    if (name == "query")
+        return std::make_unique<KeyHashPolicy>([key_name = config->key](const RequestContext& ctx, std::string& key) {
             const std::string_view target = ctx.request().target();
             const auto q = target.find('?');
             if (q == std::string_view::npos) return false;
@@ -296,21 +283,13 @@ std::unique_ptr<SelectionPolicy> make_selection_policy(const json* value, const 
             }
             return false;
         }, fallback());
-    } else if (name == "header") {
-        const std::string field = r.string("field");
-        if (field.empty()) throw ConfigError(r.path_of("field"), "header policy needs a field");
-        policy = std::make_unique<KeyHashPolicy>([field](const RequestContext& ctx, std::string& key) {
+    if (name == "header")
+        return std::make_unique<KeyHashPolicy>([field = config->field](const RequestContext& ctx, std::string& key) {
             key = std::string(ctx.request()[field]);
             return !key.empty();
         }, fallback());
-    } else if (name == "cookie") {
-        policy = std::make_unique<CookiePolicy>(r.string("name", "lb"), r.string("secret"), fallback());
-    } else {
-        throw ConfigError(r.path_of("policy"), "unknown load-balancing policy \"" + name + "\"");
-    }
-    r.finish(); // `fallback` is read only by the policies that have one, so elsewhere it is an unknown field
-
-    return policy;
+    if (name == "cookie") return std::make_unique<CookiePolicy>(config->name.empty() ? "lb" : config->name, config->secret, fallback());
+    throw std::logic_error("selection policy \"" + name + "\" passed validation but has no runtime");
 }
 
 } // namespace proxflow

@@ -1,7 +1,7 @@
 #include "caddyfile/writer.hpp"
 #include "module/module.hpp"
 #include "modules/reverse_proxy/caddyfile.hpp"
-#include "modules/reverse_proxy/lb_policies.hpp"
+#include "modules/reverse_proxy/load_balancing_config.hpp"
 
 namespace proxflow {
 

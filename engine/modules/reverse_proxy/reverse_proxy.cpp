@@ -19,6 +19,7 @@
 #include "modules/reverse_proxy/hop_by_hop.hpp"
 #include "modules/reverse_proxy/lb_policies.hpp"
 #include "modules/reverse_proxy/response_handlers.hpp"
+#include "modules/reverse_proxy/reverse_proxy_config.hpp"
 #include "modules/reverse_proxy/scratch_buffer.hpp"
 #include "modules/reverse_proxy/transport.hpp"
 #include "modules/reverse_proxy/upstream_dialer.hpp"
@@ -75,78 +76,47 @@ struct UpstreamExchange {
 
 class ReverseProxy final : public Handler {
 public:
-    ReverseProxy(ObjectReader& r, BuildContext& build) {
-        if (const json* transport = r.take("transport")) transport_ = HttpTransportConfig::from_json(*transport, r.path_of("transport"));
+    ReverseProxy(const ReverseProxyConfig& config, BuildContext& build) {
+        if (config.transport) transport_ = UpstreamTransport(*config.transport);
         dialer_ = std::make_unique<UpstreamDialer>(transport_);
         if (transport_.max_conns_per_host) limit_ = std::make_shared<ConnectionLimit>(transport_.max_conns_per_host);
         request_piece_size_ = std::min(ScratchBuffer::capacity, transport_.write_buffer_size);
-        read_health_checks(r);
-        if (const json* dynamic = r.take("dynamic_upstreams"))
-            dynamic_ = DynamicUpstreams::from_json(*dynamic, r.path_of("dynamic_upstreams"), build.state,
-                                                   [passive = passive_](Upstream& up) {
-                                                       if (passive.enabled()) up.max_fails = passive.max_fails;
-                                                       up.unhealthy_request_count = passive.unhealthy_request_count;
-                                                       up.publish_limits();
-                                                   });
-        const json* upstreams = r.take("upstreams");
-        if (!dynamic_ && (!upstreams || upstreams->empty()))
-            throw ConfigError(r.path_of("upstreams"), "reverse_proxy needs at least one upstream");
-        const std::string upath = r.path_of("upstreams");
-        if (upstreams) expect_array(*upstreams, upath);
-        for (std::size_t i = 0; upstreams && i < upstreams->size(); ++i) {
-            ObjectReader u((*upstreams)[i], index_path(upath, i));
-            const std::string dial = u.string("dial");
-            const auto max_requests = u.integer("max_requests");
-            u.finish();
-            if (dial.empty()) throw ConfigError(u.path_of("dial"), "missing dial address");
-            Upstream up = Upstream::from_dial(dial, u.path_of("dial"), build.state);
-            up.max_requests = static_cast<int>(max_requests);
-            if (passive_.enabled()) up.max_fails = passive_.max_fails;
-            up.unhealthy_request_count = passive_.unhealthy_request_count;
-            up.publish_limits();
+        const auto& checks = config.health_checks;
+        if (checks && checks->passive) passive_ = PassiveHealthCheck(*checks->passive);
+        if (config.dynamic_upstreams)
+            dynamic_ = std::make_unique<DynamicUpstreams>(*config.dynamic_upstreams, build.state,
+                                                          [passive = passive_](Upstream& up) { passive.limit(up); });
+        for (const auto& entry : config.upstreams) {
+            Upstream up = Upstream::from_dial(entry.dial.value, entry.dial.path, build.state);
+            up.max_requests = entry.max_requests;
+            passive_.limit(up);
             upstreams_.push_back(std::move(up));
         }
-        if (dynamic_ && r.raw().contains("load_balancing") && r.raw()["load_balancing"].is_object() &&
-            r.raw()["load_balancing"].value("selection_policy", json::object()).value("policy", "") == "weighted_round_robin")
-            throw ConfigError(join_path(r.path_of("load_balancing"), "selection_policy"),
-                              "weighted_round_robin with dynamic_upstreams (its weights follow the static upstreams) is not "
-                              "supported by ProxFlow yet");
-        read_load_balancing(r);
-        if (r.has("trusted_proxies")) trusted_proxies_ = parse_ip_ranges(r.strings("trusted_proxies"), r.path_of("trusted_proxies"));
-        if (const json* headers = r.take("headers")) {
-            ObjectReader h(*headers, r.path_of("headers"));
-            if (const json* up = h.take("request")) header_up_ = HeaderOps::from_json(*up, h.path_of("request"));
-            if (const json* down = h.take("response")) header_down_ = HeaderOps::from_response_json(*down, h.path_of("response"));
-            h.finish();
+        if (const auto& lb = config.load_balancing) {
+            policy_ = make_selection_policy(lb->selection_policy ? &*lb->selection_policy : nullptr, upstreams_.size());
+            retries_ = lb->retries;
+            try_duration_ = lb->try_duration;
+            try_interval_ = lb->try_interval;
+            if (try_duration_.count() > 0 && try_interval_.count() == 0) try_interval_ = std::chrono::milliseconds(250);
+            if (!lb->retry_match.value.is_null()) retry_match_ = MatcherSets::from_json(lb->retry_match.value, lb->retry_match.path);
+        } else {
+            policy_ = make_selection_policy(nullptr, upstreams_.size());
         }
-        // Responses are streamed and flushed piece by piece already, which is what flush_interval -1 asks.
-        r.take("flush_interval");
-        if (const json* handlers = r.take("handle_response"))
-            response_handlers_ = ResponseHandlers::from_json(*handlers, r.path_of("handle_response"), build);
-        if (const json* rewrite = r.take("rewrite")) {
-            json as_handler = expect_object(*rewrite, r.path_of("rewrite"));
-            // The method changes after the URI: Caddy rewrites a clone, so the URI's placeholders
-            // ({http.request.method}) still read the client's request.
-            if (as_handler.contains("method")) {
-                if (!as_handler["method"].is_string()) throw ConfigError(join_path(r.path_of("rewrite"), "method"), "expected a string");
-                rewrite_method_ = as_handler["method"].get<std::string>();
-                for (auto& c : rewrite_method_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                as_handler.erase("method");
-            }
-            // As Caddy: a request rewritten to GET or HEAD goes to the upstream without its body.
-            rewrite_drops_body_ = rewrite_method_ == "GET" || rewrite_method_ == "HEAD";
-            as_handler["handler"] = "rewrite";
-            rewrite_ = build_handler(as_handler, r.path_of("rewrite"), build);
+        trusted_proxies_ = parse_ip_ranges(config.trusted_proxies.value, config.trusted_proxies.path);
+        if (const auto& headers = config.headers) {
+            if (!headers->request.value.is_null()) header_up_ = HeaderOps::from_json(headers->request.value, headers->request.path);
+            if (!headers->response.value.is_null())
+                header_down_ = HeaderOps::from_response_json(headers->response.value, headers->response.path);
         }
+        // flush_interval needs nothing: responses are streamed and flushed piece by piece already (-1).
+        if (!config.handle_response.value.is_null())
+            response_handlers_ = ResponseHandlers::from_json(config.handle_response.value, config.handle_response.path, build);
+        if (!config.rewrite.value.is_null()) build_rewrite(config.rewrite, build);
         keeps_original_request_ = rewrite_ || response_handlers_.has_routes();
-        // Named, not ignored: a config that relies on these must not load as if they worked.
-        for (const char* unsupported : {"circuit_breaker", "buffer_requests",
-                                        "buffer_responses", "request_buffers", "response_buffers", "max_buffer_size"})
-            if (r.has(unsupported))
-                throw ConfigError(r.path_of(unsupported), std::string("reverse_proxy option \"") + unsupported +
-                                                              "\" is not supported by ProxFlow yet");
-        if (active_.enabled() && active_configured_)
-            build.tasks.push_back(make_active_health_checker(active_, upstreams_, build.background));
+        if (checks && checks->active) {
+            const ActiveHealthCheck active(*checks->active);
+            if (active.enabled()) build.tasks.push_back(make_active_health_checker(active, upstreams_, build.background));
+        }
     }
 
     awaitable<bool> handle(RequestContext& ctx) const override {
@@ -263,32 +233,20 @@ private:
         bool copied_ = false;
     };
 
-    void read_health_checks(ObjectReader& r) {
-        const json* checks = r.take("health_checks");
-        if (!checks) return;
-        ObjectReader h(*checks, r.path_of("health_checks"));
-        if (const json* passive = h.take("passive")) passive_ = PassiveHealthConfig::from_json(*passive, h.path_of("passive"));
-        if (const json* active = h.take("active")) {
-            active_ = ActiveHealthConfig::from_json(*active, h.path_of("active"));
-            active_configured_ = true;
+    // The rewrite's method changes after its URI: Caddy rewrites a clone, so the URI's placeholders
+    // ({http.request.method}) still read the client's request.
+    void build_rewrite(const Located<json>& rewrite, BuildContext& build) {
+        json as_handler = rewrite.value;
+        if (const auto method = as_handler.find("method"); method != as_handler.end()) {
+            if (!method->is_string()) throw ConfigError(join_path(rewrite.path, "method"), "expected a string");
+            rewrite_method_ = method->get<std::string>();
+            for (auto& c : rewrite_method_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            as_handler.erase(method);
         }
-        h.finish();
-    }
-
-    void read_load_balancing(ObjectReader& r) {
-        const json* lb = r.take("load_balancing");
-        if (!lb) {
-            policy_ = make_selection_policy(nullptr, {}, upstreams_.size());
-            return;
-        }
-        ObjectReader l(*lb, r.path_of("load_balancing"));
-        policy_ = make_selection_policy(l.take("selection_policy"), l.path_of("selection_policy"), upstreams_.size());
-        retries_ = static_cast<int>(l.integer("retries"));
-        try_duration_ = l.duration("try_duration");
-        try_interval_ = l.duration("try_interval");
-        if (try_duration_.count() > 0 && try_interval_.count() == 0) try_interval_ = std::chrono::milliseconds(250);
-        if (const json* match = l.take("retry_match")) retry_match_ = MatcherSets::from_json(*match, l.path_of("retry_match"));
-        l.finish();
+        // As Caddy: a request rewritten to GET or HEAD goes to the upstream without its body.
+        rewrite_drops_body_ = rewrite_method_ == "GET" || rewrite_method_ == "HEAD";
+        as_handler["handler"] = "rewrite";
+        rewrite_ = build_handler(as_handler, rewrite.path, build);
     }
 
     bool may_repeat(const RequestContext& ctx) const {
@@ -669,13 +627,11 @@ private:
         co_await asio::async_write(ctx.client, asio::buffer(continue_line), use_nothrow);
     }
 
-    HttpTransportConfig transport_;
+    UpstreamTransport transport_;
     std::unique_ptr<UpstreamDialer> dialer_;
     std::shared_ptr<ConnectionLimit> limit_; // transport.max_conns_per_host; null: no limit
     std::size_t request_piece_size_ = ScratchBuffer::capacity;
-    PassiveHealthConfig passive_;
-    ActiveHealthConfig active_;
-    bool active_configured_ = false;
+    PassiveHealthCheck passive_;
     std::vector<Upstream> upstreams_;
     std::unique_ptr<DynamicUpstreams> dynamic_;
     std::unique_ptr<SelectionPolicy> policy_;
@@ -695,6 +651,10 @@ private:
 
 } // namespace
 
-HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build) { return std::make_shared<ReverseProxy>(r, build); }
+HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build) {
+    const ReverseProxyConfig config = ReverseProxyConfig::from_json(r);
+    config.check_supported(r.path());
+    return std::make_shared<ReverseProxy>(config, build);
+}
 
 } // namespace proxflow

@@ -1,4 +1,4 @@
-#include "modules/reverse_proxy/lb_policies.hpp"
+#include "modules/reverse_proxy/load_balancing_config.hpp"
 
 namespace proxflow {
 

@@ -1,13 +1,14 @@
 #pragma once
-#include "config/object_reader.hpp"
 #include "modules/reverse_proxy/dns_lookup.hpp"
+#include "modules/reverse_proxy/transport_config.hpp"
 
 #include <chrono>
 
 namespace proxflow {
 
-// The `transport` of a reverse_proxy: how upstream connections are made and kept.
-struct HttpTransportConfig {
+// How a reverse_proxy's upstream connections are made and kept: its `transport` with the defaults
+// applied.
+struct UpstreamTransport {
     std::chrono::nanoseconds dial_timeout{std::chrono::seconds(3)};
     // Happy Eyeballs: how long the first address family has before the other is tried too (Go's
     // Dialer.FallbackDelay: 0 is 300 ms, negative turns the race off).
@@ -35,7 +36,8 @@ struct HttpTransportConfig {
         return response_header_timeout.count() ? response_header_timeout : read_timeout;
     }
 
-    static HttpTransportConfig from_json(const json& value, const std::string& path);
+    UpstreamTransport() = default;
+    explicit UpstreamTransport(const HttpTransportConfig& config);
 };
 
 } // namespace proxflow

@@ -54,7 +54,7 @@ awaitable<void> attempt(std::shared_ptr<Race> race, std::size_t which, std::vect
 
 } // namespace
 
-UpstreamDialer::UpstreamDialer(const HttpTransportConfig& transport) : transport_(transport) {
+UpstreamDialer::UpstreamDialer(const UpstreamTransport& transport) : transport_(transport) {
     if (!transport_.resolver.servers.empty()) lookups_ = std::make_unique<asio::thread_pool>(1);
 }
 

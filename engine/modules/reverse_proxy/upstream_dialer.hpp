@@ -14,7 +14,7 @@ namespace proxflow {
 // fails; the first connected wins. dial_timeout bounds the whole dial.
 class UpstreamDialer {
 public:
-    explicit UpstreamDialer(const HttpTransportConfig& transport);
+    explicit UpstreamDialer(const UpstreamTransport& transport);
     ~UpstreamDialer();
     UpstreamDialer(const UpstreamDialer&) = delete;
     UpstreamDialer& operator=(const UpstreamDialer&) = delete;
@@ -26,7 +26,7 @@ private:
     awaitable<std::vector<tcp::endpoint>> resolve(const Upstream& up, const asio::any_io_executor& ex) const;
     awaitable<bool> connect(UpstreamConnection& conn, std::vector<tcp::endpoint> endpoints) const;
 
-    const HttpTransportConfig transport_;
+    const UpstreamTransport transport_;
     std::unique_ptr<asio::thread_pool> lookups_; // only with transport.resolver
 };
 

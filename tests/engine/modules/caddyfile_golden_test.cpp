@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path modules_dir = fs::path(__FILE__).parent_path();
+// From the test data folder (tests/data, an absolute path), not __FILE__: ccache's base_dir makes
+// that relative to the build folder, which is not where ctest runs the test.
+const fs::path modules_dir = fs::path(PROXFLOW_TEST_DATA) / ".." / "engine" / "modules";
 
 std::string read(const fs::path& p) {
     std::ifstream in(p);

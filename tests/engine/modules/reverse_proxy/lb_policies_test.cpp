@@ -35,8 +35,8 @@ std::map<std::string, int> spread(const SelectionPolicy& policy, Pool& pool, int
 }
 
 std::unique_ptr<SelectionPolicy> policy(const std::string& text, std::size_t n) {
-    const json value = json::parse(text);
-    return make_selection_policy(&value, "selection_policy", n);
+    const auto config = SelectionPolicyConfig::from_json(json::parse(text), "selection_policy");
+    return make_selection_policy(&config, n);
 }
 
 } // namespace
