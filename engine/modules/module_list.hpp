@@ -19,4 +19,5 @@
     X(map)                   \
     X(request_body)          \
     X(metrics)               \
+    X(error)                 \
     X(traffic_metrics)

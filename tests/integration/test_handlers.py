@@ -1,6 +1,6 @@
-"""The non-proxy handlers through real requests: subroute, rewrite (uri, strip_path_prefix), vars and
-headers (deferred response operations), and the Caddyfile's `uri strip_prefix`; the backend reports
-the request it got."""
+"""The non-proxy handlers through real requests: subroute, rewrite (uri, strip_path_prefix, method), vars,
+headers (deferred response operations, request_header), error, and the Caddyfile's `uri strip_prefix`;
+the backend reports the request it got."""
 import json
 import unittest
 
@@ -111,6 +111,31 @@ http://127.0.0.1:{self.port} {{
 """, caddyfile=True, wait_port=self.port)
         self.assertEqual(self.seen_path("/app/page?x=1"), "/page?x=1")
         self.assertEqual(self.seen_path("/other"), "/other")
+
+    def test_error_method_and_request_header_from_a_caddyfile_reach_the_client_and_the_upstream(self):
+        a = self.start_backend("named", "a")
+        self.port = free_port()
+        self.start_proxflow(f"""{{
+\tadmin off
+}}
+http://127.0.0.1:{self.port} {{
+\tbind 127.0.0.1
+\terror /private* "Unauthorized" 403
+\terror /teapot* "Teapot" "{{http.request.header.X-Code}}"
+\tmethod /as-post* post
+\trequest_header X-Tenant acme
+\trequest_header -Cookie
+\treverse_proxy 127.0.0.1:{a.port}
+}}
+""", caddyfile=True, wait_port=self.port)
+        # With no error routes, Caddy answers the error's status with an empty body.
+        self.assertEqual(self.get("/private/x")[::2], (403, b""))
+        self.assertEqual(self.get("/teapot", headers={"X-Code": "418"})[::2], (418, b""))
+        self.assertEqual(self.get("/teapot", headers={"X-Code": "nope"})[0], 500)
+        status, _, body = self.get("/as-post", headers={"Cookie": "session=1"})
+        seen = json.loads(body)
+        self.assertEqual((status, seen["method"], seen["headers"].get("X-Tenant")), (200, "POST", "acme"))
+        self.assertNotIn("Cookie", seen["headers"])
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-// The header directive (response header operations) and its export.
+// The header directive (response header operations), request_header (request ones) and their export.
 #include "caddyfile/directives.hpp"
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/writer.hpp"
@@ -39,9 +39,35 @@ std::vector<ConfigValue> parse_header(Helper& h) {
     return out;
 }
 
+// request_header [<matcher>] [+|-]<field> [<value|regexp> [<replacement>]]: one handler per line.
+std::vector<ConfigValue> parse_request_header(Helper& h) {
+    const json matcher = h.extract_matcher_set();
+    std::vector<ConfigValue> out;
+    while (h.d.next()) {
+        if (!h.d.next_arg()) h.d.wrong_args();
+        std::string field = h.d.val();
+        if (field.ends_with(":")) field.pop_back();
+        const std::string value = h.d.next_arg() ? h.d.val() : "";
+        const std::string replacement = h.d.next_arg() ? h.d.val() : "";
+        if (h.d.next_arg()) h.d.wrong_args();
+        json request = json::object();
+        apply_header_op(h.d, request, nullptr, field, value, replacement);
+        for (auto& v : h.new_route(matcher, {{"handler", "headers"}, {"request", request}})) out.push_back(std::move(v));
+    }
+    return out;
+}
+
 bool write_headers(Writer& w, const std::string& m, const json& h, const std::string& path) {
     const std::string mt = m.empty() ? "" : " " + m;
-    if (h.contains("request")) throw ExportError(path + ".request", "request header operations export as request_header, which ProxFlow does not adapt yet");
+    if (h.contains("request")) {
+        // request_header makes one operation a handler, and never a response one beside it.
+        std::vector<std::string> lines;
+        header_op_lines(h["request"], "", lines);
+        if (lines.size() != 1 || h.contains("response"))
+            throw ExportError(path + ".request", "only a single request header operation has a Caddyfile form (request_header)");
+        w.line("request_header" + mt + " " + lines.front());
+        return true;
+    }
     if (!h.contains("response")) return true;
     json ops = h["response"];
     if (ops.contains("require")) throw ExportError(path + ".response.require", "conditional response headers have no export here yet");

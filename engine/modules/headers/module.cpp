@@ -4,6 +4,7 @@
 namespace proxflow {
 namespace caddyfile {
 std::vector<ConfigValue> parse_header(Helper& h);
+std::vector<ConfigValue> parse_request_header(Helper& h);
 bool write_headers(Writer& w, const std::string& m, const json& h, const std::string& path);
 } // namespace caddyfile
 
@@ -13,7 +14,7 @@ ModuleDescriptor headers_module() {
     using namespace caddyfile;
     return {.handler = "headers",
             .build = make_headers,
-            .directives = {{"header", parse_header}},
+            .directives = {{"header", parse_header}, {"request_header", parse_request_header}},
             .exporters = {{"headers", write_headers}},
             .console = {.label = "Headers"}};
 }

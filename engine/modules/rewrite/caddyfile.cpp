@@ -36,6 +36,14 @@ json parse_rewrite(Helper& h) {
     return handler;
 }
 
+// method <method>: as written (the rewrite upper-cases it when it runs).
+json parse_method(Helper& h) {
+    if (!h.d.next_arg()) h.d.wrong_args();
+    json handler{{"handler", "rewrite"}, {"method", h.d.val()}};
+    if (h.d.next_arg()) h.d.wrong_args();
+    return handler;
+}
+
 bool write_rewrite(Writer& w, const std::string& m, const json& h, const std::string& path) {
     const std::string mt = m.empty() ? "" : " " + m;
     if (h.contains("strip_path_prefix")) w.line("uri" + mt + " strip_prefix " + quote(h["strip_path_prefix"]));
@@ -47,7 +55,11 @@ bool write_rewrite(Writer& w, const std::string& m, const json& h, const std::st
                    (s.contains("limit") ? " " + str(s["limit"]) : ""));
     if (h.contains("path_regexp"))
         for (const auto& s : h["path_regexp"]) w.line("uri" + mt + " path_regexp " + quote(s["find"]) + " " + quote(s["replace"]));
-    if (h.contains("method")) throw ExportError(path + ".method", "rewriting the method has no export here yet");
+    if (h.contains("method")) {
+        // Only the method directive makes a method rewrite, and it makes nothing else.
+        if (h.size() > 2) throw ExportError(path + ".method", "a method rewrite together with a URI rewrite has no Caddyfile form");
+        w.line("method" + mt + " " + quote(h["method"]));
+    }
     return true;
 }
 

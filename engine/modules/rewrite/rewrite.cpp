@@ -3,6 +3,7 @@
 #include "http/request_context.hpp"
 #include "routing/placeholder.hpp"
 
+#include <algorithm>
 #include <regex>
 
 namespace proxflow {
@@ -11,7 +12,7 @@ namespace {
 class Rewrite final : public Handler {
 public:
     explicit Rewrite(ObjectReader& r) {
-        method_ = r.string("method");
+        method_ = Template(r.string("method"));
         uri_ = Template(r.string("uri"));
         strip_prefix_ = r.string("strip_path_prefix");
         strip_suffix_ = r.string("strip_path_suffix");
@@ -41,7 +42,12 @@ public:
 
     awaitable<bool> handle(RequestContext& ctx) const override {
         auto& req = ctx.request();
-        if (!method_.empty()) req.method_string(method_);
+        if (!method_.text().empty()) {
+            // As Caddy: placeholders filled, then upper-cased.
+            std::string method = method_.render(ctx);
+            std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::toupper(c); });
+            req.method_string(method);
+        }
         std::string target(req.target());
         if (!uri_.text().empty()) target = rewrite_uri(ctx, target);
         const auto q = target.find('?');
@@ -80,7 +86,7 @@ private:
         std::string find, replace;
         int limit;
     };
-    std::string method_;
+    Template method_;
     Template uri_;
     std::string strip_prefix_, strip_suffix_;
     std::vector<Substring> substrings_;

@@ -4,6 +4,7 @@
 #include "module/handler.hpp"
 #include "routing/placeholder.hpp"
 #include "routing/response_writer.hpp"
+#include "routing/status_code.hpp"
 
 namespace proxflow {
 namespace {
@@ -11,16 +12,7 @@ namespace {
 class StaticResponse final : public Handler {
 public:
     explicit StaticResponse(ObjectReader& r) {
-        if (const json* code = r.take("status_code")) {
-            // Caddy accepts the code as a number or a string (which may hold a placeholder).
-            if (code->is_number_integer()) status_ = Template(std::to_string(code->get<int>()));
-            else if (code->is_string()) status_ = Template(code->get<std::string>());
-            else throw ConfigError(r.path_of("status_code"), "expected a status code");
-            if (!status_.has_placeholders()) {
-                const int value = std::atoi(status_.text().c_str());
-                if (value < 100 || value > 999) throw ConfigError(r.path_of("status_code"), "invalid status code " + status_.text());
-            }
-        }
+        status_ = read_status_code(r);
         if (const json* headers = r.take("headers")) {
             const std::string path = r.path_of("headers");
             expect_object(*headers, path);
@@ -42,8 +34,7 @@ public:
             ctx.client.socket().shutdown(tcp::socket::shutdown_both, ignored);
             co_return true;
         }
-        const int status = status_.text().empty() ? 200 : std::atoi(status_.render(ctx).c_str());
-        http::response<http::string_body> res{static_cast<http::status>(status < 100 ? 500 : status), 11};
+        http::response<http::string_body> res{static_cast<http::status>(render_status_code(status_, ctx, 200)), 11};
         for (const auto& [name, value] : headers_) res.insert(name, value.render(ctx));
         res.body() = body_.render(ctx);
         if (!res.body().empty() && !res.count(http::field::content_type))
