@@ -191,22 +191,30 @@ void append_site_routes(json& server_routes, const json& site_routes, const json
     server_routes.push_back(route);
 }
 
+// As Caddy: each server takes the options of one `servers` entry only, the first that names one of
+// its listeners, longest listener address first, so the catch-all (no address) comes last.
 void apply_server_options(json& servers, const Options& options) {
-    for (const auto& entry : options.servers) {
-        const std::string listener = entry["listener"];
-        for (auto it = servers.begin(); it != servers.end(); ++it) {
-            if (!listener.empty()) {
-                bool matches = false;
-                for (const auto& l : it.value()["listen"])
-                    if (l.get<std::string>() == listener) matches = true;
-                if (!matches) continue;
-            }
-            for (auto opt = entry["options"].begin(); opt != entry["options"].end(); ++opt) {
-                if (opt.key() == "logs") {
-                    for (auto l = opt.value().begin(); l != opt.value().end(); ++l) it.value()["logs"][l.key()] = l.value();
-                } else {
-                    it.value()[opt.key()] = opt.value();
-                }
+    std::vector<const json*> entries;
+    for (const auto& entry : options.servers) entries.push_back(&entry);
+    std::stable_sort(entries.begin(), entries.end(), [](const json* a, const json* b) {
+        return (*a)["listener"].get<std::string>().size() > (*b)["listener"].get<std::string>().size();
+    });
+    for (auto it = servers.begin(); it != servers.end(); ++it) {
+        const auto applies = [&](const json* entry) {
+            const std::string listener = (*entry)["listener"];
+            if (listener.empty()) return true;
+            for (const auto& l : it.value()["listen"])
+                if (l.get<std::string>() == listener) return true;
+            return false;
+        };
+        const auto chosen = std::find_if(entries.begin(), entries.end(), applies);
+        if (chosen == entries.end()) continue;
+        const json& options_of_entry = (**chosen)["options"];
+        for (auto opt = options_of_entry.begin(); opt != options_of_entry.end(); ++opt) {
+            if (opt.key() == "logs") {
+                for (auto l = opt.value().begin(); l != opt.value().end(); ++l) it.value()["logs"][l.key()] = l.value();
+            } else {
+                it.value()[opt.key()] = opt.value();
             }
         }
     }

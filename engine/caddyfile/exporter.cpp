@@ -346,8 +346,29 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
     for (auto it = config.begin(); it != config.end(); ++it) {
         if (it.key() == "admin") {
             const json& a = it.value();
-            if (a.value("disabled", false)) global.push_back("admin off");
-            else if (a.contains("listen")) global.push_back("admin " + quote(a["listen"]));
+            if (a.value("disabled", false)) {
+                global.push_back("admin off");
+                continue;
+            }
+            std::vector<std::string> block;
+            for (const auto& [key, value] : a.items()) {
+                if (key == "enforce_origin" && value == true) block.push_back("\tenforce_origin");
+                else if (key == "origins") {
+                    std::string line = "\torigins";
+                    for (const auto& origin : value) line += " " + quote(str(origin));
+                    block.push_back(line);
+                } else if (key != "listen") {
+                    throw ExportError("admin." + key, "has no Caddyfile form");
+                }
+            }
+            const std::string head = a.contains("listen") ? "admin " + quote(a["listen"]) : "admin";
+            if (block.empty()) {
+                if (a.contains("listen")) global.push_back(head);
+                continue;
+            }
+            global.push_back(head + " {");
+            global.insert(global.end(), block.begin(), block.end());
+            global.push_back("}");
         } else if (it.key() == "logging") {
             check_logging_exportable(it.value());
             if (it.value().value("logs", json::object()).value("default", json::object()).value("level", "") == "DEBUG") global.push_back("debug");

@@ -70,15 +70,21 @@ void apply_order(Dispenser& d, std::vector<std::string>& order) {
 nlohmann::json parse_admin(Dispenser& d) {
     nlohmann::json admin = nlohmann::json::object();
     if (d.next_arg()) {
-        if (d.val() == "off") admin["disabled"] = true;
-        else admin["listen"] = d.val();
-        if (d.next_arg()) d.wrong_args();
+        if (d.val() == "off") {
+            admin["disabled"] = true;
+            if (d.next()) d.fail("No more option is allowed after turning off admin config");
+        } else {
+            admin["listen"] = d.val();
+            if (d.next_arg()) d.wrong_args();
+        }
     }
     while (d.next_block(0)) {
         if (d.val() == "enforce_origin") admin["enforce_origin"] = true;
         else if (d.val() == "origins") admin["origins"] = d.remaining_args();
         else d.fail("unrecognized parameter '" + d.val() + "'");
     }
+    // Caddy writes its default address out whenever the admin API is on.
+    if (!admin.contains("listen") && !admin.contains("disabled")) admin["listen"] = "localhost:2019";
     return admin;
 }
 
@@ -150,7 +156,13 @@ Options evaluate_global_options(const ServerBlock* global) {
             static const std::vector<std::string> allowed{"off", "disable_redirects", "disable_certs", "ignore_loaded_certs"};
             if (std::find(allowed.begin(), allowed.end(), options.auto_https) == allowed.end())
                 d.fail("auto_https must be one of 'off', 'disable_redirects', 'disable_certs' or 'ignore_loaded_certs'");
-        } else if (name == "servers") options.servers.push_back(parse_servers(d));
+        } else if (name == "servers") {
+            auto entry = parse_servers(d);
+            for (const auto& seen : options.servers)
+                if (seen["listener"] == entry["listener"])
+                    d.fail("cannot have 'servers' global options with duplicate listener addresses: " + entry["listener"].get<std::string>());
+            options.servers.push_back(std::move(entry));
+        }
         else if (parse_module_global_option(name, d, options.apps)) continue;
         else if (parse_tls_option(name, d, options.tls)) continue;
         else if (name == "log" || name == "persist_config" || name == "events" || name == "filesystem")

@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <regex>
 
 namespace proxflow::caddyfile {
 
@@ -72,6 +73,22 @@ std::string canonical_header_key(const std::string& name) {
         upper = c == '-';
     }
     return out;
+}
+
+json scalar_value(const Token& t) {
+    if (t.quoted) return t.text;
+    const std::string& s = t.text;
+    static const std::regex integer(R"([+-]?[0-9]+)");
+    static const std::regex decimal(R"([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)");
+    if (std::regex_match(s, integer)) {
+        long long v = 0;
+        const char* begin = s.data() + (s.front() == '+' ? 1 : 0);
+        if (std::from_chars(begin, s.data() + s.size(), v).ec == std::errc{}) return v;
+    }
+    if (std::regex_match(s, decimal)) return std::stod(s);
+    if (s == "1" || s == "t" || s == "T" || s == "TRUE" || s == "true" || s == "True") return true;
+    if (s == "0" || s == "f" || s == "F" || s == "FALSE" || s == "false" || s == "False") return false;
+    return s;
 }
 
 json weak_string(const std::string& text) {

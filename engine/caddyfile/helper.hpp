@@ -67,6 +67,10 @@ std::int64_t parse_caddy_duration(const Dispenser& d, const std::string& text);
 // has characters a header name cannot have).
 std::string canonical_header_key(const std::string& name);
 
+// Caddy's Dispenser.ScalarVal: an unquoted token that reads as an int, a float or a bool becomes
+// one (Go's Atoi, ParseFloat, ParseBool, in that order); anything else, and any quoted token, is a string.
+json scalar_value(const Token& token);
+
 // Caddy's WeakString as JSON: a number when the text is an integer, else the string.
 json weak_string(const std::string& text);
 

@@ -55,6 +55,9 @@ private:
 std::string duration(const nlohmann::json& value, const std::string& path);
 // A JSON scalar as its plain text (a string without quotes).
 std::string str(const nlohmann::json& value);
+// A string, number or boolean as the token Caddy's ScalarVal reads back to it: numbers and booleans
+// bare, strings quoted when bare they would read as another scalar ("5", "true").
+std::string scalar_token(const nlohmann::json& value, const std::string& path);
 // Header operations ({set, add, delete, replace}) as Caddyfile lines, each after prefix.
 void header_op_lines(const nlohmann::json& ops, const std::string& prefix, std::vector<std::string>& lines);
 // One matcher of a matcher set as the lines of a named matcher's block.

@@ -6,28 +6,10 @@
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/shorthand_placeholders.hpp"
 
-#include <charconv>
 #include <regex>
 
 namespace proxflow::caddyfile {
 namespace {
-
-// Dispenser.ScalarVal: an unquoted token that reads as an int, a float or a bool becomes one.
-json scalar_value(const Token& t) {
-    if (t.quoted) return t.text;
-    const std::string& s = t.text;
-    static const std::regex integer(R"([+-]?[0-9]+)");
-    static const std::regex decimal(R"([+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)");
-    if (std::regex_match(s, integer)) {
-        long long v = 0;
-        const char* begin = s.data() + (s.front() == '+' ? 1 : 0);
-        if (std::from_chars(begin, s.data() + s.size(), v).ec == std::errc{}) return v;
-    }
-    if (std::regex_match(s, decimal)) return std::stod(s);
-    if (s == "1" || s == "t" || s == "T" || s == "TRUE" || s == "true" || s == "True") return true;
-    if (s == "0" || s == "f" || s == "F" || s == "FALSE" || s == "false" || s == "False") return false;
-    return s;
-}
 
 json parse_map(Helper& h) {
     json handler{{"handler", "map"}};
@@ -69,17 +51,11 @@ json parse_map(Helper& h) {
     return handler;
 }
 
-// An output as the token that reads back to it: null as "-", strings that would read as another
-// scalar (or as "-") quoted, numbers and booleans bare.
+// An output as the token that reads back to it: null as "-" (and the string "-" quoted).
 std::string output_token(const json& v, const std::string& path) {
     if (v.is_null()) return "-";
-    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-    if (v.is_number()) return v.dump();
-    if (!v.is_string()) throw ExportError(path, "a map output must be a string, number, boolean or null");
-    const std::string s = v.get<std::string>();
-    const std::string bare = quote(s);
-    if (bare == s && (s == "-" || !scalar_value(Token{.text = s, .file = nullptr}).is_string())) return "\"" + s + "\"";
-    return bare;
+    if (v == "-") return "\"-\"";
+    return scalar_token(v, path);
 }
 
 } // namespace

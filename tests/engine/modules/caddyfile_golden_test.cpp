@@ -1,4 +1,5 @@
-// Every module's Caddyfile face against real Caddy 2.6.2: each tests/engine/modules/<name>/golden/
+// Every module's Caddyfile face against real Caddy 2.6.2 (and the language's own, in
+// tests/engine/caddyfile/golden/): each tests/engine/modules/<name>/golden/
 // holds NAME.caddyfile beside NAME.json, what `caddy adapt --config Caddyfile` printed for it in a
 // folder where it was copied as Caddyfile (the shared corpus's convention, so `check-adapt DIR` reads
 // such a folder too). ProxFlow must adapt it to the same JSON, and its export must adapt back to it.
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 using nlohmann::json;
 namespace cf = proxflow::caddyfile;
@@ -36,11 +38,14 @@ private slots:
     void cases_data() {
         QTest::addColumn<QString>("caddyfile");
         int count = 0;
-        for (const auto& module : fs::directory_iterator(modules_dir)) {
-            if (!fs::is_directory(module.path() / "golden")) continue;
-            for (const auto& entry : fs::directory_iterator(module.path() / "golden"))
+        // Every module's golden cases, and the language's own (global options, the lexer).
+        std::vector<fs::path> folders{modules_dir / ".." / "caddyfile"};
+        for (const auto& module : fs::directory_iterator(modules_dir)) folders.push_back(module.path());
+        for (const auto& folder : folders) {
+            if (!fs::is_directory(folder / "golden")) continue;
+            for (const auto& entry : fs::directory_iterator(folder / "golden"))
                 if (entry.path().extension() == ".caddyfile") {
-                    const std::string row = module.path().filename().string() + "/" + entry.path().stem().string();
+                    const std::string row = folder.filename().string() + "/" + entry.path().stem().string();
                     QTest::newRow(row.c_str()) << QString::fromStdString(entry.path().string());
                     ++count;
                 }
