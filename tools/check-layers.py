@@ -49,6 +49,7 @@ DEPENDS = {
     "forward_auth": ["reverse_proxy"],   # a reverse_proxy with a preset; exports through its parser
     "copy_response": ["reverse_proxy"],  # runs inside reverse_proxy's handle_response routes
     "encode": ["reverse_proxy"],         # filters the proxied response of handle_response
+    "php_fastcgi": ["reverse_proxy"],    # expands into a reverse_proxy; reads and writes it through its parser
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')

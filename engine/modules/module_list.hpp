@@ -11,6 +11,7 @@
     X(vars)                  \
     X(subroute)              \
     X(forward_auth)          \
+    X(php_fastcgi)           \
     X(reverse_proxy)         \
     X(copy_response)         \
     X(copy_response_headers) \

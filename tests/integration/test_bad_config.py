@@ -93,6 +93,10 @@ class BadConfigs(harness.ProxyTestCase):
             (transport(resolver={"addresses": ["tcp/127.0.0.1:53"]}), f"{RP}.transport.resolver.addresses[0]", "only UDP resolvers"),
             (lambda c: handler(c).update(upstreams=[], dynamic_upstreams={"source": "a", "name": "x", "dial_fallback_delay": "1s"}),
              f"{RP}.dynamic_upstreams.dial_fallback_delay", "resolvers here are IP addresses"),
+            (lambda c: handler(c).update(transport={"protocol": "fastcgi", "split_path": [".php"]}),
+             f"{RP}.transport", "transport fastcgi is not supported by ProxFlow yet"),
+            (lambda c: handler(c)["upstreams"].append({"lookup_srv": "_http._tcp.example.com"}),
+             f"{RP}.upstreams[1].lookup_srv", "lookup_srv is not supported by ProxFlow yet"),
         ]
         for edit, path, message in cases:
             with self.subTest(path=path):
@@ -186,6 +190,24 @@ class BadConfigs(harness.ProxyTestCase):
         self.assert_rejected(edited(twice), "apps.http.servers.srv1.listen", "used by two servers")
 
     # --- Caddyfile ---------------------------------------------------------------------------------
+    def test_what_a_caddyfile_adapts_to_but_the_engine_cannot_run_is_refused_at_its_json_path(self):
+        # php_fastcgi adapts as Caddy's (the reverse_proxy is the last of its three routes), as does an
+        # h2c:// upstream (an http transport with versions ["h2c", "2"]); neither runs yet.
+        site = "apps.http.servers.srv0.routes[0].handle[0].routes"
+        cases = [
+            ("php_fastcgi 127.0.0.1:9000", f"{site}[2].handle[0].transport", "transport fastcgi is not supported by ProxFlow yet"),
+            ("reverse_proxy 127.0.0.1:9 {\n\t\ttransport fastcgi\n\t}", f"{site}[0].handle[0].transport",
+             "transport fastcgi is not supported by ProxFlow yet"),
+            ("reverse_proxy h2c://127.0.0.1:9", f"{site}[0].handle[0].transport.versions[0]",
+             "h2c (HTTP/2 over cleartext) to upstreams is not supported by ProxFlow yet"),
+            ("reverse_proxy unix+h2c//run/app.sock", f"{site}[0].handle[0].transport.versions[0]",
+             "h2c (HTTP/2 over cleartext) to upstreams is not supported by ProxFlow yet"),
+        ]
+        for directive, path, message in cases:
+            with self.subTest(directive=directive):
+                text = f"http://localhost:{free_port()} {{\n\t{directive}\n}}\n"
+                self.assert_rejected(text, path, message, name="Caddyfile")
+
     def test_an_unknown_caddyfile_directive_names_file_line_and_directive(self):
         text = "http://127.0.0.1:8123 {\n\tbind 127.0.0.1\n\tfrobnicate now\n}\n"
         self.assert_rejected(text, "Caddyfile:3", "frobnicate", name="Caddyfile")

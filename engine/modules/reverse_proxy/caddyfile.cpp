@@ -8,6 +8,7 @@
 #include "http/ip_range.hpp"
 #include "modules/reverse_proxy/load_balancing_config.hpp"
 #include "modules/reverse_proxy/response_handling_directive.hpp"
+#include "modules/reverse_proxy/upstream_address.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -27,45 +28,43 @@ int to_int(const Dispenser& d, const std::string& text, const char* what) {
     d.fail(std::string("bad ") + what + " '" + text + "'");
 }
 
-// "host:port", "http://host[:port]", "h2c://…", "unix/…": the dial address Caddy derives.
-std::string dial_address(const Dispenser& d, std::string address, std::string& scheme) {
-    if (address.find("://") != std::string::npos) {
-        if (address.find('{') != std::string::npos)
-            d.fail("due to parsing difficulties, placeholders are not allowed when an upstream address contains a scheme");
-        scheme = address.substr(0, address.find("://"));
-        std::string rest = address.substr(address.find("://") + 3);
-        if (rest.find_first_of("/?#") != std::string::npos)
-            d.fail("for now, URLs for proxy upstreams only support scheme, host, and port components");
-        std::string host = rest, port;
-        const auto bracket = rest.rfind(']');
-        const auto colon = rest.rfind(':');
-        if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
-            host = rest.substr(0, colon);
-            port = rest.substr(colon + 1);
+// `transport fastcgi { ... }` (Caddy's fastcgi.Transport.UnmarshalCaddyfile).
+json parse_fastcgi_transport(Dispenser& d) {
+    json t{{"protocol", "fastcgi"}};
+    auto arg = [&]() -> std::string {
+        if (!d.next_arg()) d.wrong_args();
+        return d.val();
+    };
+    auto timeout = [&]() {
+        const std::string value = arg();
+        try {
+            return proxflow::parse_duration(json(value), "").count();
+        } catch (const ConfigError& e) {
+            d.fail("bad timeout value " + value + ": " + e.what());
         }
-        if (scheme == "http" && port == "443") d.fail("upstream address has conflicting scheme (http://) and port (:443, the HTTPS port)");
-        if (scheme == "https" && port == "80") d.fail("upstream address has conflicting scheme (https://) and port (:80, the HTTP port)");
-        if (port.empty()) port = scheme == "https" ? "443" : "80";
-        return host + ":" + port;
+    };
+    auto flag = [&](const char* key) {
+        if (d.next_arg()) d.wrong_args();
+        t[key] = true;
+    };
+    while (d.next_block(1)) {
+        const std::string option = d.val();
+        if (option == "root") t["root"] = arg();
+        else if (option == "split") {
+            t["split_path"] = d.remaining_args();
+            if (t["split_path"].empty()) d.wrong_args();
+        } else if (option == "env") {
+            const auto args = d.remaining_args();
+            if (args.size() != 2) d.wrong_args();
+            t["env"][args[0]] = args[1];
+        } else if (option == "resolve_root_symlink") flag("resolve_root_symlink");
+        else if (option == "dial_timeout") t["dial_timeout"] = timeout();
+        else if (option == "read_timeout") t["read_timeout"] = timeout();
+        else if (option == "write_timeout") t["write_timeout"] = timeout();
+        else if (option == "capture_stderr") flag("capture_stderr");
+        else d.fail("unrecognized subdirective " + option);
     }
-    scheme.clear();
-    std::string network;
-    if (const auto slash = address.find('/'); slash != std::string::npos) {
-        network = address.substr(0, slash);
-        address = address.substr(slash + 1);
-    }
-    std::string host = address, port;
-    const auto bracket = address.rfind(']');
-    const auto colon = address.rfind(':');
-    if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket) &&
-        (address.front() == '[' || address.find(':') == colon)) {
-        host = address.substr(0, colon);
-        port = address.substr(colon + 1);
-    }
-    if (!host.empty() && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    if (port.empty() && host.find('{') == std::string::npos) port = "80";
-    const std::string joined = port.empty() ? host : (host.find(':') != std::string::npos ? "[" + host + "]:" + port : host + ":" + port);
-    return network.empty() ? joined : network + "/" + joined;
+    return t;
 }
 
 json parse_transport(Dispenser& d) {
@@ -196,18 +195,22 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
     Dispenser& d = h.d;
     ResponseHandling responses;
     json upstreams = json::array();
+    // Caddy's upstreams share one transport, so they must share one scheme.
     std::string common_scheme;
-    bool scheme_seen = false;
     auto add_upstream = [&](const std::string& address) {
-        std::string scheme;
-        const std::string dial = dial_address(d, address, scheme);
-        if (scheme_seen && scheme != common_scheme)
+        UpstreamAddress up;
+        try {
+            up = parse_upstream_address(address);
+        } catch (const std::invalid_argument& e) {
+            d.fail(e.what());
+        }
+        if (!common_scheme.empty() && up.scheme != common_scheme)
             d.fail("for now, all proxy upstreams must use the same scheme (transport protocol); expecting '" + common_scheme +
-                   "://' but got '" + scheme + "://'");
-        common_scheme = scheme;
-        scheme_seen = true;
-        upstreams.push_back({{"dial", dial}});
+                   "://' but got '" + up.scheme + "://'");
+        common_scheme = up.scheme;
+        upstreams.push_back({{up.lookup_srv ? "lookup_srv" : "dial", up.dial}});
     };
+    json transport; // what a `transport` line set; a transport preset in handler (php_fastcgi's) stays unless one is needed
     for (const auto& up : d.remaining_args()) add_upstream(up);
     LoadBalancingConfig lb;
     json& health = handler["health_checks"];
@@ -304,8 +307,9 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
         } else if (sub == "transport") {
             const std::string name = arg();
             if (handler.contains("transport")) d.fail("transport already specified");
-            if (name != "http") d.fail("transport '" + name + "' is not supported by ProxFlow yet");
-            handler["transport"] = parse_transport(d);
+            if (name == "http") transport = parse_transport(d);
+            else if (name == "fastcgi") transport = parse_fastcgi_transport(d);
+            else d.fail("transport '" + name + "' is not supported by ProxFlow yet");
         } else if (sub == "dynamic") {
             if (!d.next_arg()) d.wrong_args();
             if (handler.contains("dynamic_upstreams")) d.fail("dynamic upstreams already specified");
@@ -314,12 +318,20 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
             d.fail("unrecognized subdirective " + sub);
         }
     }
-    if (common_scheme == "https" || common_scheme == "h2c") {
-        if (!handler.contains("transport")) handler["transport"] = {{"protocol", "http"}};
-        if (common_scheme == "https" && !handler["transport"].contains("tls")) handler["transport"]["tls"] = json::object();
-        if (common_scheme == "h2c") handler["transport"]["versions"] = {"h2c", "2"};
+    // As Caddy: https and h2c upstreams need an http transport (made when none was written), which the
+    // scheme then sets up; it replaces a preset transport, and an empty one is left out.
+    if ((common_scheme == "https" || common_scheme == "h2c") && transport.is_null()) transport = {{"protocol", "http"}};
+    if (!transport.is_null()) {
+        if (transport["protocol"] == "http") {
+            if (common_scheme == "https" && !transport.contains("tls")) transport["tls"] = json::object();
+            if (common_scheme == "http" && transport.contains("tls"))
+                d.fail("upstream address scheme is HTTP but transport is configured for HTTP+TLS (HTTPS)");
+            if (common_scheme == "h2c") transport["versions"] = {"h2c", "2"};
+        } else if (common_scheme == "https") {
+            d.fail("upstreams are configured for HTTPS but transport module does not support TLS: *fastcgi.Transport");
+        }
+        if (transport != json{{"protocol", "http"}}) handler["transport"] = transport;
     }
-    if (handler.contains("transport") && handler["transport"] == json{{"protocol", "http"}}) handler.erase("transport");
     if (lb != LoadBalancingConfig{}) handler["load_balancing"] = lb.to_json();
     if (health.empty()) handler.erase("health_checks");
     if (!upstreams.empty()) handler["upstreams"] = upstreams;

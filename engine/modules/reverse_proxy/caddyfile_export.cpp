@@ -6,8 +6,11 @@
 #include "caddyfile/writer.hpp"
 #include "config/object_reader.hpp"
 #include "modules/reverse_proxy/reverse_proxy_config.hpp"
+#include "modules/reverse_proxy/upstream_address.hpp"
 
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 namespace proxflow::caddyfile {
 namespace {
@@ -185,6 +188,50 @@ void transport_lines(const HttpTransportConfig& t, std::vector<std::string>& bod
     body.push_back("}");
 }
 
+void fastcgi_transport_lines(const FastcgiTransportConfig& t, std::vector<std::string>& body) {
+    std::vector<std::string> lines;
+    if (!t.root.empty()) lines.push_back("\troot " + quote(t.root));
+    if (!t.split_path.empty()) lines.push_back("\tsplit" + words(t.split_path));
+    for (const auto& [name, value] : t.env) lines.push_back("\tenv " + quote(name) + " " + quote(value));
+    if (t.resolve_root_symlink) lines.push_back("\tresolve_root_symlink");
+    if (t.dial_timeout.count()) lines.push_back("\tdial_timeout " + format_duration(t.dial_timeout));
+    if (t.read_timeout.count()) lines.push_back("\tread_timeout " + format_duration(t.read_timeout));
+    if (t.write_timeout.count()) lines.push_back("\twrite_timeout " + format_duration(t.write_timeout));
+    if (t.capture_stderr) lines.push_back("\tcapture_stderr");
+    if (lines.empty()) {
+        body.push_back("transport fastcgi");
+        return;
+    }
+    body.push_back("transport fastcgi {");
+    body.insert(body.end(), lines.begin(), lines.end());
+    body.push_back("}");
+}
+
+// The upstream as the directive writes it: the dial itself or, for what Caddy made of a portless
+// host, that host; "h2c://host:port" and "unix+h2c//path" for h2c; "srv+name" for an SRV lookup.
+// nullopt when no token reads back as it.
+std::optional<std::string> upstream_token(const UpstreamConfig& up, bool h2c) {
+    const bool srv = !up.lookup_srv.value.empty();
+    const std::string& address = srv ? up.lookup_srv.value : up.dial.value;
+    std::vector<std::string> candidates{address};
+    if (address.ends_with(":80")) {
+        const std::string host = address.substr(0, address.size() - 3);
+        candidates.push_back(host);
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') candidates.push_back(host.substr(1, host.size() - 2));
+    }
+    for (const auto& candidate : candidates) {
+        std::string token = candidate;
+        if (srv) token = "srv+" + candidate;
+        else if (h2c) token = candidate.starts_with("unix/") ? "unix+h2c/" + candidate.substr(5) : "h2c://" + candidate;
+        try {
+            const UpstreamAddress back = parse_upstream_address(token);
+            if (back.dial == address && back.lookup_srv == srv && back.scheme == (h2c ? "h2c" : "")) return token;
+        } catch (const std::invalid_argument&) {
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const std::string& path, const std::string& directive,
@@ -197,7 +244,18 @@ void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const s
         throw ExportError(e.path(), std::string(e.what()).substr(e.path().size() + 2));
     }
     std::string head = directive + (m.empty() ? "" : " " + m);
-    for (const auto& up : c.upstreams) head += " " + quote(up.dial.value);
+    // Caddy makes an h2c:// upstream's transport {"protocol": "http", "versions": ["h2c", "2"]}: that
+    // transport alone is written as the shorthand, when every upstream can be.
+    bool h2c = c.transport == HttpTransportConfig{.versions = {"h2c", "2"}} && !c.upstreams.empty();
+    for (const auto& up : c.upstreams) h2c = h2c && upstream_token(up, true).has_value();
+    for (std::size_t i = 0; i < c.upstreams.size(); ++i) {
+        const auto token = upstream_token(c.upstreams[i], h2c);
+        if (!token)
+            throw ExportError(c.upstreams[i].dial.path, "upstream \"" + c.upstreams[i].dial.value +
+                                                            "\" reads back as another address from a Caddyfile");
+        head += " " + quote(*token);
+    }
+    if (h2c) c.transport.reset();
     if (!c.circuit_breaker.is_null()) throw ExportError(path + ".circuit_breaker", "reverse_proxy option 'circuit_breaker' has no Caddyfile export here yet");
     if (c.request_buffers || c.response_buffers)
         throw ExportError(path + (c.request_buffers ? ".request_buffers" : ".response_buffers"),
@@ -223,6 +281,7 @@ void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const s
             else throw ExportError(c.rewrite.path + "." + r.key(), "rewrite option has no reverse_proxy form");
         }
     if (c.transport) transport_lines(*c.transport, body);
+    if (c.fastcgi_transport) fastcgi_transport_lines(*c.fastcgi_transport, body);
     if (!c.trusted_proxies.value.empty()) {
         std::string line = "trusted_proxies";
         for (const auto& t : c.trusted_proxies.value) line += " " + quote(t);

@@ -15,9 +15,10 @@ std::vector<UpstreamConfig> upstreams_from_json(const json& value, const std::st
         ObjectReader r(value[i], index_path(path, i));
         UpstreamConfig up;
         up.dial = {r.string("dial"), r.path_of("dial")};
+        up.lookup_srv = {r.string("lookup_srv"), r.path_of("lookup_srv")};
         up.max_requests = static_cast<int>(r.integer("max_requests"));
         r.finish();
-        if (up.dial.value.empty()) throw ConfigError(up.dial.path, "missing dial address");
+        if (up.dial.value.empty() && up.lookup_srv.value.empty()) throw ConfigError(up.dial.path, "missing dial address");
         out.push_back(std::move(up));
     }
     return out;
@@ -26,7 +27,9 @@ std::vector<UpstreamConfig> upstreams_from_json(const json& value, const std::st
 json upstreams_to_json(const std::vector<UpstreamConfig>& upstreams) {
     json out = json::array();
     for (const auto& up : upstreams) {
-        json entry{{"dial", up.dial.value}};
+        json entry = json::object();
+        if (!up.dial.value.empty()) entry["dial"] = up.dial.value;
+        if (!up.lookup_srv.value.empty()) entry["lookup_srv"] = up.lookup_srv.value;
         if (up.max_requests) entry["max_requests"] = up.max_requests;
         out.push_back(std::move(entry));
     }
@@ -38,7 +41,11 @@ json upstreams_to_json(const std::vector<UpstreamConfig>& upstreams) {
 ReverseProxyConfig ReverseProxyConfig::from_json(ObjectReader& r) {
     ReverseProxyConfig c;
     r.skip("handler");
-    if (const json* transport = r.take("transport")) c.transport = HttpTransportConfig::from_json(*transport, r.path_of("transport"));
+    if (const json* transport = r.take("transport")) {
+        if (transport->is_object() && transport->value("protocol", json()) == "fastcgi")
+            c.fastcgi_transport = FastcgiTransportConfig::from_json(*transport, r.path_of("transport"));
+        else c.transport = HttpTransportConfig::from_json(*transport, r.path_of("transport"));
+    }
     if (const json* breaker = r.take("circuit_breaker")) c.circuit_breaker = expect_object(*breaker, r.path_of("circuit_breaker"));
     if (const json* lb = r.take("load_balancing")) c.load_balancing = LoadBalancingConfig::from_json(*lb, r.path_of("load_balancing"));
     if (const json* checks = r.take("health_checks")) c.health_checks = HealthChecksConfig::from_json(*checks, r.path_of("health_checks"));
@@ -67,6 +74,7 @@ ReverseProxyConfig ReverseProxyConfig::from_json(ObjectReader& r) {
 json ReverseProxyConfig::to_json() const {
     json out = json::object();
     if (transport) out["transport"] = transport->to_json();
+    if (fastcgi_transport) out["transport"] = fastcgi_transport->to_json();
     if (!circuit_breaker.is_null()) out["circuit_breaker"] = circuit_breaker;
     if (load_balancing) out["load_balancing"] = load_balancing->to_json();
     if (health_checks) out["health_checks"] = health_checks->to_json();
@@ -91,6 +99,11 @@ json ReverseProxyConfig::to_json() const {
 
 void ReverseProxyConfig::check_supported(const std::string& path) const {
     if (transport) transport->check_supported(join_path(path, "transport"));
+    if (fastcgi_transport) FastcgiTransportConfig::refuse(join_path(path, "transport"));
+    for (std::size_t i = 0; i < upstreams.size(); ++i)
+        if (!upstreams[i].lookup_srv.value.empty())
+            throw ConfigError(join_path(index_path(join_path(path, "upstreams"), i), "lookup_srv"),
+                              "an upstream's lookup_srv is not supported by ProxFlow yet (dynamic upstreams of source srv are)");
     if (dynamic_upstreams) dynamic_upstreams->check_supported(join_path(path, "dynamic_upstreams"));
     if (!dynamic_upstreams && upstreams.empty())
         throw ConfigError(join_path(path, "upstreams"), "reverse_proxy needs at least one upstream");

@@ -6,6 +6,7 @@
 #include "config/located.hpp"
 #include "config/object_reader.hpp"
 #include "modules/reverse_proxy/dynamic_upstreams_config.hpp"
+#include "modules/reverse_proxy/fastcgi_transport_config.hpp"
 #include "modules/reverse_proxy/health_checks_config.hpp"
 #include "modules/reverse_proxy/load_balancing_config.hpp"
 #include "modules/reverse_proxy/transport_config.hpp"
@@ -19,6 +20,7 @@ namespace proxflow {
 
 struct UpstreamConfig {
     Located<std::string> dial; // checked when the runtime builds the upstream
+    Located<std::string> lookup_srv; // Caddy 2.6.2's per-upstream SRV lookup ("srv+name"): refused at run
     int max_requests = 0;
     bool operator==(const UpstreamConfig&) const = default;
 };
@@ -31,7 +33,8 @@ struct ReverseProxyConfig {
         bool operator==(const Headers&) const = default;
     };
 
-    std::optional<HttpTransportConfig> transport;
+    std::optional<HttpTransportConfig> transport;           // {"protocol": "http"}
+    std::optional<FastcgiTransportConfig> fastcgi_transport; // {"protocol": "fastcgi"}: refused at run
     json circuit_breaker; // null when unset
     std::optional<LoadBalancingConfig> load_balancing;
     std::optional<HealthChecksConfig> health_checks;

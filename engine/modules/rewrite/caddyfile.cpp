@@ -48,7 +48,12 @@ bool write_rewrite(Writer& w, const std::string& m, const json& h, const std::st
     const std::string mt = m.empty() ? "" : " " + m;
     if (h.contains("strip_path_prefix")) w.line("uri" + mt + " strip_prefix " + quote(h["strip_path_prefix"]));
     if (h.contains("strip_path_suffix")) w.line("uri" + mt + " strip_suffix " + quote(h["strip_path_suffix"]));
-    if (h.contains("uri")) w.line("rewrite" + mt + " " + quote(h["uri"]));
+    if (h.contains("uri")) {
+        // Without a matcher, a URI that reads as one ("/path", "@name") needs `*` before it.
+        const std::string uri = str(h["uri"]);
+        const bool reads_as_matcher = m.empty() && (uri.starts_with('/') || uri.starts_with('@') || uri == "*");
+        w.line("rewrite" + (reads_as_matcher ? " *" : mt) + " " + quote(uri));
+    }
     if (h.contains("uri_substring"))
         for (const auto& s : h["uri_substring"])
             w.line("uri" + mt + " replace " + quote(s["find"]) + " " + quote(s["replace"]) +

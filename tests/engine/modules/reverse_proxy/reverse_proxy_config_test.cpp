@@ -118,6 +118,21 @@ private slots:
         QCOMPARE(QString::fromStdString(c.upstreams[1].dial.path), QString("handle[0].upstreams[1].dial"));
     }
 
+    void the_fastcgi_transport_reads_back_from_what_it_writes() {
+        const json full = json::parse(q(R"({
+            'transport': {'protocol': 'fastcgi', 'root': '/var/www', 'split_path': ['.php', '.php5'],
+                          'resolve_root_symlink': true, 'env': {'A': '1', 'B': 'two'}, 'dial_timeout': 3000000000,
+                          'read_timeout': 10000000000, 'write_timeout': 20000000000, 'capture_stderr': true},
+            'upstreams': [{'dial': 'unix//run/php.sock'}, {'lookup_srv': '_php._tcp.internal'}]
+        })"));
+        const ReverseProxyConfig c = read(full);
+        QVERIFY(c.fastcgi_transport && !c.transport);
+        QCOMPARE(QString::fromStdString(c.to_json().dump()), QString::fromStdString(full.dump()));
+        QVERIFY(read(c.to_json()) == c);
+        QCOMPARE(read(json::parse(q("{'transport': {'protocol': 'fastcgi'}}"))).to_json().dump(),
+                 std::string(R"({"transport":{"protocol":"fastcgi"}})"));
+    }
+
     void defaults_write_nothing() {
         QCOMPARE(ReverseProxyConfig{}.to_json(), json::object());
         QVERIFY(read(json::parse(q("{'handler': 'reverse_proxy'}"))) == ReverseProxyConfig{});
@@ -149,8 +164,12 @@ private slots:
                  QString("weight must not be negative"));
         QCOMPARE(error("{'load_balancing': {'try_duration': true}}", "routes[0].handle[1].load_balancing.try_duration"),
                  QString("expected a duration (integer nanoseconds or a string like \"10s\")"));
-        QCOMPARE(error("{'transport': {'protocol': 'fastcgi'}}", "routes[0].handle[1].transport.protocol"),
-                 QString("transport \"fastcgi\" is not supported by ProxFlow yet (only http)"));
+        QCOMPARE(error("{'transport': {'protocol': 'http_ntlm'}}", "routes[0].handle[1].transport.protocol"),
+                 QString("transport \"http_ntlm\" is not supported by ProxFlow yet (only http)"));
+        QCOMPARE(error("{'transport': {'protocol': 'fastcgi', 'split': ['.php']}}", "routes[0].handle[1].transport.split"),
+                 QString("unknown field \"split\""));
+        QCOMPARE(error("{'transport': {'protocol': 'fastcgi', 'env': {'A': 1}}}", "routes[0].handle[1].transport.env.A"),
+                 QString("expected a string"));
         QCOMPARE(error("{'transport': {'protocol': 'http', 'versions': ['1.0']}}", "routes[0].handle[1].transport.versions[0]"),
                  QString("unknown HTTP version \"1.0\" (1.1, 2, h2c or 3)"));
         QCOMPARE(error("{'transport': {'protocol': 'http', 'max_conns_per_host': -1}}",
@@ -188,6 +207,10 @@ private slots:
         QCOMPARE(refusal("{'dynamic_upstreams': {'source': 'a', 'name': 'x', 'dial_fallback_delay': '1s'}}"),
                  std::string("h.dynamic_upstreams.dial_fallback_delay"));
         QCOMPARE(refusal("{'upstreams': [{'dial': 'a:1'}], 'buffer_requests': true}"), std::string("h.buffer_requests"));
+        QCOMPARE(refusal("{'upstreams': [{'dial': 'a:1'}], 'transport': {'protocol': 'fastcgi', 'split_path': ['.php']}}"),
+                 std::string("h.transport"));
+        QCOMPARE(refusal("{'upstreams': [{'dial': 'a:1'}, {'lookup_srv': '_http._tcp.example.com'}]}"),
+                 std::string("h.upstreams[1].lookup_srv"));
     }
 };
 
