@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -25,12 +26,17 @@ using namespace proxflow;
 // Far above what any input needs on loopback; below libFuzzer's -timeout so a hang is named here.
 constexpr auto deadline = std::chrono::seconds(5);
 
-// A directory with a small file and an index, for the file_server route (Range, conditionals).
+// A directory with a small file and an index, for the file_server route (Range, conditionals);
+// removed when the fuzzer exits.
 std::string make_site_root() {
-    char dir[] = "/tmp/proxflow-http-fuzz-XXXXXX";
+    static char dir[] = "/tmp/proxflow-http-fuzz-XXXXXX";
     if (!::mkdtemp(dir)) std::abort();
     std::ofstream(std::string(dir) + "/a.txt") << std::string(100, 'a');
     std::ofstream(std::string(dir) + "/index.html") << "<p>index</p>";
+    std::atexit([] {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir, ignored);
+    });
     return dir;
 }
 
