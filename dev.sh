@@ -14,7 +14,7 @@ PACKAGES=(
   libsqlite3-dev libmaxminddb-dev zlib1g-dev libmimalloc-dev qt6-base-dev
   # the encode handler: zstd (libzstd; gzip uses zlib above); the zstd CLI decodes in its tests
   libzstd-dev zstd
-  # the Caddyfile fuzzer (libFuzzer, ASan, UBSan)
+  # the Caddyfile and HTTP request fuzzers (libFuzzer, ASan, UBSan)
   clang libclang-rt-14-dev
   # proxflow-console (Qt Quick + Charts) and its tests and package
   qt6-declarative-dev qt6-charts-dev qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript

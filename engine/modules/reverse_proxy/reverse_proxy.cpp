@@ -493,7 +493,8 @@ private:
         set_expiry(conn->stream, transport_.read_timeout);
         set_expiry(ctx.client, ctx.server.timeouts.write);
         const RelayTimeouts timeouts{.read = transport_.read_timeout};
-        const auto upstream_done = [&active] { active.release(); };
+        // Through exchange: clang before 16 cannot capture a structured binding (the fuzzer builds with clang 14).
+        const auto upstream_done = [&exchange] { exchange.active.release(); };
         RelayResult relayed;
         if (filtered) {
             ResponseBodyWriter writer(ctx, response.get().base());
