@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Regenerate tests/corpus/caddy-adapt/ from Caddy's own adapter tests.
+"""Make ../shared/corpus/caddy-adapt/ (beside the project, never in it) from Caddy's own adapter tests.
 
   make-caddy-adapt.py --git-dir CADDY_MIRROR [--tag v2.6.2] [--caddy caddy] [--shared ../shared] [OUT]
 
@@ -10,7 +10,7 @@ empty folder (with the files it imports beside it, at the paths the upstream tes
 and keeps the case when that adapts without error and equals the expected JSON as a JSON value.
 A kept case is written as NAME.caddyfile + NAME.json (caddy's output, keys sorted, as
 `python3 -m json.tool --sort-keys` prints it); README.md lists the kept and the dropped cases.
-known-failures.txt in OUT is left alone.
+The known failures are tests/corpus/caddy-adapt.known-failures.txt.
 """
 import argparse
 import glob
@@ -212,7 +212,7 @@ case that qualifies is here.
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("out", nargs="?", default=os.path.join(HERE, "caddy-adapt"))
+    ap.add_argument("out", nargs="?", default=os.path.join(HERE, "..", "..", "..", "shared", "corpus", "caddy-adapt"))
     ap.add_argument("--git-dir", required=True, help="git mirror of github.com/caddyserver/caddy")
     ap.add_argument("--tag", default="v2.6.2")
     ap.add_argument("--caddy", default=os.environ.get("CADDY", "caddy"), help="real caddy (default: $CADDY or caddy)")
