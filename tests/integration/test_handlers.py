@@ -17,6 +17,13 @@ class Handlers(harness.ProxyTestCase):
         self.port = free_port()
         self.start_proxflow(proxy_config(self.port, None, routes=routes), wait_port=self.port)
 
+    def serve_site(self, *directives):
+        """One Caddyfile site on 127.0.0.1 with these directives, admin off."""
+        self.port = free_port()
+        body = "".join(f"\t{d}\n" for d in directives)
+        self.start_proxflow(f"{{\n\tadmin off\n}}\nhttp://127.0.0.1:{self.port} {{\n\tbind 127.0.0.1\n{body}}}\n",
+                            caddyfile=True, wait_port=self.port)
+
     def get(self, path, headers=None):
         status, hdrs, body = http("GET", f"http://127.0.0.1:{self.port}{path}", headers=headers)
         return status, hdrs, body
@@ -99,35 +106,15 @@ class Handlers(harness.ProxyTestCase):
 
     def test_caddyfile_uri_strip_prefix_strips_before_proxying(self):
         a = self.start_backend("named", "a")
-        self.port = free_port()
-        self.start_proxflow(f"""{{
-\tadmin off
-}}
-http://127.0.0.1:{self.port} {{
-\tbind 127.0.0.1
-\turi strip_prefix /app
-\treverse_proxy 127.0.0.1:{a.port}
-}}
-""", caddyfile=True, wait_port=self.port)
+        self.serve_site("uri strip_prefix /app", f"reverse_proxy 127.0.0.1:{a.port}")
         self.assertEqual(self.seen_path("/app/page?x=1"), "/page?x=1")
         self.assertEqual(self.seen_path("/other"), "/other")
 
     def test_error_method_and_request_header_from_a_caddyfile_reach_the_client_and_the_upstream(self):
         a = self.start_backend("named", "a")
-        self.port = free_port()
-        self.start_proxflow(f"""{{
-\tadmin off
-}}
-http://127.0.0.1:{self.port} {{
-\tbind 127.0.0.1
-\terror /private* "Unauthorized" 403
-\terror /teapot* "Teapot" "{{http.request.header.X-Code}}"
-\tmethod /as-post* post
-\trequest_header X-Tenant acme
-\trequest_header -Cookie
-\treverse_proxy 127.0.0.1:{a.port}
-}}
-""", caddyfile=True, wait_port=self.port)
+        self.serve_site('error /private* "Unauthorized" 403', 'error /teapot* "Teapot" "{http.request.header.X-Code}"',
+                        "method /as-post* post", "request_header X-Tenant acme", "request_header -Cookie",
+                        f"reverse_proxy 127.0.0.1:{a.port}")
         # With no error routes, Caddy answers the error's status with an empty body.
         self.assertEqual(self.get("/private/x")[::2], (403, b""))
         self.assertEqual(self.get("/teapot", headers={"X-Code": "418"})[::2], (418, b""))
