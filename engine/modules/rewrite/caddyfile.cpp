@@ -48,7 +48,12 @@ bool write_rewrite(Writer& w, const std::string& m, const json& h, const std::st
     const std::string mt = m.empty() ? "" : " " + m;
     if (h.contains("strip_path_prefix")) w.line("uri" + mt + " strip_prefix " + quote(h["strip_path_prefix"]));
     if (h.contains("strip_path_suffix")) w.line("uri" + mt + " strip_suffix " + quote(h["strip_path_suffix"]));
-    if (h.contains("uri")) w.line("rewrite" + mt + " " + quote(h["uri"]));
+    if (h.contains("uri")) {
+        // Without a matcher, a URI Caddy would take for one (/path, *, @name) needs the `*` before it.
+        const std::string uri = h["uri"].is_string() ? h["uri"].get<std::string>() : "";
+        const bool looks_like_matcher = uri == "*" || uri.starts_with("/") || uri.starts_with("@");
+        w.line("rewrite" + (m.empty() && looks_like_matcher ? std::string(" *") : mt) + " " + quote(h["uri"]));
+    }
     if (h.contains("uri_substring"))
         for (const auto& s : h["uri_substring"])
             w.line("uri" + mt + " replace " + quote(s["find"]) + " " + quote(s["replace"]) +

@@ -1,4 +1,5 @@
 // Every module's Caddyfile face against real Caddy 2.6.2: each tests/engine/modules/<name>/golden/
+// (and tests/engine/caddyfile/golden/ for the language's own forms: global options, log, handle_errors)
 // holds NAME.caddyfile beside NAME.json, what `caddy adapt --config Caddyfile` printed for it in a
 // folder where it was copied as Caddyfile (the shared corpus's convention, so `check-adapt DIR` reads
 // such a folder too). ProxFlow must adapt it to the same JSON, and its export must adapt back to it.
@@ -20,6 +21,7 @@ namespace {
 // From the test data folder (tests/data, an absolute path), not __FILE__: ccache's base_dir makes
 // that relative to the build folder, which is not where ctest runs the test.
 const fs::path modules_dir = fs::path(PROXFLOW_TEST_DATA) / ".." / "engine" / "modules";
+const fs::path caddyfile_dir = fs::path(PROXFLOW_TEST_DATA) / ".." / "engine" / "caddyfile";
 
 std::string read(const fs::path& p) {
     std::ifstream in(p);
@@ -36,11 +38,13 @@ private slots:
     void cases_data() {
         QTest::addColumn<QString>("caddyfile");
         int count = 0;
-        for (const auto& module : fs::directory_iterator(modules_dir)) {
-            if (!fs::is_directory(module.path() / "golden")) continue;
-            for (const auto& entry : fs::directory_iterator(module.path() / "golden"))
+        std::vector<fs::path> folders{caddyfile_dir};
+        for (const auto& module : fs::directory_iterator(modules_dir)) folders.push_back(module.path());
+        for (const auto& folder : folders) {
+            if (!fs::is_directory(folder / "golden")) continue;
+            for (const auto& entry : fs::directory_iterator(folder / "golden"))
                 if (entry.path().extension() == ".caddyfile") {
-                    const std::string row = module.path().filename().string() + "/" + entry.path().stem().string();
+                    const std::string row = folder.filename().string() + "/" + entry.path().stem().string();
                     QTest::newRow(row.c_str()) << QString::fromStdString(entry.path().string());
                     ++count;
                 }
