@@ -21,7 +21,8 @@ bool plain_format(const json& encoder, const std::string& path) {
     return format == "console";
 }
 
-// Caddy's hash filter: the first 4 bytes of the SHA-256, in hex.
+// Caddy's hash filter: the first 4 bytes of the SHA-256, in hex. (Caddy 2.6.2 hashes a header's values in
+// place and its access line encodes them twice, so its lines show the hash of the hash; this hashes once.)
 std::string hash(const std::string& s) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
