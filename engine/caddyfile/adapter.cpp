@@ -45,7 +45,6 @@ bool has_hostless_key(const Site& site) {
 json server_logs(const std::vector<std::size_t>& server_sites, const std::vector<Site>& sites) {
     const auto has_log = [&](std::size_t s) { return !custom_logs(sites[s]).empty(); };
     if (std::none_of(server_sites.begin(), server_sites.end(), has_log)) return nullptr;
-    const bool catch_all = std::any_of(server_sites.begin(), server_sites.end(), [&](std::size_t s) { return has_hostless_key(sites[s]); });
     json logs = json::object();
     for (std::size_t s : server_sites) {
         const Site& site = sites[s];
@@ -54,8 +53,7 @@ json server_logs(const std::vector<std::size_t>& server_sites, const std::vector
             if (has_hostless_key(site)) {
                 if (!name.empty()) logs["default_logger_name"] = name;
             } else {
-                for (const auto& h : log_hosts(site.keys))
-                    if (!name.empty() || catch_all) logs["logger_names"][h] = name;
+                for (const auto& h : log_hosts(site.keys)) logs["logger_names"][h] = name;
             }
         }
         if (custom_logs(site).empty()) {
@@ -67,25 +65,29 @@ json server_logs(const std::vector<std::size_t>& server_sites, const std::vector
     return logs;
 }
 
-// The logging app's logs: each named site log, and "default" told to leave their lines out.
-json logging_logs(const std::vector<Site>& sites, bool debug) {
+// The logging app's logs as Caddy's ServerType.Setup gathers them: the global `log` options in file
+// order, then every site's log in server order (a site on several servers counts once for each); each
+// log that includes loggers has them appended to the default log's exclude list, and `debug` sets DEBUG
+// on every log that names no level.
+json logging_logs(const std::vector<std::size_t>& site_order, const std::vector<Site>& sites, const Options& options) {
+    std::vector<std::pair<std::string, json>> custom;
+    bool has_default = false;
+    const auto add = [&](const std::string& name, json log) {
+        if (name == "default") has_default = true;
+        if (options.debug && !log.contains("level")) log["level"] = "DEBUG";
+        custom.emplace_back(name, std::move(log));
+    };
+    for (const auto& entry : options.logs)
+        if (!entry["log"].empty()) add(entry["name"], entry["log"]);
+    if (!has_default && options.debug) custom.emplace_back("default", json{{"level", "DEBUG"}});
+    for (std::size_t s : site_order)
+        for (const auto& cv : custom_logs(sites[s]))
+            if (cv.value.contains("log")) add(cv.value["name"], cv.value["log"]);
     json logs = json::object();
-    if (debug) logs["default"]["level"] = "DEBUG";
-    std::set<const void*> seen; // a site on several listeners shares one pile
-    for (const auto& site : sites) {
-        if (!seen.insert(site.pile.get()).second) continue;
-        for (const auto& cv : custom_logs(site)) {
-            if (!cv.value.contains("log")) continue;
-            json log = cv.value["log"];
-            if (debug && !log.contains("level")) log["level"] = "DEBUG";
-            json& exclude = logs["default"]["exclude"];
-            for (const auto& inc : log["include"]) exclude.push_back(inc);
-            std::vector<std::string> sorted = exclude.get<std::vector<std::string>>();
-            std::sort(sorted.begin(), sorted.end());
-            sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-            exclude = sorted;
-            logs[cv.value["name"].get<std::string>()] = log;
-        }
+    for (const auto& [name, log] : custom) {
+        logs[name] = log;
+        if (name != "default" && !log.value("include", json::array()).empty())
+            for (const auto& inc : log["include"]) logs["default"]["exclude"].push_back(inc);
     }
     return logs;
 }
@@ -317,6 +319,7 @@ json adapt(std::string_view text, const std::string& filename) {
     json servers = json::object();
     std::vector<TlsServer> tls_servers;
     std::vector<std::vector<std::shared_ptr<json>>> connection_policies; // per server, written once all are built
+    std::vector<std::size_t> site_order; // the sites server by server, as the servers list them
     for (std::size_t i = 0; i < pairings.size(); ++i) {
         auto& p = pairings[i];
         json server{{"listen", p.addresses}};
@@ -361,6 +364,14 @@ json adapt(std::string_view text, const std::string& filename) {
             if (auto it = site.pile->find("route"); it != site.pile->end()) site_routes = it->second;
             const json built = build_subroute(site_routes, groups, options);
             append_site_routes(routes, built, site_matchers(site), p.sites.size());
+            if (auto it = site.pile->find("error_route"); it != site.pile->end()) {
+                json& errors = server["errors"];
+                if (errors.is_null()) errors = json::object();
+                json error_routes = errors.value("routes", json::array());
+                for (const auto& subroute : it->second)
+                    append_site_routes(error_routes, subroute.value.value("routes", json::array()), site_matchers(site), p.sites.size());
+                if (!error_routes.empty()) errors["routes"] = error_routes;
+            }
         }
         routes = consolidate_routes(routes);
         if (!routes.empty()) server["routes"] = routes;
@@ -368,6 +379,7 @@ json adapt(std::string_view text, const std::string& filename) {
         for (std::size_t s : p.sites) tls_server.sites.push_back({&sites[s].keys, sites[s].pile.get(), &sites[s].where});
         connection_policies.push_back(server_connection_policies(tls_server, options));
         if (json logs = server_logs(p.sites, sites); !logs.is_null()) server["logs"] = logs;
+        site_order.insert(site_order.end(), p.sites.begin(), p.sites.end());
         servers["srv" + std::to_string(i)] = server;
     }
     for (std::size_t i = 0; i < connection_policies.size(); ++i)
@@ -389,7 +401,7 @@ json adapt(std::string_view text, const std::string& filename) {
     }
     for (const auto& [name, app] : options.apps.items()) config["apps"][name] = app;
     if (!options.admin.is_null()) config["admin"] = options.admin;
-    if (json logs = logging_logs(sites, options.debug); !logs.empty()) config["logging"]["logs"] = logs;
+    if (json logs = logging_logs(site_order, sites, options); !logs.empty()) config["logging"]["logs"] = logs;
     return config;
 }
 

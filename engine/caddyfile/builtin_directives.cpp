@@ -1,4 +1,4 @@
-// The directives of the Caddyfile language itself: bind, and the blocks handle, handle_path and route.
+// The directives of the Caddyfile language itself: bind, and the blocks handle, handle_path, route and handle_errors.
 // Handlers' directives live in their modules (modules/<name>/caddyfile.cpp).
 #include "caddyfile/directives.hpp"
 
@@ -33,6 +33,14 @@ std::vector<ConfigValue> parse_handle_path(Helper& h) {
     return {ConfigValue{"route", "handle", route}};
 }
 
+// handle_errors { ... }: the site's error routes (Caddy's parseHandleErrors); the adapter puts them
+// under the server's errors.routes behind the site's hosts.
+std::vector<ConfigValue> parse_handle_errors(Helper& h) {
+    h.d.next();
+    if (h.d.next_arg()) h.d.wrong_args();
+    return {ConfigValue{"error_route", "handle_errors", parse_block_as_subroute(h, true)}};
+}
+
 } // namespace
 
 void register_builtin_directives(std::map<std::string, DirectiveParser>& r) {
@@ -40,6 +48,7 @@ void register_builtin_directives(std::map<std::string, DirectiveParser>& r) {
     r["handle"] = handler_directive([](Helper& h) { return parse_block_as_subroute(h, true); });
     r["route"] = handler_directive([](Helper& h) { return parse_block_as_subroute(h, false); });
     r["handle_path"] = parse_handle_path;
+    r["handle_errors"] = parse_handle_errors;
 }
 
 } // namespace proxflow::caddyfile

@@ -240,7 +240,39 @@ struct SiteBlock {
     SiteLog log; // the site's `log` directive
     std::string server; // the server it came from
     std::vector<std::string> tls; // its `tls` directive
+    json match; // the site route's matcher sets, null when it has none (or no route of its own)
+    json error_routes; // its `handle_errors` routes, null when it has none
 };
+
+// The server's errors.routes handed to its sites as `handle_errors` blocks: behind the same matcher
+// sets as their sites' routes (Caddy's appendSubrouteToRouteList), or as they are when the server's
+// one site is not wrapped.
+void attach_error_routes(const json& server, const std::string& spath, bool wrapped, std::vector<SiteBlock>& sites, std::size_t first) {
+    if (!server.contains("errors")) return;
+    const json& errors = server["errors"];
+    const std::string epath = spath + ".errors";
+    if (!errors.is_object()) throw ExportError(epath, "expected an object");
+    for (const auto& [key, value] : errors.items())
+        if (key != "routes") throw ExportError(epath + "." + key, "has no Caddyfile form");
+    const json routes = errors.value("routes", json::array());
+    if (!wrapped) {
+        if (sites.size() != first + 1) throw ExportError(epath, "error routes of a server without sites have no Caddyfile form");
+        sites[first].error_routes = routes;
+        return;
+    }
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+        const json& r = routes[i];
+        const std::string rpath = index_path(epath + ".routes", i);
+        const bool subroute = !r.contains("handle") || (r["handle"].size() == 1 && r["handle"][0].value("handler", "") == "subroute");
+        if (!r.value("terminal", false) || !subroute || r.size() > 3)
+            throw ExportError(rpath, "an error route that is not a site's terminal subroute has no handle_errors form");
+        const json match = r.contains("match") ? r["match"] : json();
+        auto site = std::find_if(sites.begin() + static_cast<long>(first), sites.end(), [&](const SiteBlock& b) { return b.match == match; });
+        if (site == sites.end()) throw ExportError(rpath + ".match", "no site of this server has these hosts");
+        if (site->error_routes.is_null()) site->error_routes = json::array();
+        for (const auto& inner : r.contains("handle") ? r["handle"][0].value("routes", json::array()) : json::array()) site->error_routes.push_back(inner);
+    }
+}
 
 // What a site address can hold and read back the same: names, IP addresses (IPv6 with its zone),
 // wildcards, and {placeholders} of plain names.
@@ -307,7 +339,7 @@ void place_tls_hosts(const TlsExporter& tls, std::vector<SiteBlock>& sites, cons
     for (std::size_t s = slot.first_site; s < end && s < sites.size(); ++s)
         if (sites[s].server == slot.server && std::find(sites[s].keys.begin(), sites[s].keys.end(), hostless_key) != sites[s].keys.end()) hostless = s;
     if (hostless == sites.size()) {
-        sites.insert(sites.begin() + static_cast<long>(std::min(end, sites.size())), SiteBlock{{hostless_key}, json::array(), slot.binds, {}, slot.server, {}});
+        sites.insert(sites.begin() + static_cast<long>(std::min(end, sites.size())), SiteBlock{{hostless_key}, json::array(), slot.binds, {}, slot.server, {}, {}, {}});
         hostless = std::min(end, sites.size() - 1);
     }
     for (const auto& h : hosts)
@@ -371,7 +403,6 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             global.push_back("}");
         } else if (it.key() == "logging") {
             check_logging_exportable(it.value());
-            if (it.value().value("logs", json::object()).value("default", json::object()).value("level", "") == "DEBUG") global.push_back("debug");
         } else if (it.key() != "apps" && it.key() != "storage") {
             throw ExportError(it.key(), "has no Caddyfile export here yet");
         }
@@ -415,7 +446,7 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         std::set<std::string> http_hosts;
         const json server_logs = logs_without_credentials_flag(server);
         for (auto f = server.begin(); f != server.end(); ++f) {
-            if (f.key() == "listen" || f.key() == "routes" || f.key() == "logs" || f.key() == "tls_connection_policies" ||
+            if (f.key() == "listen" || f.key() == "routes" || f.key() == "logs" || f.key() == "tls_connection_policies" || f.key() == "errors" ||
                 is_servers_option_field(f.key()))
                 continue;
             if (f.key() == "automatic_https") {
@@ -453,7 +484,9 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             if (host.empty()) return ":" + port;
             if (port == std::to_string(https_port) && !plain_http) return host;
             if (port == std::to_string(http_port)) return "http://" + host;
-            return (plain_http ? "http://" : "") + host + ":" + port;
+            // An IPv6 host takes brackets before its port.
+            const std::string bracketed = host.find(':') != std::string::npos && !host.starts_with("[") ? "[" + host + "]" : host;
+            return (plain_http ? "http://" : "") + bracketed + ":" + port;
         };
         const json routes = server.value("routes", json::array());
         const bool wrapped = !routes.empty() && std::all_of(routes.begin(), routes.end(), [](const json& r) {
@@ -462,12 +495,15 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         if (port != std::to_string(http_port)) tls_slots.push_back({it.key(), port, std::to_string(https_port), {binds.begin(), binds.end()}, sites.size()});
         if (!wrapped) {
             const std::vector<std::string> keys{key_for("")};
-            sites.push_back({keys, routes, {binds.begin(), binds.end()}, site_log(server_logs, logging, addresses_of(keys, spath + ".listen"), spath + ".logs"), it.key(), {}});
+            sites.push_back({keys, routes, {binds.begin(), binds.end()}, site_log(server_logs, logging, addresses_of(keys, spath + ".listen"), spath + ".logs"), it.key(), {}, {}, {}});
+            attach_error_routes(server, spath, false, sites, sites.size() - 1);
             continue;
         }
+        const std::size_t first_site = sites.size();
         for (std::size_t i = 0; i < routes.size(); ++i) {
             const json& r = routes[i];
             SiteBlock site;
+            if (r.contains("match")) site.match = r["match"];
             site.server = it.key();
             site.binds.assign(binds.begin(), binds.end());
             if (r.contains("match")) {
@@ -488,14 +524,15 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             site.log = site_log(server_logs, logging, addresses_of(site.keys, index_path(spath + ".routes", i)), spath + ".logs");
             sites.push_back(std::move(site));
         }
+        attach_error_routes(server, spath, true, sites, first_site);
     }
-    // Every named log must come out of some site's `log`; one that no host maps to has no Caddyfile form.
-    const json named_logs = logging.value("logs", json::object());
-    for (const auto& entry : named_logs.items()) {
-        const std::string name = entry.key();
-        if (name != "default" && std::none_of(sites.begin(), sites.end(), [&](const SiteBlock& b) { return b.log.name == name; }))
-            throw ExportError("logging.logs." + name, "no site's hosts are mapped to this log, so no site's log directive can say it");
-    }
+    // Logs no site's `log` says are global `log` options.
+    std::set<std::string> site_logs;
+    for (const auto& site : sites)
+        if (!site.log.name.empty()) site_logs.insert(site.log.name);
+    const GlobalLogs logs = global_logs(logging, site_logs);
+    if (logs.debug) global.push_back("debug");
+    global.insert(global.end(), logs.lines.begin(), logs.lines.end());
     const auto render = [&](const TlsExporter& tls, std::vector<SiteBlock> sites) -> ExportResult {
         place_tls_hosts(tls, sites, tls_slots);
         // The adapter numbers named logs (log0, log1, …) in file order, while sites are written in route
@@ -511,6 +548,21 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         });
         for (std::size_t k = 0; k < logged.size(); ++k) sites[logged[k]] = std::move(by_log[k]);
         for (auto& site : sites) site.tls = tls.site_lines(site.server, site.keys);
+        // One site block on several servers shares its named log: its parts become one block again.
+        for (std::size_t i = 0; i < sites.size(); ++i) {
+            if (sites[i].log.name.empty()) continue;
+            for (std::size_t j = i + 1; j < sites.size();) {
+                const SiteBlock &a = sites[i], &b = sites[j];
+                if (b.log.name != a.log.name) {
+                    ++j;
+                    continue;
+                }
+                if (b.routes != a.routes || b.binds != a.binds || b.tls != a.tls || b.error_routes != a.error_routes || b.log.lines != a.log.lines)
+                    throw ExportError("logging.logs." + a.log.name, "sites that differ share this log, which one site's log directive makes");
+                sites[i].keys.insert(sites[i].keys.end(), b.keys.begin(), b.keys.end());
+                sites.erase(sites.begin() + static_cast<long>(j));
+            }
+        }
         std::vector<std::string> global_lines = global;
         for (auto& l : tls.global_lines()) global_lines.push_back(l);
         // The global block last, once every server has said what it needs (auto_https off).
@@ -532,6 +584,11 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
             for (const auto& l : sites[i].tls) out.line(l);
             for (const auto& l : sites[i].log.lines) out.line(l);
             write_routes(out, sites[i].routes, "apps.http.servers.site" + std::to_string(i) + ".routes");
+            if (!sites[i].error_routes.is_null()) {
+                out.open("handle_errors");
+                write_routes(out, sites[i].error_routes, "apps.http.servers.site" + std::to_string(i) + ".errors.routes");
+                out.close();
+            }
             out.close();
         }
         for (auto& warning : w.warnings) out.warnings.push_back(warning);
@@ -539,6 +596,19 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         // "{" alone opened the global block: drop the empty label the writer put before it.
         if (text.starts_with(" {")) text.erase(0, 1);
         text = format(text);
+        if (config.contains("logging")) {
+            // The default log's exclude list and DEBUG levels follow from several options at once:
+            // the Caddyfile is only written when it adapts back to the same logs.
+            json adapted;
+            try {
+                adapted = adapt(text, "Caddyfile");
+            } catch (const AdaptError& e) {
+                throw ExportError("logging", std::string("the Caddyfile written for the logs does not adapt: ") + e.what());
+            }
+            if (adapted.value("logging", json::object()) != logging)
+                throw ExportError("logging.logs", "these logs have no Caddyfile form that adapts back the same (the nearest Caddyfile gives " +
+                                                      adapted.value("logging", json::object()).dump() + ")");
+        }
         if (tls.has_tls()) {
             json adapted;
             try {

@@ -1,10 +1,11 @@
 // The global options block: admin, auto_https, debug, ports, grace periods, default_bind, order,
-// servers, and the apps of ProxFlow's modules (parse_module_global_option); the certificate options are read in tls_options.cpp.
+// servers, log (log_directive.cpp), and the apps of ProxFlow's modules (parse_module_global_option); the certificate options are read in tls_options.cpp.
 #include "caddyfile/global_options.hpp"
 
 #include "caddyfile/directives.hpp"
 #include "caddyfile/dispenser.hpp"
 #include "caddyfile/helper.hpp"
+#include "caddyfile/log_directive.hpp"
 #include "caddyfile/tls_options.hpp"
 
 #include <algorithm>
@@ -165,7 +166,10 @@ Options evaluate_global_options(const ServerBlock* global) {
         }
         else if (parse_module_global_option(name, d, options.apps)) continue;
         else if (parse_tls_option(name, d, options.tls)) continue;
-        else if (name == "log" || name == "persist_config" || name == "events" || name == "filesystem")
+        else if (name == "log") {
+            d.back();
+            parse_global_log(d, options.logs);
+        } else if (name == "persist_config" || name == "events" || name == "filesystem")
             d.fail("global option '" + name + "' is not supported by ProxFlow yet");
         else d.fail("unrecognized global option: " + name);
     }

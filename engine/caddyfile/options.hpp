@@ -32,7 +32,7 @@ struct Options {
     std::string default_sni;
     nlohmann::json admin;      // null: not set
     nlohmann::json servers;    // per-listener server options: array of {listener, options}
-    nlohmann::json logging;    // global log blocks: name -> log
+    nlohmann::json logs = nlohmann::json::array(); // global `log` options in file order: [{name, log}]
     nlohmann::json apps = nlohmann::json::object(); // ProxFlow's own apps (traffic_metrics ...): name -> JSON
     TlsOptions tls;
 

@@ -50,22 +50,24 @@ void AccessLog::validate_logging(const json& logging, const std::string& path) {
         for (auto it = logs->begin(); it != logs->end(); ++it) {
             ObjectReader log(it.value(), join_path(lpath, it.key()));
             if (const json* writer = log.take("writer")) read_writer(*writer, log.path_of("writer"));
-            if (const json* encoder = log.take("encoder")) {
-                ObjectReader e(*encoder, log.path_of("encoder"));
-                const std::string format = e.string("format", "json");
-                if (format != "json" && format != "console")
-                    throw ConfigError(e.path_of("format"), "log format \"" + format + "\" is not supported by ProxFlow yet");
-                e.raw(); // encoder options such as time_format are tolerated
-                for (auto f = encoder->begin(); f != encoder->end(); ++f) e.skip(f.key());
-            }
+            const json* encoder = log.take("encoder");
+            LogEncoder::from_json(encoder, log.path_of("encoder"));
             log.string("level");
-            log.strings("include");
+            const auto include = log.strings("include");
+            for (std::size_t i = 0; i < include.size(); ++i) {
+                // Only access lines go through the logging app: a log for other loggers would stay empty.
+                const std::string& name = include[i];
+                const bool access = name == "http.log.access" || name.starts_with("http.log.access.") || std::string("http.log.access").starts_with(name + ".");
+                if (!access)
+                    throw ConfigError(index_path(log.path_of("include"), i),
+                                      "logs of \"" + name + "\" are not supported by ProxFlow yet (only access logs, http.log.access…, go through the logging app; the engine's own lines go to stderr)");
+            }
             log.strings("exclude");
-            log.take("sampling");
+            if (log.has("sampling")) throw ConfigError(log.path_of("sampling"), "log sampling is not supported by ProxFlow yet");
             log.finish();
         }
     }
-    r.take("sink");
+    if (r.has("sink")) throw ConfigError(r.path_of("sink"), "the log sink is not supported by ProxFlow yet");
     r.finish();
 }
 
@@ -114,13 +116,13 @@ std::string console_line(const json& line) {
 
 } // namespace
 
-std::optional<AccessLog::Sink> AccessLog::open_writer(const json* writer, const std::string& path, bool console) {
+std::optional<AccessLog::Sink> AccessLog::open_writer(const json* writer, const std::string& path, const LogEncoder& encoder) {
     const WriterSpec w = writer ? read_writer(*writer, path) : WriterSpec{};
-    if (w.output == "stdout") return Sink{1, nullptr, console};
-    if (w.output == "stderr") return Sink{2, nullptr, console};
+    if (w.output == "stdout") return Sink{1, nullptr, encoder};
+    if (w.output == "stderr") return Sink{2, nullptr, encoder};
     if (w.output == "discard") return std::nullopt;
     try {
-        return Sink{-1, RollingFile::open(w.filename, w.roll), console};
+        return Sink{-1, RollingFile::open(w.filename, w.roll), encoder};
     } catch (const std::runtime_error& e) {
         throw ConfigError(path, std::string("cannot open access log: ") + e.what());
     }
@@ -130,11 +132,11 @@ AccessLog::Logger AccessLog::resolve(const std::string& logger_name, const json*
     Logger logger{logger_name.empty() ? "http.log.access" : "http.log.access." + logger_name, {}};
     const json logs = logging && logging->contains("logs") ? (*logging)["logs"] : json::object();
     // Without a "default" log, Caddy's default log writes everything to stderr.
-    if (!logs.contains("default")) logger.sinks.push_back({2, nullptr, false});
+    if (!logs.contains("default")) logger.sinks.push_back({2, nullptr, LogEncoder{}});
     for (const auto& [name, log] : logs.items()) {
         if (!log_takes(log, logger.name) || !level_takes_info(log)) continue;
-        const bool console = log.contains("encoder") && log["encoder"].value("format", "json") == "console";
-        const auto sink = open_writer(log.contains("writer") ? &log["writer"] : nullptr, join_path(join_path(path, name), "writer"), console);
+        const LogEncoder encoder = LogEncoder::from_json(log.contains("encoder") ? &log["encoder"] : nullptr, join_path(join_path(path, name), "encoder"));
+        const auto sink = open_writer(log.contains("writer") ? &log["writer"] : nullptr, join_path(join_path(path, name), "writer"), encoder);
         if (sink && std::find(logger.sinks.begin(), logger.sinks.end(), *sink) == logger.sinks.end()) logger.sinks.push_back(*sink);
     }
     return logger;
@@ -218,12 +220,16 @@ void AccessLog::write(const RequestContext& ctx) const {
         {"status", ctx.status},
     };
     if (!ctx.upstream_hostport.empty()) line["upstream"] = ctx.upstream_hostport;
-    std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace);
-    text += '\n';
-    std::string console_text;
+    const auto render = [](const json& l, bool console) {
+        return console ? console_line(l) : l.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    };
+    std::string text, console_text, filtered;
     for (const Sink& sink : logger->sinks) {
-        if (sink.console && console_text.empty()) console_text = console_line(line);
-        const std::string& out = sink.console ? console_text : text;
+        const bool console = sink.encoder.console();
+        if (sink.encoder.filtered()) filtered = render(sink.encoder.filter(line), console);
+        else if (console && console_text.empty()) console_text = render(line, true);
+        else if (!console && text.empty()) text = render(line, false);
+        const std::string& out = sink.encoder.filtered() ? filtered : console ? console_text : text;
         if (sink.file) sink.file->write(out);
         else [[maybe_unused]] auto n = ::write(sink.fd, out.data(), out.size());
     }

@@ -1,5 +1,6 @@
 #pragma once
 #include "config/object_reader.hpp"
+#include "logging/log_encoder.hpp"
 #include "logging/rolling_file.hpp"
 
 #include <map>
@@ -31,7 +32,7 @@ private:
     struct Sink {
         int fd;                            // stdout or stderr, when file is null
         std::shared_ptr<RollingFile> file; // shared by every log writing to that name
-        bool console; // Caddy's console encoder: time, level, logger and message as text, then JSON
+        LogEncoder encoder; // json or console (time, level, logger and message as text, then JSON), maybe filtered
         bool operator==(const Sink&) const = default;
     };
     struct Logger {
@@ -40,7 +41,7 @@ private:
     };
     Logger resolve(const std::string& logger_name, const json* logging, const std::string& path);
     // The sink a log writer names; nullopt for "discard".
-    std::optional<Sink> open_writer(const json* writer, const std::string& path, bool console);
+    std::optional<Sink> open_writer(const json* writer, const std::string& path, const LogEncoder& encoder);
     // The logger for a Host header, or nullptr when the request is not to be logged.
     const Logger* logger_for(std::string_view host) const;
 

@@ -134,6 +134,52 @@ class AccessLog(harness.ProxyTestCase):
         self.assertEqual((line["logger"], line["request"]["uri"]), ("http.log.access.site", "/static"))
         self.assertEqual(self.lines(), [])
 
+    def test_a_filter_encoder_deletes_replaces_hashes_renames_and_masks_fields_as_caddy(self):
+        config = proxy_config(self.port, None, routes=routes_for(self.backend.port), server_extra={"logs": {}})
+        config["logging"] = {"logs": {"default": {
+            "writer": {"output": "file", "filename": self.log_path},
+            "encoder": {"format": "filter", "wrap": {"format": "json"}, "fields": {
+                "request>headers>Authorization": {"filter": "replace", "value": "REDACTED"},
+                "request>headers>X-Secret": {"filter": "delete"},
+                "request>headers>X-Token": {"filter": "hash"},
+                "request>method": {"filter": "rename", "name": "verb"},
+                "request>remote_ip": {"filter": "ip_mask", "ipv4_cidr": 16},
+                "request>headers>X-Forwarded-For": {"filter": "ip_mask", "ipv4_cidr": 24, "ipv6_cidr": 32}}}}}}
+        self.start_proxflow(config, wait_port=self.port)
+        headers = {"Authorization": "Basic c2VjcmV0", "X-Secret": "s", "X-Token": "abc",
+                   "X-Forwarded-For": "10.1.2.3, [2001:db8:1:2::5]:443, not-an-ip"}
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/static", headers=headers)[0], 200)
+        (line,) = self.wait_for_lines(1)
+        request = line["request"]
+        self.assertEqual(request["headers"]["Authorization"], "REDACTED")
+        self.assertNotIn("X-Secret", request["headers"])
+        self.assertEqual(request["headers"]["X-Token"], ["ba7816bf"])  # sha256("abc"), first 4 bytes
+        self.assertEqual((request["verb"], "method" in request), ("GET", False))
+        self.assertEqual(request["remote_ip"], "127.0.0.0")
+        self.assertEqual(request["headers"]["X-Forwarded-For"], ["10.1.2.0, [2001:db8::]:443, not-an-ip"])
+
+    def assert_refused(self, default_log, where, why="not supported by ProxFlow yet"):
+        config = proxy_config(self.port, None, routes=routes_for(self.backend.port), server_extra={"logs": {}})
+        config["logging"] = {"logs": {"default": default_log}}
+        path = os.path.join(self.tmp, "refused.json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        result = subprocess.run([harness.PROXFLOW, "validate", "--config", path], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 1, result)
+        self.assertIn(where + ": ", result.stderr)
+        self.assertIn(why, result.stderr)
+
+    def test_what_the_logging_app_cannot_run_is_refused_at_its_path(self):
+        self.assert_refused({"include": ["http.log.access.site", "tls"]}, "logging.logs.default.include[1]")
+        self.assert_refused({"sampling": {"interval": 1}}, "logging.logs.default.sampling")
+
+    def test_log_encoders_proxflow_cannot_run_are_refused_at_their_path(self):
+        where = "logging.logs.default.encoder"
+        self.assert_refused({"encoder": {"format": "filter", "wrap": {"format": "json"},
+                                         "fields": {"uri": {"filter": "query", "actions": []}}}}, where + ".fields.uri.filter")
+        self.assert_refused({"encoder": {"format": "json", "time_format": "iso8601"}}, where + ".time_format")
+        self.assert_refused({"encoder": {"format": "filter", "fields": {}}}, where + ".wrap", 'missing "wrap"')
+
     def test_without_a_logging_writer_access_lines_go_to_stderr(self):
         proxy = self.start(logging=False)
         self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/static?to=stderr")[0], 200)

@@ -1,5 +1,5 @@
-// Every module's Caddyfile face against real Caddy 2.6.2 (and the language's own, in
-// tests/engine/caddyfile/golden/): each tests/engine/modules/<name>/golden/
+// Every module's Caddyfile face against real Caddy 2.6.2: each tests/engine/modules/<name>/golden/
+// (and tests/engine/caddyfile/golden/ for the language's own forms: global options, log, handle_errors)
 // holds NAME.caddyfile beside NAME.json, what `caddy adapt --config Caddyfile` printed for it in a
 // folder where it was copied as Caddyfile (the shared corpus's convention, so `check-adapt DIR` reads
 // such a folder too). ProxFlow must adapt it to the same JSON, and its export must adapt back to it.
@@ -22,6 +22,7 @@ namespace {
 // From the test data folder (tests/data, an absolute path), not __FILE__: ccache's base_dir makes
 // that relative to the build folder, which is not where ctest runs the test.
 const fs::path modules_dir = fs::path(PROXFLOW_TEST_DATA) / ".." / "engine" / "modules";
+const fs::path caddyfile_dir = fs::path(PROXFLOW_TEST_DATA) / ".." / "engine" / "caddyfile";
 
 std::string read(const fs::path& p) {
     std::ifstream in(p);
@@ -38,8 +39,7 @@ private slots:
     void cases_data() {
         QTest::addColumn<QString>("caddyfile");
         int count = 0;
-        // Every module's golden cases, and the language's own (global options, the lexer).
-        std::vector<fs::path> folders{modules_dir / ".." / "caddyfile"};
+        std::vector<fs::path> folders{caddyfile_dir};
         for (const auto& module : fs::directory_iterator(modules_dir)) folders.push_back(module.path());
         for (const auto& folder : folders) {
             if (!fs::is_directory(folder / "golden")) continue;
