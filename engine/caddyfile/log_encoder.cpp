@@ -139,9 +139,11 @@ json parse_encoder_segment(Dispenser& d) {
 std::string field_filter_line(const json& filter, const std::string& path, std::vector<std::string>& block) {
     const std::string name = filter.value("filter", "");
     const auto only = [&](std::initializer_list<const char*> keys) {
-        for (const auto& [key, value] : filter.items())
+        for (const auto& item : filter.items()) {
+            const std::string& key = item.key();
             if (key != "filter" && std::none_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; }))
                 throw ExportError(path + "." + key, "has no Caddyfile form in a " + name + " filter");
+        }
     };
     const auto text = [&](const char* key) {
         const json& v = filter.at(key);

@@ -63,6 +63,30 @@ std::chrono::nanoseconds parse_duration(const json& value, const std::string& pa
     return nanoseconds(static_cast<std::int64_t>(std::llround(negative ? -total : total)));
 }
 
+std::string go_duration_string(std::chrono::nanoseconds d) {
+    std::int64_t ns = d.count();
+    if (ns == 0) return "0s";
+    std::string sign = ns < 0 ? "-" : "";
+    const std::uint64_t u = ns < 0 ? static_cast<std::uint64_t>(-ns) : static_cast<std::uint64_t>(ns);
+    // A whole part and a fraction of `digits` digits, trailing zeros dropped, as Go's fmtFrac.
+    const auto fraction = [](std::uint64_t whole, std::uint64_t frac, int digits, const char* unit) {
+        std::string text = std::to_string(whole);
+        std::string f = std::to_string(frac);
+        f.insert(0, static_cast<std::size_t>(digits) - f.size(), '0');
+        while (!f.empty() && f.back() == '0') f.pop_back();
+        if (!f.empty()) text += "." + f;
+        return text + unit;
+    };
+    if (u < 1000) return sign + std::to_string(u) + "ns";
+    if (u < 1000000) return sign + fraction(u / 1000, u % 1000, 3, "us");
+    if (u < 1000000000) return sign + fraction(u / 1000000, u % 1000000, 6, "ms");
+    std::uint64_t seconds = u / 1000000000;
+    std::string out = sign;
+    if (seconds >= 3600) out += std::to_string(seconds / 3600) + "h";
+    if (seconds >= 60) out += std::to_string(seconds / 60 % 60) + "m";
+    return out + fraction(seconds % 60, u % 1000000000, 9, "s");
+}
+
 std::string format_duration(std::chrono::nanoseconds d) {
     auto ns = d.count();
     if (ns == 0) return "0s";

@@ -20,6 +20,8 @@ std::string index_path(const std::string& parent, std::size_t index);
 // Parses a Caddy duration: an integer of nanoseconds or a Go duration string ("1m30s", "250ms", "2d").
 std::chrono::nanoseconds parse_duration(const json& value, const std::string& path);
 std::string format_duration(std::chrono::nanoseconds d);
+// Go's time.Duration.String ("4.5s", "1m30.25s", "250ms"), as Caddy's placeholders print durations.
+std::string go_duration_string(std::chrono::nanoseconds d);
 
 // Reads one JSON object field by field and remembers which fields were read, so that finish() can
 // reject anything left over: an unknown field is an error that names its path, never ignored.

@@ -2,6 +2,7 @@
 
 #include "core/admin_server.hpp"
 #include "metrics/merge.hpp"
+#include "routing/shutdown_notice.hpp"
 #include "server/connection_cap.hpp"
 #include "server/worker.hpp"
 
@@ -191,12 +192,21 @@ void Engine::stop() {
 }
 
 void Engine::shutdown_workers() {
-    std::chrono::nanoseconds grace;
+    std::chrono::nanoseconds grace, delay{};
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
     {
         std::lock_guard lock(mutex_);
         grace = current_ ? current_->grace_period : std::chrono::seconds(10);
-        if (current_) tasks = current_->tasks;
+        if (current_) {
+            tasks = current_->tasks;
+            delay = current_->shutdown_delay;
+        }
+    }
+    if (delay.count() > 0) {
+        // Still serving, now saying it will stop: health checks see {http.shutting_down}.
+        const auto at = std::chrono::steady_clock::now() + delay;
+        announce_shutdown(at);
+        std::this_thread::sleep_until(at);
     }
     for (auto& task : tasks) task->stop();
     admin_->stop();

@@ -82,10 +82,10 @@ struct AppSpec {
 };
 
 struct ModuleDescriptor {
-    std::string handler;                  // the JSON handler name; empty for a directive-only module
+    std::string handler = {};             // the JSON handler name; empty for a directive-only module
     HandlerFactory build = nullptr;       // null: adapts and exports, but the engine refuses to run it
-    std::vector<DirectiveSpec> directives;
-    std::vector<ExporterSpec> exporters;  // tried in module-list order, for every module
+    std::vector<DirectiveSpec> directives = {};
+    std::vector<ExporterSpec> exporters = {}; // tried in module-list order, for every module
     std::vector<RoutesExporter> route_exporters = {}; // tried before exporters, in module-list order
     std::vector<MatcherSpec> matchers = {};    // names the engine's own matchers do not use
     std::vector<AppSpec> apps = {};

@@ -1,9 +1,11 @@
 #include "routing/placeholder.hpp"
 
+#include "config/object_reader.hpp"
 #include "http/client_ip.hpp"
 #include "http/request_context.hpp"
 #include "http/url_path.hpp"
 #include "routing/server_runtime.hpp"
+#include "routing/shutdown_notice.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -58,6 +60,11 @@ bool resolve_placeholder(const RequestContext& ctx, std::string_view key, std::s
     else if (key == "http.request.uri.path") out += path_of(target);
     else if (key == "http.request.uri.query") out += query_of(target);
     else if (key == "http.request.orig_uri") out += ctx.original_uri;
+    else if (key == "http.shutting_down") out += announced_shutdown() || (ctx.shutting_down && *ctx.shutting_down) ? "true" : "false";
+    else if (key == "http.time_until_shutdown") {
+        if (const auto at = announced_shutdown())
+            out += go_duration_string(std::max(std::chrono::nanoseconds{}, *at - std::chrono::steady_clock::now()));
+    }
     else if (key == "http.request.orig_uri.path") out += path_of(ctx.original_uri);
     else if (key == "http.request.scheme") out += ctx.scheme();
     else if (key == "http.request.proto") out += req.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";

@@ -133,7 +133,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UsagePool& state, as
             h.integer("https_port", 443);
             h.integer("http_port", 80);
             runtime->grace_period = h.duration("grace_period", runtime->grace_period);
-            h.duration("shutdown_delay");
+            runtime->shutdown_delay = h.duration("shutdown_delay");
             if (const json* servers = h.take("servers")) {
                 ObjectReader s(*servers, "apps.http.servers");
                 for (auto it = servers->begin(); it != servers->end(); ++it) {

@@ -32,6 +32,8 @@ struct Runtime {
     std::map<std::string, const ServerRuntime*> by_listener; // ListenAddress::key() -> server
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
     std::chrono::nanoseconds grace_period{std::chrono::seconds(10)};
+    // How long a stop keeps serving, with {http.shutting_down} true, before it drains (Caddy's shutdown_delay).
+    std::chrono::nanoseconds shutdown_delay{};
     std::shared_ptr<tls::TlsApp> tls; // certificates and their automation (null without apps)
     // What each module app (apps.<name>, module/module.hpp AppSpec) built, by name; traffic is the
     // traffic_metrics app, which every request reads.

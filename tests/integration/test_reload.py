@@ -269,6 +269,22 @@ class GracefulStop(harness.ProxyTestCase):
         self.assertIn("error", result, "the request outlived the grace period")
         self.assertLess(result["took"], 1.4)
 
+    def test_shutdown_delay_keeps_serving_and_says_so_before_the_stop(self):
+        self.port = free_port()
+        health = {"handler": "static_response", "body": "{http.shutting_down} {http.time_until_shutdown}"}
+        config = proxy_config(self.port, [health])
+        config["apps"]["http"]["shutdown_delay"] = "2s"
+        self.proxy = self.start_proxflow(config, wait_port=self.port)
+        self.assertEqual(http("GET", f"http://127.0.0.1:{self.port}/")[2], b"false ")
+        t0 = time.monotonic()
+        self.proxy.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        shutting_down, until = http("GET", f"http://127.0.0.1:{self.port}/")[2].decode().split(" ")
+        self.assertEqual(shutting_down, "true")
+        self.assertRegex(until, r"^1(\.\d+)?s$|^\d+(\.\d+)?ms$")
+        self.assertEqual(self.proxy.wait(10), 0, harness.log_of(self.proxy))
+        self.assertGreaterEqual(time.monotonic() - t0, 1.9, "the stop did not wait for shutdown_delay")
+
     def test_post_stop_stops_the_process_with_exit_0(self):
         self.start()
         status, _, body = http("POST", f"http://127.0.0.1:{self.admin}/stop")

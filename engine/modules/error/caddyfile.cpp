@@ -36,7 +36,7 @@ json parse_error(Helper& h) {
     return handler;
 }
 
-bool write_error_handler(Writer& w, const std::string& m, const json& h, const std::string& path) {
+bool write_error_handler(Writer& w, const std::string& m, const json& h, const std::string&) {
     const std::string mt = m.empty() ? "" : " " + m;
     const std::string message = h.value("error", "");
     if (!h.contains("status_code")) {

@@ -18,7 +18,7 @@ json parse_request_body(Helper& h) {
     return handler;
 }
 
-bool write_request_body(Writer& w, const std::string& m, const json& h, const std::string& path) {
+bool write_request_body(Writer& w, const std::string& m, const json& h, const std::string&) {
     const std::string mt = m.empty() ? "" : " " + m;
     w.open("request_body" + mt);
     if (h.contains("max_size")) w.line("max_size " + str(h["max_size"]));

@@ -246,7 +246,12 @@ void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const s
     std::string head = directive + (m.empty() ? "" : " " + m);
     // Caddy makes an h2c:// upstream's transport {"protocol": "http", "versions": ["h2c", "2"]}: that
     // transport alone is written as the shorthand, when every upstream can be.
-    bool h2c = c.transport == HttpTransportConfig{.versions = {"h2c", "2"}} && !c.upstreams.empty();
+    static const HttpTransportConfig h2c_transport = [] {
+        HttpTransportConfig t;
+        t.versions = {"h2c", "2"};
+        return t;
+    }();
+    bool h2c = c.transport == h2c_transport && !c.upstreams.empty();
     for (const auto& up : c.upstreams) h2c = h2c && upstream_token(up, true).has_value();
     for (std::size_t i = 0; i < c.upstreams.size(); ++i) {
         const auto token = upstream_token(c.upstreams[i], h2c);

@@ -46,6 +46,16 @@ private slots:
         QCOMPARE(QString::fromStdString(format_duration(milliseconds(250))), QString("250ms"));
         QCOMPARE(QString::fromStdString(format_duration(hours(2))), QString("2h"));
     }
+
+    void durations_print_as_go_prints_them_in_placeholders() {
+        using namespace std::chrono;
+        QCOMPARE(QString::fromStdString(go_duration_string(milliseconds(4500))), QString("4.5s"));
+        QCOMPARE(QString::fromStdString(go_duration_string(milliseconds(90250))), QString("1m30.25s"));
+        QCOMPARE(QString::fromStdString(go_duration_string(hours(2))), QString("2h0m0s"));
+        QCOMPARE(QString::fromStdString(go_duration_string(microseconds(1500))), QString("1.5ms"));
+        QCOMPARE(QString::fromStdString(go_duration_string(nanoseconds(999))), QString("999ns"));
+        QCOMPARE(QString::fromStdString(go_duration_string(nanoseconds(0))), QString("0s"));
+    }
 };
 
 QTEST_APPLESS_MAIN(ObjectReaderTest)
