@@ -32,11 +32,11 @@ ALLOWED = {
     # The list of compiled-in modules: a macro, includes nothing.
     "modules": [],
     # The HTTP server at run time: a config built into a Runtime, the per-thread workers that accept,
-    # the connection loop. The reverse proxy's per-thread connection pool is held by the worker.
-    "server": ["config", "http", "metrics", "module", "routing", "logging", "tls", "modules/reverse_proxy"],
-    # The engine: loads and reloads configs, owns the workers and serves the admin API. The upstream host
-    # registry outlives a reload, so the engine holds it.
-    "core": ["config", "metrics", "caddyfile", "routing", "server", "admin", "modules/reverse_proxy"],
+    # the connection loop. A worker holds its thread's module state (module/thread_state.hpp).
+    "server": ["config", "http", "metrics", "module", "routing", "logging", "tls"],
+    # The engine: loads and reloads configs, owns the workers and the modules' state across reloads
+    # (module/usage_pool.hpp), and serves the admin API, with each module's status endpoint.
+    "core": ["config", "metrics", "caddyfile", "module", "routing", "server", "admin"],
     # The config API's JSON path edits (GET/POST/PATCH/DELETE /config/...).
     "admin": ["config"],
 }

@@ -202,7 +202,8 @@ QString ConfigDocument::addSite(const QString& listen, const QString& host) {
         name = QStringLiteral("site%1").arg(i);
         if (!taken.contains(name)) break;
     }
-    json route = {{"handle", json::array({{{"handler", "reverse_proxy"}, {"upstreams", json::array()}}})}, {"terminal", true}};
+    // A new site proxies: its route starts as the engine's new reverse_proxy (upstreams to fill in).
+    json route = {{"handle", json::array({HandlerCatalogue::find(QStringLiteral("reverse_proxy"))->at("default")})}, {"terminal", true}};
     if (!host.trimmed().isEmpty()) route["match"] = json::array({{{"host", json::array({host.trimmed().toStdString()})}}});
     json next = root_;
     // The console manages its embedded engine itself; an admin API on :2019 is opt-in (admin.listen).

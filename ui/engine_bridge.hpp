@@ -37,7 +37,7 @@ public:
     // Only the newest request is answered; older ones still queued are dropped.
     quint64 validate(const nlohmann::json& config);
     Q_INVOKABLE void pollNow();
-    // Every upstream address of the running config as the engine reports it (Engine::upstreams_status:
+    // Every upstream address of the running config as the engine reports it (GET /reverse_proxy/upstreams, Engine::module_status:
     // address, healthy as its requests see it, fails, num_requests), as of the last poll.
     const nlohmann::json& upstreams() const { return upstreams_; }
 

@@ -1,6 +1,5 @@
 #include "engine_worker.hpp"
 
-#include "modules/reverse_proxy/upstream.hpp"
 #include "server/runtime.hpp"
 
 #include <QTimer>
@@ -57,7 +56,7 @@ void EngineWorker::validate(const nlohmann::json& config, quint64 generation, co
 void EngineWorker::poll() {
     if (!engine_) return;
     emit snapshotReady(engine_->metrics_snapshot(true));
-    emit upstreamsReady(engine_->upstreams_status());
+    emit upstreamsReady(engine_->module_status("/reverse_proxy/upstreams"));
 }
 
 void EngineWorker::shutdown() {

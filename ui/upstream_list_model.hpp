@@ -13,7 +13,7 @@ namespace proxflow::ui {
 
 // The upstreams of one reverse_proxy handler (HANDLER.upstreams), joined by dial address with the
 // running engine's state: health and requests in flight as the engine reports them (its
-// upstreams_status, through the bridge), and totals and median time to response header from the
+// /reverse_proxy/upstreams, through the bridge), and totals and median time to response header from the
 // traffic snapshot. Nothing here re-derives health from the edited config.
 class UpstreamListModel : public RowListModel {
     Q_OBJECT
@@ -32,7 +32,7 @@ public:
     QString handlerPath() const { return handlerPath_; }
     void setHandlerPath(const QString& path);
     void updateLive(const metrics::Snapshot& snapshot);
-    // Engine::upstreams_status(): [{address, healthy, fails, num_requests}]
+    // Engine::module_status("/reverse_proxy/upstreams"): [{address, healthy, fails, num_requests}]
     void updateStatus(const json& status);
     EngineBridge* engine() const { return engine_; }
     void setEngine(EngineBridge* engine);

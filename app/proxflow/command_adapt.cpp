@@ -1,7 +1,6 @@
 // `proxflow adapt` and `proxflow validate`.
 #include "cli.hpp"
 
-#include "modules/reverse_proxy/upstream.hpp"
 #include "server/runtime.hpp"
 
 #include <iostream>

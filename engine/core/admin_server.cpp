@@ -80,9 +80,9 @@ StringResponse handle(Engine& engine, const std::vector<std::string>& hosts, con
         res.prepare_payload();
         return res;
     }
-    if (target == "/reverse_proxy/upstreams") {
+    if (json status = engine.module_status(target); !status.is_null()) {
         if (method != "GET") return error_response(405, "method not allowed", ka);
-        return json_response(200, engine.upstreams_status(), ka);
+        return json_response(200, status, ka);
     }
     try {
         if (target == "/load") {

@@ -2,6 +2,7 @@
 
 #include "core/admin_server.hpp"
 #include "metrics/merge.hpp"
+#include "module/registry.hpp"
 #include "routing/shutdown_notice.hpp"
 #include "server/connection_cap.hpp"
 #include "server/worker.hpp"
@@ -144,15 +145,10 @@ json Engine::config() const {
     return current_ ? current_->config : json();
 }
 
-json Engine::upstreams_status() const {
-    json out = json::array();
-    for (const auto& host : state_.all<UpstreamHost>()) {
-        out.push_back({{"address", host->dial},
-                       {"num_requests", host->active_requests.load()},
-                       {"fails", host->fails.load()},
-                       {"healthy", host->healthy()}});
-    }
-    return out;
+json Engine::module_status(std::string_view admin_path) const {
+    for (const ModuleDescriptor& module : modules())
+        if (module.status.read && module.status.admin_path == admin_path) return module.status.read(state_);
+    return nullptr;
 }
 
 metrics::Snapshot Engine::metrics_snapshot(bool with_series) const {
@@ -166,19 +162,8 @@ metrics::Snapshot Engine::metrics_snapshot(bool with_series) const {
     for (const auto& server : server_metrics_.servers()) snap.servers.push_back(server->stats());
     for (const auto& route : server_metrics_.routes()) snap.routes.push_back(route->stats());
     for (const auto& family : state_.all<metrics::CounterFamily>()) snap.families.push_back(family->sample());
-    for (const auto& host : state_.all<UpstreamHost>()) {
-        metrics::UpstreamStats stats;
-        stats.address = host->dial;
-        stats.active_requests = host->active_requests.load(std::memory_order_relaxed);
-        stats.fails = host->fails.load(std::memory_order_relaxed);
-        stats.healthy = !host->active_unhealthy.load(std::memory_order_relaxed);
-        host->counters.for_each([&](const metrics::UpstreamCounters& shard) {
-            stats.requests += shard.requests.get();
-            stats.failures += shard.failures.get();
-            stats.latency.add(shard.latency);
-        });
-        snap.upstreams.push_back(std::move(stats));
-    }
+    for (const ModuleDescriptor& module : modules())
+        if (module.status.add_to_snapshot) module.status.add_to_snapshot(state_, snap);
     return snap;
 }
 
@@ -236,7 +221,7 @@ void Engine::shutdown_workers() {
         }
     }
     for (auto& worker : workers_) {
-        asio::post(worker->io, [w = worker.get()] { w->pool.clear(); });
+        asio::post(worker->io, [w = worker.get()] { w->thread_state.clear(); });
         worker->io.stop();
     }
     for (auto& worker : workers_)

@@ -2,7 +2,7 @@
 #include "config/object_reader.hpp"
 #include "metrics/server_metrics.hpp"
 #include "metrics/snapshot.hpp"
-#include "modules/reverse_proxy/upstream.hpp"
+#include "module/usage_pool.hpp"
 #include "server/runtime.hpp"
 
 #include <condition_variable>
@@ -44,8 +44,9 @@ public:
     // (the console calls it from its own), and no engine lock is held while the copy is made.
     metrics::Snapshot metrics_snapshot(bool with_series = true) const;
 
-    // Live state of every upstream host known to the running config (admin /reverse_proxy/upstreams).
-    json upstreams_status() const;
+    // The live state a module shows at admin_path (GET /reverse_proxy/upstreams: every upstream
+    // host the running config knows); null when no module has that path.
+    json module_status(std::string_view admin_path) const;
 
 private:
     void apply_listeners(const std::shared_ptr<Runtime>& runtime);

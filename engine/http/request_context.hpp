@@ -19,20 +19,20 @@ class PlaceholderSource;
 namespace metrics {
 struct ServerMetrics;
 }
-class ConnectionPool;
+class ThreadStates;
 struct ServerRuntime;
 
 // Everything one request carries through the route chain. Lives on the session's stack frame for
 // one request; handlers read and modify it, the terminal handler writes the response.
 struct RequestContext {
-    RequestContext(RequestParser& parser, ClientStream& client, beast::flat_buffer& client_buffer, ConnectionPool& pool,
+    RequestContext(RequestParser& parser, ClientStream& client, beast::flat_buffer& client_buffer, ThreadStates& thread_state,
                    const ServerRuntime& server, tcp::endpoint remote, tcp::endpoint local)
-        : parser(parser), client(client), client_buffer(client_buffer), pool(pool), server(server), remote(remote), local(local) {}
+        : parser(parser), client(client), client_buffer(client_buffer), thread_state(thread_state), server(server), remote(remote), local(local) {}
 
     RequestParser& parser;
     ClientStream& client;
     beast::flat_buffer& client_buffer;
-    ConnectionPool& pool;
+    ThreadStates& thread_state; // the modules' state of the engine thread serving the request
     const ServerRuntime& server;
     tcp::endpoint remote;
     tcp::endpoint local;

@@ -15,6 +15,10 @@
 namespace proxflow {
 
 class Matcher;
+class UsagePool;
+namespace metrics {
+struct Snapshot;
+}
 namespace caddyfile {
 class Dispenser;
 class Writer;
@@ -81,6 +85,15 @@ struct AppSpec {
     std::vector<std::string> (*write_global)(const nlohmann::json& app, const std::string& path) = nullptr;
 };
 
+// What a module shows of its live state, kept in the engine's UsagePool across reloads: a read-only
+// admin API endpoint (Caddy's GET /reverse_proxy/upstreams; the console reads the same JSON) and its
+// part of the metrics snapshot that /metrics, the dashboard and the console render.
+struct StatusSpec {
+    std::string admin_path = {};
+    nlohmann::json (*read)(const UsagePool& state) = nullptr;
+    void (*add_to_snapshot)(const UsagePool& state, metrics::Snapshot& snap) = nullptr;
+};
+
 struct ModuleDescriptor {
     std::string handler = {};             // the JSON handler name; empty for a directive-only module
     HandlerFactory build = nullptr;       // null: adapts and exports, but the engine refuses to run it
@@ -90,6 +103,7 @@ struct ModuleDescriptor {
     std::vector<MatcherSpec> matchers = {};    // names the engine's own matchers do not use
     std::vector<AppSpec> apps = {};
     ConsoleSpec console = {};
+    StatusSpec status = {};
     bool proxflow_only = false;           // not in stock Caddy: `export --target caddy` leaves it out
 };
 

@@ -202,7 +202,7 @@ awaitable<void> serve_client(Worker& worker, tcp::socket socket, std::string lis
         if (server->timeouts.read_body.count() > 0) stream.expires_after(server->timeouts.read_body);
         else stream.expires_never();
 
-        RequestContext ctx{parser, stream, buffer, worker.pool, *server, remote, local};
+        RequestContext ctx{parser, stream, buffer, worker.thread_state, *server, remote, local};
         ctx.bytes_read = header_bytes;
         ctx.shutting_down = &worker.draining;
         // The country comes from the request as the client sent it, before handlers rewrite headers.

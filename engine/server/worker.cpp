@@ -95,7 +95,7 @@ void Worker::start_sweeping() {
             error_code ignored;
             conn->stream->socket().cancel(ignored);
         }
-        pool.close_expired(now);
+        thread_state.tick(now);
         start_sweeping();
     });
 }

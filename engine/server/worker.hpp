@@ -1,6 +1,6 @@
 #pragma once
 #include "metrics/thread_metrics.hpp"
-#include "modules/reverse_proxy/connection_pool.hpp"
+#include "module/thread_state.hpp"
 #include "server/runtime.hpp"
 
 #include <atomic>
@@ -20,7 +20,7 @@ struct ClientConnection {
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
-// One engine thread: its event loop, its upstream connection pool, its view of the current config
+// One engine thread: its event loop, its modules' state (upstream connection pools), its view of the current config
 // and its acceptors. Everything here is touched only from this worker's thread.
 class Worker {
 public:
@@ -33,7 +33,7 @@ public:
     // One thread runs it and every socket operation starts on that thread, so the reactor's
     // per-socket locks can go (posting from other threads stays safe).
     asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
-    ConnectionPool pool;
+    ThreadStates thread_state;
     metrics::ThreadMetrics metrics;
     std::shared_ptr<const Runtime> runtime;
     // Counts the configs `runtime` has held, so what was looked up in one is known to be stale.
@@ -57,7 +57,7 @@ public:
     // worker closed its longest-idle connection to make room (as nginx reuses idle keep-alive
     // connections when it runs out); false when nothing here can go.
     bool make_room();
-    // Once a second, closes idle client connections and pooled upstream ones past their deadline.
+    // Once a second, closes idle client connections past their deadline and ticks the modules' state.
     void start_sweeping();
 
 private:

@@ -98,7 +98,7 @@ private slots:
         QCOMPARE(role(upstreams, 1, "requests").toULongLong(), 10ull);
         QCOMPARE(role(upstreams, 1, "known").toBool(), false); // counters alone: the engine has not reported it
 
-        // Health is the engine's word (upstreams_status), whatever the edited config's max_fails says.
+        // Health is the engine's word (/reverse_proxy/upstreams), whatever the edited config's max_fails says.
         upstreams.updateStatus(json::array({{{"address", "127.0.0.1:2"}, {"healthy", false}, {"fails", 2}, {"num_requests", 3}},
                                             {{"address", "127.0.0.1:1"}, {"healthy", true}, {"fails", 7}, {"num_requests", 0}}}));
         QCOMPARE(role(upstreams, 1, "known").toBool(), true);

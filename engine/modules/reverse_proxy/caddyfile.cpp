@@ -6,6 +6,7 @@
 #include "caddyfile/matchers.hpp"
 #include "config/object_reader.hpp"
 #include "http/ip_range.hpp"
+#include "modules/reverse_proxy/health_checks_config.hpp"
 #include "modules/reverse_proxy/load_balancing_config.hpp"
 #include "modules/reverse_proxy/response_handling_directive.hpp"
 #include "modules/reverse_proxy/upstream_address.hpp"
@@ -213,11 +214,15 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
     json transport; // what a `transport` line set; a transport preset in handler (php_fastcgi's) stays unless one is needed
     for (const auto& up : d.remaining_args()) add_upstream(up);
     LoadBalancingConfig lb;
-    json& health = handler["health_checks"];
+    HealthChecksConfig health;
+    auto active = [&]() -> HealthChecksConfig::Active& { return health.active ? *health.active : health.active.emplace(); };
+    auto passive = [&]() -> HealthChecksConfig::Passive& { return health.passive ? *health.passive : health.passive.emplace(); };
     auto arg = [&]() -> std::string {
         if (!d.next_arg()) d.wrong_args();
         return d.val();
     };
+    // "503" is that status; "5xx" is the class, written as its digit.
+    auto status_or_class = [&](std::string v) { return to_int(d, v.size() == 3 && v.ends_with("xx") ? v.substr(0, 1) : v, "status value"); };
     while (d.next_block(0)) {
         const std::string sub = d.val();
         if (responses.take(d, handler)) continue;
@@ -245,36 +250,31 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
                 block.front().line_break = true;
             }
             lb.retry_match.value.push_back(parse_matcher_set(block));
-        } else if (sub == "health_uri") health["active"]["uri"] = arg();
-        else if (sub == "health_path") health["active"]["path"] = arg();
-        else if (sub == "health_port") health["active"]["port"] = to_int(d, arg(), "port number");
+        } else if (sub == "health_uri") active().uri = arg();
+        else if (sub == "health_path") active().path = arg();
+        else if (sub == "health_port") active().port = to_int(d, arg(), "port number");
         else if (sub == "health_headers") {
-            json headers = json::object();
+            auto& headers = active().headers;
             for (int nesting = d.nesting(); d.next_block(nesting);) {
                 const std::string key = d.val();
                 auto values = d.remaining_args();
                 if (values.empty()) values.push_back("");
                 headers[key] = values;
             }
-            health["active"]["headers"] = headers;
-        } else if (sub == "health_interval") health["active"]["interval"] = parse_caddy_duration(d, arg());
-        else if (sub == "health_timeout") health["active"]["timeout"] = parse_caddy_duration(d, arg());
-        else if (sub == "health_status") {
-            std::string v = arg();
-            if (v.size() == 3 && v.ends_with("xx")) v = v.substr(0, 1);
-            health["active"]["expect_status"] = to_int(d, v, "status value");
-        } else if (sub == "health_body") health["active"]["expect_body"] = arg();
-        else if (sub == "max_fails") health["passive"]["max_fails"] = to_int(d, arg(), "maximum fail count");
-        else if (sub == "fail_duration") health["passive"]["fail_duration"] = parse_caddy_duration(d, arg());
-        else if (sub == "unhealthy_request_count") health["passive"]["unhealthy_request_count"] = to_int(d, arg(), "maximum connection count");
+        } else if (sub == "health_interval") active().interval = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
+        else if (sub == "health_timeout") active().timeout = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
+        else if (sub == "health_status") active().expect_status = status_or_class(arg());
+        else if (sub == "health_body") active().expect_body = arg();
+        else if (sub == "max_fails") passive().max_fails = to_int(d, arg(), "maximum fail count");
+        else if (sub == "fail_duration") passive().fail_duration = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
+        else if (sub == "unhealthy_request_count")
+            passive().unhealthy_request_count = to_int(d, arg(), "maximum connection count");
         else if (sub == "unhealthy_status") {
             auto args = d.remaining_args();
             if (args.empty()) d.wrong_args();
-            for (auto v : args) {
-                if (v.size() == 3 && v.ends_with("xx")) v = v.substr(0, 1);
-                health["passive"]["unhealthy_status"].push_back(to_int(d, v, "status value"));
-            }
-        } else if (sub == "unhealthy_latency") health["passive"]["unhealthy_latency"] = parse_caddy_duration(d, arg());
+            for (const auto& v : args) passive().unhealthy_status.push_back(status_or_class(v));
+        } else if (sub == "unhealthy_latency")
+            passive().unhealthy_latency = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
         else if (sub == "flush_interval") {
             const std::string v = arg();
             try {
@@ -333,7 +333,7 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
         if (transport != json{{"protocol", "http"}}) handler["transport"] = transport;
     }
     if (lb != LoadBalancingConfig{}) handler["load_balancing"] = lb.to_json();
-    if (health.empty()) handler.erase("health_checks");
+    if (health != HealthChecksConfig{}) handler["health_checks"] = health.to_json();
     if (!upstreams.empty()) handler["upstreams"] = upstreams;
     responses.finish(h, handler);
     return handler;

@@ -1,5 +1,6 @@
 #pragma once
 #include "http/beast.hpp"
+#include "module/thread_state.hpp"
 #include "modules/reverse_proxy/connection_limit.hpp"
 
 #include <chrono>
@@ -31,7 +32,7 @@ struct UpstreamConnection {
 
 // Idle upstream connections of one engine thread, keyed by dial address. Only that thread touches
 // it, so there are no locks on the request path.
-class ConnectionPool {
+class ConnectionPool : public ThreadLocalState {
 public:
     // A connection idle for this long is peeked at before it is handed out: the upstream may have
     // closed it (its own keep-alive timeout). Under load connections come back within milliseconds.
@@ -46,10 +47,11 @@ public:
              std::chrono::nanoseconds idle_timeout);
     // Closes the connections idle past their timeout, so upstreams see them go (the worker's sweep).
     void close_expired(std::chrono::steady_clock::time_point now);
+    void tick(std::chrono::steady_clock::time_point now) override { close_expired(now); }
     // Closes the idle connection under key that holds slot, if it is still here (max_conns_per_host
     // needs its place for a waiting request).
     void close_one(const std::string& key, const ConnectionSlot* slot);
-    void clear() { idle_.clear(); }
+    void clear() override { idle_.clear(); }
 
 private:
     std::unordered_map<std::string, std::deque<std::unique_ptr<UpstreamConnection>>> idle_;

@@ -6,6 +6,8 @@
 namespace proxflow {
 
 HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build);
+json upstreams_status(const UsagePool& state);
+void add_upstreams_to_snapshot(const UsagePool& state, metrics::Snapshot& snap);
 
 ModuleDescriptor reverse_proxy_module() {
     using namespace caddyfile;
@@ -21,7 +23,10 @@ ModuleDescriptor reverse_proxy_module() {
                            }}},
             .console = {.label = "Reverse proxy",
                         .default_json = {{"upstreams", nlohmann::json::array()}},
-                        .choices = {{"selection_policy", selection_policy_names()}}}};
+                        .choices = {{"selection_policy", selection_policy_names()}}},
+            .status = {.admin_path = "/reverse_proxy/upstreams",
+                       .read = upstreams_status,
+                       .add_to_snapshot = add_upstreams_to_snapshot}};
 }
 
 } // namespace proxflow

@@ -302,13 +302,17 @@ private:
     }
 
     std::unique_ptr<UpstreamConnection> take_pooled(const Upstream& up, RequestContext& ctx) const {
-        return limit_ ? ctx.pool.take(limit_->pool_key(up.dial)) : ctx.pool.take(up.dial);
+        ConnectionPool& pool = ctx.thread_state.get<ConnectionPool>();
+        return limit_ ? pool.take(limit_->pool_key(up.dial)) : pool.take(up.dial);
     }
 
     void pool_again(const Upstream& up, std::unique_ptr<UpstreamConnection> conn, RequestContext& ctx) const {
         conn->stream.expires_never();
-        if (limit_) ctx.pool.put(limit_->pool_key(up.dial), std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
-        else ctx.pool.put(up.dial, std::move(conn), transport_.max_idle_conns_per_host, transport_.keep_alive_idle_timeout);
+        ConnectionPool& pool = ctx.thread_state.get<ConnectionPool>();
+        const auto max_idle = transport_.max_idle_conns_per_host;
+        const auto idle_timeout = transport_.keep_alive_idle_timeout;
+        if (limit_) pool.put(limit_->pool_key(up.dial), std::move(conn), max_idle, idle_timeout);
+        else pool.put(up.dial, std::move(conn), max_idle, idle_timeout);
     }
 
     awaitable<Outcome> proxy_to(const Upstream& up, RequestContext& ctx, bool send_body, bool asked_gzip,

@@ -32,6 +32,11 @@ std::shared_ptr<const void> build_traffic_metrics(const nlohmann::json*, const s
     throw std::logic_error("traffic_metrics's app is not in the fuzzer");
 }
 
+json upstreams_status(const UsagePool&) { throw std::logic_error("reverse_proxy's status is not in the fuzzer"); }
+void add_upstreams_to_snapshot(const UsagePool&, metrics::Snapshot&) {
+    throw std::logic_error("reverse_proxy's status is not in the fuzzer");
+}
+
 std::unique_ptr<Matcher> file_server::make_file_matcher(const json&, const std::string&) {
     throw std::logic_error("the file matcher's runtime is not in the fuzzer");
 }
