@@ -2,6 +2,9 @@
 
 #include "handler_catalogue.hpp"
 
+#include "caddyfile/exporter.hpp"
+#include "caddyfile/writer.hpp"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -83,6 +86,18 @@ QString ConfigDocument::textAt(const QString& path) const {
 QString ConfigDocument::jsonAt(const QString& path) const {
     const json* v = JsonPath(path).find(root_);
     return v ? QString::fromStdString(v->dump(2)) : QString();
+}
+
+QString ConfigDocument::caddyfileAt(const QString& handlerPath) const {
+    const json* handler = JsonPath(handlerPath).find(root_);
+    if (!handler || !handler->is_object()) return {};
+    caddyfile::Writer w(false);
+    try {
+        if (!caddyfile::write_module_handler(w, "", *handler, handlerPath.toStdString())) return {};
+    } catch (const caddyfile::ExportError&) {
+        return {};
+    }
+    return QString::fromStdString(w.text()).trimmed();
 }
 
 void ConfigDocument::setValue(const QString& path, const QVariant& value) {

@@ -67,6 +67,9 @@ public:
     Q_INVOKABLE void resetHandler(const QString& handlerPath);
     // The JSON at path, indented ("" when missing), for views of what no editor covers.
     Q_INVOKABLE QString jsonAt(const QString& path) const;
+    // The handler at handlerPath as the Caddyfile directive it exports to, for read-only views of
+    // handlers the console has no editor for; "" when it has no Caddyfile form.
+    Q_INVOKABLE QString caddyfileAt(const QString& handlerPath) const;
     // "Name: value" into ROUTE.match[0].header {Name: [value]}; "" removes the header matcher.
     Q_INVOKABLE void setHeaderMatch(const QString& routePath, const QString& text);
     Q_INVOKABLE QString headerMatchText(const QString& routePath) const;

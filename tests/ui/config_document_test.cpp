@@ -106,6 +106,21 @@ private slots:
         QCOMPARE(doc.value(handler + ".status_code").toInt(), 302);
     }
 
+    void a_handler_reads_as_the_caddyfile_directive_it_exports_to() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        const QString handler = "apps.http.servers.site0.routes[0].handle[0]";
+        doc.addUpstream(handler, "127.0.0.1:1");
+        doc.addUpstream(handler, "127.0.0.1:2");
+        QCOMPARE(doc.caddyfileAt(handler), QStringLiteral("reverse_proxy 127.0.0.1:1 127.0.0.1:2"));
+        doc.setHandlerType(handler, "metrics");
+        QCOMPARE(doc.caddyfileAt(handler), QStringLiteral("metrics"));
+        // No Caddyfile form (an unknown handler) or nothing there: "", and the view shows the JSON.
+        QVERIFY(doc.loadJsonText(R"({"apps": {"http": {"servers": {"s": {"routes": [{"handle": [{"handler": "x"}]}]}}}}})"));
+        QCOMPARE(doc.caddyfileAt("apps.http.servers.s.routes[0].handle[0]"), QString());
+        QCOMPARE(doc.caddyfileAt("apps.http.servers.s.routes[1].handle[0]"), QString());
+    }
+
     void dirty_until_saved_and_restored_as_saved() {
         QTemporaryDir dir;
         const QString file = dir.filePath("config.json");

@@ -120,6 +120,58 @@ private slots:
         QCOMPARE(get(network_, site()), QStringLiteral("two"));
     }
 
+    // What ProxFlow adapts but does not run (error routes here) imports intact and runs on real Caddy.
+    void a_caddyfile_proxflow_does_not_run_is_pushed_to_a_real_caddy() {
+        const QString caddy = QStandardPaths::findExecutable(QStringLiteral("caddy"));
+        QVERIFY2(!caddy.isEmpty(), "Debian's caddy is a peer of this test (./dev.sh installs it)");
+        const int caddyAdmin = ConsoleSession::freePort(), caddySite = ConsoleSession::freePort();
+        QTemporaryDir home;
+        QFile start(home.filePath("start.json"));
+        QVERIFY(start.open(QIODevice::WriteOnly));
+        start.write(QStringLiteral(R"({"admin": {"listen": "127.0.0.1:%1"}})").arg(caddyAdmin).toUtf8());
+        start.close();
+        QProcess caddyProcess;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOME", home.path());
+        env.insert("XDG_DATA_HOME", home.filePath("data"));
+        env.insert("XDG_CONFIG_HOME", home.filePath("config"));
+        caddyProcess.setProcessEnvironment(env);
+        caddyProcess.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        caddyProcess.start(caddy, {"run", "--config", start.fileName()});
+        QVERIFY(caddyProcess.waitForStarted());
+        auto stopCaddy = qScopeGuard([&] { // only the process this test started, by its PID
+            caddyProcess.terminate();
+            if (!caddyProcess.waitForFinished(5000)) caddyProcess.kill();
+            caddyProcess.waitForFinished(3000);
+        });
+        QVERIFY(waitForPort(caddyAdmin));
+
+        QFile caddyfile(home.filePath("Caddyfile"));
+        QVERIFY(caddyfile.open(QIODevice::WriteOnly));
+        caddyfile.write(QStringLiteral("{\n\tadmin 127.0.0.1:%1\n}\n:%2 {\n\terror /missing* \"gone\" 404\n"
+                                       "\thandle_errors {\n\t\trespond \"caddy handled {err.status_code}\"\n\t}\n}\n")
+                            .arg(caddyAdmin)
+                            .arg(caddySite)
+                            .toUtf8());
+        caddyfile.close();
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        QVERIFY2(session.importFile(QUrl::fromLocalFile(caddyfile.fileName())), qPrintable(session.importError()));
+        session.remote()->setAddress(QStringLiteral("127.0.0.1:%1").arg(caddyAdmin));
+        QSignalSpy pushed(session.remote(), &RemoteAdmin::pushed);
+        session.pushToServer();
+        QVERIFY(pushed.wait(5000));
+        QVERIFY2(session.remote()->ok(), qPrintable(session.remote()->status()));
+        QVERIFY(waitForPort(caddySite));
+        const QString running = get(network_, QStringLiteral("http://127.0.0.1:%1/config/").arg(caddyAdmin));
+        QVERIFY2(nlohmann::json::parse(running.toStdString(), nullptr, false) == session.document()->root(), qPrintable(running));
+        QNetworkReply* reply = network_.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/missing").arg(caddySite))));
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(done.wait(5000));
+        reply->deleteLater();
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 404);
+        QCOMPARE(QString::fromUtf8(reply->readAll()), QStringLiteral("caddy handled 404"));
+    }
+
     void watching_polls_metrics_into_request_totals() {
         ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
         RemoteAdmin* remote = session.remote();

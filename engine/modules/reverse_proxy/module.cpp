@@ -6,7 +6,7 @@
 namespace proxflow {
 
 HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build);
-json upstreams_status(const UsagePool& state);
+nlohmann::json upstreams_status(const UsagePool& state);
 void add_upstreams_to_snapshot(const UsagePool& state, metrics::Snapshot& snap);
 
 ModuleDescriptor reverse_proxy_module() {

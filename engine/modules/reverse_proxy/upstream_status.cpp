@@ -5,8 +5,8 @@
 namespace proxflow {
 
 // GET /reverse_proxy/upstreams, as Caddy answers it: each upstream host the running configs dial.
-json upstreams_status(const UsagePool& state) {
-    json out = json::array();
+nlohmann::json upstreams_status(const UsagePool& state) {
+    nlohmann::json out = nlohmann::json::array();
     for (const auto& host : state.all<UpstreamHost>()) {
         out.push_back({{"address", host->dial},
                        {"num_requests", host->active_requests.load()},

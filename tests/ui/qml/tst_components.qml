@@ -124,10 +124,11 @@ TestCase {
         verify(findChild(editor, "redirectPreset"))
         tryVerify(() => !findChild(editor, "routeAddUpstream")) // the proxy editor goes (deleteLater)
 
-        // A module without an editor: the generic view shows its JSON.
-        doc.setHandlerType(page + ".handle[0]", "vars")
+        // A module without an editor: the generic view shows the Caddyfile it exports to, read-only.
+        doc.setHandlerType(page + ".handle[0]", "metrics")
         compare(editorFile(editor), "GenericHandlerEditor.qml")
-        verify(findChild(editor, "handlerJson").text.indexOf("\"handler\": \"vars\"") >= 0)
+        compare(findChild(editor, "handlerText").text, "metrics")
+        verify(findChild(editor, "handlerText").readOnly)
         verify(!findChild(editor, "notRunBadge").visible)
 
         // A module's own editor comes from its folder's file, with no edit to the route editor.
