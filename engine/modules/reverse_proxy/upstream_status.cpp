@@ -2,11 +2,15 @@
 #include "module/usage_pool.hpp"
 #include "modules/reverse_proxy/upstream.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace proxflow {
 
+using json = nlohmann::json;
+
 // GET /reverse_proxy/upstreams, as Caddy answers it: each upstream host the running configs dial.
-nlohmann::json upstreams_status(const UsagePool& state) {
-    nlohmann::json out = nlohmann::json::array();
+json upstreams_status(const UsagePool& state) {
+    json out = json::array();
     for (const auto& host : state.all<UpstreamHost>()) {
         out.push_back({{"address", host->dial},
                        {"num_requests", host->active_requests.load()},
