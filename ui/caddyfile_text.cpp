@@ -20,7 +20,11 @@ AdaptResult adaptText(const QString& text, const QString& filename) {
     AdaptResult result;
     const std::string body = text.toStdString();
     const QString trimmed = text.trimmed();
-    if (filename.endsWith(QLatin1String(".json")) || trimmed.startsWith(QLatin1Char('{'))) {
+    // As Caddy picks its adapter: by the file's name; a name that says neither (pasted text) is JSON
+    // when it parses as JSON, since a Caddyfile's global options block also starts with '{'.
+    const bool named_caddyfile = filename.startsWith(QLatin1String("Caddyfile")) || filename.endsWith(QLatin1String(".caddyfile"));
+    const bool json_text = trimmed.startsWith(QLatin1Char('{')) && !nlohmann::json::parse(body, nullptr, false).is_discarded();
+    if (filename.endsWith(QLatin1String(".json")) || (!named_caddyfile && json_text)) {
         try {
             result.config = nlohmann::json::parse(body);
         } catch (const nlohmann::json::parse_error& e) {

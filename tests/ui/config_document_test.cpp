@@ -1,4 +1,5 @@
 // ConfigDocument: edits by JSON path, undo/redo, the unsaved marker, atomic save and restore.
+#include "caddyfile_text.hpp"
 #include "config_document.hpp"
 #include "handler_catalogue.hpp"
 
@@ -119,6 +120,19 @@ private slots:
         QVERIFY(doc.loadJsonText(R"({"apps": {"http": {"servers": {"s": {"routes": [{"handle": [{"handler": "x"}]}]}}}}})"));
         QCOMPARE(doc.caddyfileAt("apps.http.servers.s.routes[0].handle[0]"), QString());
         QCOMPARE(doc.caddyfileAt("apps.http.servers.s.routes[1].handle[0]"), QString());
+    }
+
+    void a_caddyfile_with_global_options_is_not_taken_for_json() {
+        const QString caddyfile = "{\n\tadmin off\n}\n:8080 {\n\trespond hi\n}\n";
+        for (const QString name : {"Caddyfile", "site.caddyfile", "pasted"}) {
+            const AdaptResult adapted = adaptText(caddyfile, name);
+            QVERIFY2(adapted.error.isEmpty(), qPrintable(name + ": " + adapted.error));
+            QCOMPARE(adapted.config["admin"], json({{"disabled", true}}));
+        }
+        QCOMPARE(adaptText(R"({"apps": {}})", "pasted").config, json({{"apps", json::object()}}));
+        const AdaptResult broken = adaptText("{\n  \"apps\": nope\n}", "config.json");
+        QVERIFY(!broken.error.isEmpty());
+        QCOMPARE(broken.line, 2);
     }
 
     void dirty_until_saved_and_restored_as_saved() {
