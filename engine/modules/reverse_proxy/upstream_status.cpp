@@ -2,7 +2,11 @@
 #include "module/usage_pool.hpp"
 #include "modules/reverse_proxy/upstream.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace proxflow {
+
+using json = nlohmann::json;
 
 // GET /reverse_proxy/upstreams, as Caddy answers it: each upstream host the running configs dial.
 json upstreams_status(const UsagePool& state) {
