@@ -4,6 +4,7 @@
 
 #include "caddyfile/directives.hpp"
 #include "caddyfile/dispenser.hpp"
+#include "caddyfile/exporter.hpp"
 #include "caddyfile/helper.hpp"
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/tls_options.hpp"
@@ -131,7 +132,22 @@ nlohmann::json parse_servers(Dispenser& d) {
     return entry;
 }
 
+// events { on <event> <handler> ... }: Caddy 2.6.2's events app. Its standard build has no
+// events.handlers module, so only the app without subscriptions adapts, there as here.
+nlohmann::json parse_events(Dispenser& d) {
+    while (d.next_block(0)) {
+        if (d.val() != "on" || !d.next_arg() || !d.next_arg()) d.wrong_args();
+        d.fail("getting module named 'events.handlers." + d.val() + "': module not registered: events.handlers." + d.val());
+    }
+    return nlohmann::json::object();
+}
+
 } // namespace
+
+std::vector<std::string> write_events(const nlohmann::json& app, const std::string& path) {
+    if (app != nlohmann::json::object()) throw ExportError(path, "event subscriptions have no Caddyfile form (no events.handlers module is built in)");
+    return {"events"};
+}
 
 Options evaluate_global_options(const ServerBlock* global) {
     Options options;
@@ -169,8 +185,7 @@ Options evaluate_global_options(const ServerBlock* global) {
         else if (name == "log") {
             d.back();
             parse_global_log(d, options.logs);
-        } else if (name == "persist_config" || name == "events" || name == "filesystem")
-            d.fail("global option '" + name + "' is not supported by ProxFlow yet");
+        } else if (name == "events") options.apps["events"] = parse_events(d);
         else d.fail("unrecognized global option: " + name);
     }
     return options;

@@ -101,6 +101,14 @@ void build_module_apps(ObjectReader* apps, BuildContext& build, Runtime& runtime
     runtime.traffic = std::static_pointer_cast<const TrafficMetricsConfig>(runtime.apps.at("traffic_metrics"));
 }
 
+// Caddy's events app: ProxFlow emits no events, so an app without subscriptions is all it runs.
+void check_events_app(const json& events, const std::string& path) {
+    ObjectReader e(events, path);
+    if (const json* subscriptions = e.take("subscriptions"); subscriptions && !subscriptions->empty())
+        throw ConfigError(e.path_of("subscriptions"), "event subscriptions are not supported by ProxFlow yet");
+    e.finish();
+}
+
 } // namespace
 
 std::shared_ptr<Runtime> Runtime::build(const json& config, UsagePool& state, asio::io_context& background,
@@ -154,6 +162,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UsagePool& state, as
             }
             h.finish();
         }
+        if (const json* events = a.take("events")) check_events_app(*events, a.path_of("events"));
         build_module_apps(&a, build, *runtime);
         a.finish();
     } else {
