@@ -81,6 +81,8 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
     server->timeouts.write = r.duration("write_timeout");
     server->timeouts.idle = r.duration("idle_timeout", server->timeouts.idle);
     server->max_header_bytes = static_cast<std::size_t>(r.integer("max_header_bytes", static_cast<std::int64_t>(server->max_header_bytes)));
+    if (r.has("keepalive_interval"))
+        throw ConfigError(r.path_of("keepalive_interval"), "keepalive_interval is not supported by ProxFlow yet (TCP keep-alive probes keep the system's defaults)");
     if (const json* logs = r.take("logs")) server->access_log = AccessLog::from_json(*logs, r.path_of("logs"), logging);
     server->client_ip.read(r);
     // HTTP/1.1 (and 1.0) is all ProxFlow serves: a server that asks for more must not load as if it got it.

@@ -139,6 +139,11 @@ private slots:
                     .find("Can't set any_common_name when root_common_name is already set") != std::string::npos);
         QVERIFY(adapt_error("{\n\tpki {\n\t\tca {\n\t\t\troot {\n\t\t\t\tpath /r.pem\n\t\t\t}\n\t\t}\n\t}\n}\n")
                     .find("unrecognized pki ca root option 'path'") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tservers {\n\t\tprotocols h1 h1\n\t}\n}\n").find("protocol h1 specified more than once") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tservers {\n\t\tprotocols h4\n\t}\n}\n").find("unknown protocol 'h4': expected h1, h2, h2c, or h3") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tservers {\n\t\tprotocols h2c\n\t\tprotocol {\n\t\t\tallow_h2c\n\t\t}\n\t}\n}\n")
+                    .find("protocol h2c already specified") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tservers {\n\t\tbogus\n\t}\n}\n").find("unrecognized servers option 'bogus'") != std::string::npos);
         // Not global options of Caddy 2.6.2 (later versions added them).
         QCOMPARE(adapt_error("{\n\tpersist_config off\n}\n"), std::string("Caddyfile:2: persist_config: unrecognized global option: persist_config"));
         QCOMPARE(adapt_error("{\n\tfilesystem x y\n}\n"), std::string("Caddyfile:2: filesystem: unrecognized global option: filesystem"));
