@@ -5,6 +5,7 @@
 
 #include "caddyfile/adapter.hpp"
 #include "caddyfile/formatter.hpp"
+#include "caddyfile/global_options.hpp"
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/server_options_export.hpp"
 #include "caddyfile/shorthand_placeholders.hpp"
@@ -412,6 +413,10 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
     for (auto it = apps.begin(); it != apps.end(); ++it) {
         if (it.key() == "http" || it.key() == "tls" || it.key() == "pki") continue;
         const std::string path = "apps." + it.key();
+        if (it.key() == "events") {
+            for (auto& line : write_events(it.value(), path)) global.push_back(std::move(line));
+            continue;
+        }
         auto lines = write_module_app(it.key(), it.value(), path);
         if (!lines) throw ExportError(path, "this app has no Caddyfile export here yet");
         if (for_stock_caddy) w.warnings.push_back(path + ": ProxFlow's own; stock Caddy has no such option (left out)");
@@ -479,8 +484,11 @@ ExportResult export_caddyfile(const json& config, bool for_stock_caddy) {
         if (!binds.empty() && binds.size() != listen.size())
             throw ExportError(spath + ".listen", "a mix of bound and unbound addresses has no Caddyfile form");
         const std::string port = *ports.begin();
+        // Under auto_https off, a server serves HTTPS only when its sites' keys asked for it (the adapter
+        // then gave it connection policies); a bare host on the HTTPS port says that.
+        const bool serves_https = !auto_https_off || server.contains("tls_connection_policies");
         auto key_for = [&](const std::string& host) {
-            const bool plain_http = port == std::to_string(http_port) || http_hosts.contains(host) || auto_https_off;
+            const bool plain_http = port == std::to_string(http_port) || http_hosts.contains(host) || !serves_https;
             if (host.empty()) return ":" + port;
             if (port == std::to_string(https_port) && !plain_http) return host;
             if (port == std::to_string(http_port)) return "http://" + host;

@@ -4,6 +4,7 @@
 
 #include "caddyfile/directives.hpp"
 #include "caddyfile/dispenser.hpp"
+#include "caddyfile/exporter.hpp"
 #include "caddyfile/helper.hpp"
 #include "caddyfile/log_directive.hpp"
 #include "caddyfile/tls_options.hpp"
@@ -89,6 +90,12 @@ nlohmann::json parse_admin(Dispenser& d) {
     return admin;
 }
 
+bool strict_sni_host(Dispenser& d) {
+    if (!d.next_arg() || d.val() == "on") return true;
+    if (d.val() != "insecure_off") d.fail("strict_sni_host only supports 'on' or 'insecure_off', got '" + d.val() + "'");
+    return false;
+}
+
 nlohmann::json parse_servers(Dispenser& d) {
     nlohmann::json entry{{"listener", d.next_arg() ? d.val() : ""}};
     nlohmann::json& s = entry["options"];
@@ -111,27 +118,64 @@ nlohmann::json parse_servers(Dispenser& d) {
             s["max_header_bytes"] = parse_size(d, d.val());
         } else if (option == "log_credentials") {
             s["logs"]["should_log_credentials"] = true;
+        } else if (option == "keepalive_interval") {
+            if (!d.next_arg()) d.wrong_args();
+            if (const auto interval = parse_caddy_duration(d, d.val()); interval != 0) s["keepalive_interval"] = interval;
+            else s.erase("keepalive_interval");
         } else if (option == "protocols") {
-            s["protocols"] = d.remaining_args();
-        } else if (option == "strict_sni_host") {
-            bool strict = true;
-            if (d.next_arg()) {
-                if (d.val() == "insecure_off") strict = false;
-                else if (d.val() != "on") d.fail("strict_sni_host only supports 'on' or 'insecure_off', got '" + d.val() + "'");
+            nlohmann::json& protocols = s["protocols"];
+            if (protocols.is_null()) protocols = nlohmann::json::array();
+            for (const auto& p : d.remaining_args()) {
+                if (p != "h1" && p != "h2" && p != "h2c" && p != "h3") d.fail("unknown protocol '" + p + "': expected h1, h2, h2c, or h3");
+                if (std::find(protocols.begin(), protocols.end(), p) != protocols.end()) d.fail("protocol " + p + " specified more than once");
+                protocols.push_back(p);
             }
-            s["strict_sni_host"] = strict;
+            if (protocols.empty()) s.erase("protocols");
+            if (d.next_block(d.nesting())) d.wrong_args();
+        } else if (option == "strict_sni_host") {
+            s["strict_sni_host"] = strict_sni_host(d);
+        } else if (option == "protocol") {
+            // Deprecated in Caddy 2.6 (August 2022) but still read: allow_h2c and strict_sni_host.
+            for (const int nesting = d.nesting(); d.next_block(nesting);) {
+                if (d.val() == "allow_h2c") {
+                    if (d.next_arg()) d.wrong_args();
+                    nlohmann::json& protocols = s["protocols"];
+                    if (protocols.is_null()) protocols = nlohmann::json::array();
+                    if (std::find(protocols.begin(), protocols.end(), "h2c") != protocols.end()) d.fail("protocol h2c already specified");
+                    protocols.push_back("h2c");
+                } else if (d.val() == "strict_sni_host") {
+                    s["strict_sni_host"] = strict_sni_host(d);
+                } else {
+                    d.fail("unrecognized protocol option '" + d.val() + "'");
+                }
+            }
         } else if (option == "listener_wrappers") {
             while (d.next_block(1)) s["listener_wrappers"].push_back({{"wrapper", d.val()}});
         } else if (option == "metrics") {
             s["metrics"] = nlohmann::json::object();
         } else {
-            d.fail("servers option '" + option + "' is not supported by ProxFlow yet");
+            d.fail("unrecognized servers option '" + option + "'");
         }
     }
     return entry;
 }
 
+// events { on <event> <handler> ... }: Caddy 2.6.2's events app. Its standard build has no
+// events.handlers module, so only the app without subscriptions adapts, there as here.
+nlohmann::json parse_events(Dispenser& d) {
+    while (d.next_block(0)) {
+        if (d.val() != "on" || !d.next_arg() || !d.next_arg()) d.wrong_args();
+        d.fail("getting module named 'events.handlers." + d.val() + "': module not registered: events.handlers." + d.val());
+    }
+    return nlohmann::json::object();
+}
+
 } // namespace
+
+std::vector<std::string> write_events(const nlohmann::json& app, const std::string& path) {
+    if (app != nlohmann::json::object()) throw ExportError(path, "event subscriptions have no Caddyfile form (no events.handlers module is built in)");
+    return {"events"};
+}
 
 Options evaluate_global_options(const ServerBlock* global) {
     Options options;
@@ -169,8 +213,7 @@ Options evaluate_global_options(const ServerBlock* global) {
         else if (name == "log") {
             d.back();
             parse_global_log(d, options.logs);
-        } else if (name == "persist_config" || name == "events" || name == "filesystem")
-            d.fail("global option '" + name + "' is not supported by ProxFlow yet");
+        } else if (name == "events") options.apps["events"] = parse_events(d);
         else d.fail("unrecognized global option: " + name);
     }
     return options;

@@ -13,6 +13,7 @@ namespace proxflow::caddyfile {
 struct TlsOptions {
     std::optional<std::string> email, acme_ca, acme_ca_root, key_type;
     nlohmann::json acme_eab;                 // null: unset
+    nlohmann::json preferred_chains;         // null: unset
     std::vector<std::shared_ptr<nlohmann::json>> cert_issuers; // cert_issuer lines, in order
     bool local_certs = false, skip_install_trust = false, ocsp_stapling_off = false;
     nlohmann::json on_demand;                // automation.on_demand; null: unset

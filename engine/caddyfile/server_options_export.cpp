@@ -35,6 +35,8 @@ std::vector<std::string> block_for(const std::string& listener, const json& opti
                 lines.push_back(std::string(word) + " " + format_duration(parse_duration(options[field], path + "." + field)));
         lines.push_back("}");
     }
+    if (options.contains("keepalive_interval"))
+        lines.push_back("keepalive_interval " + format_duration(parse_duration(options["keepalive_interval"], path + ".keepalive_interval")));
     if (options.contains("max_header_bytes")) {
         if (!options["max_header_bytes"].is_number_integer())
             throw ExportError(path + ".max_header_bytes", "expected a number of bytes");
@@ -71,7 +73,7 @@ std::vector<std::string> block_for(const std::string& listener, const json& opti
 
 bool is_servers_option_field(const std::string& key) {
     static const std::set<std::string> fields{"read_timeout",    "read_header_timeout", "write_timeout",     "idle_timeout",
-                                              "max_header_bytes", "protocols",           "strict_sni_host", "listener_wrappers",
+                                              "max_header_bytes", "keepalive_interval", "protocols",           "strict_sni_host", "listener_wrappers",
                                               "metrics"};
     return fields.contains(key);
 }

@@ -299,7 +299,7 @@ PolicyPtr base_policy(const TlsOptions& tls, bool always, const Token* where) {
 }
 
 bool has_global_acme_defaults(const TlsOptions& tls) {
-    return tls.email || tls.acme_ca || tls.acme_ca_root || !tls.acme_eab.is_null();
+    return tls.email || tls.acme_ca || tls.acme_ca_root || !tls.acme_eab.is_null() || !tls.preferred_chains.is_null();
 }
 
 // Caddy's fillInGlobalACMEDefaults.
@@ -312,6 +312,7 @@ void fill_in_global_acme_defaults(json& issuer, const TlsOptions& tls) {
         if (std::find(roots.begin(), roots.end(), *tls.acme_ca_root) == roots.end()) roots.push_back(*tls.acme_ca_root);
     }
     if (!tls.acme_eab.is_null() && !issuer.contains("external_account")) issuer["external_account"] = tls.acme_eab;
+    if (!tls.preferred_chains.is_null() && !issuer.contains("preferred_chains")) issuer["preferred_chains"] = tls.preferred_chains;
 }
 
 } // namespace

@@ -1,7 +1,8 @@
 // The `tls` site directive, as Caddy 2.6's parseTLS reads it. It yields config values the TLS app
 // builder and the servers use: tls.cert_loader (load_files), tls.cert_issuer,
 // tls.key_type, tls.on_demand, tls.cert_manager, and always one tls.connection_policy. What the engine
-// does not do this session (load folders, DNS challenges, ...) is refused at its line.
+// does not do this session (load folders, ...) is refused at its line; the DNS challenge's options
+// adapt, and the engine refuses them at run.
 #include "caddyfile/directives.hpp"
 #include "caddyfile/tls_modules.hpp"
 
@@ -158,8 +159,11 @@ std::vector<ConfigValue> parse_tls(Helper& h) {
             on_demand = true;
         } else if (sub == "insecure_secrets_log") {
             d.fail("insecure_secrets_log is not supported by ProxFlow yet");
-        } else if (is_dns_challenge_option(sub)) {
-            d.fail("'" + sub + "': the DNS challenge is not supported by ProxFlow yet (it needs a DNS provider module)");
+        } else if (sub == "dns") {
+            if (!d.next_arg()) d.wrong_args();
+            refuse_dns_provider(d);
+        } else if (sub == "resolvers" || sub == "dns_challenge_override_domain") {
+            parse_dns_challenge_option(d, implicit_acme());
         } else {
             d.fail("unknown subdirective: " + sub);
         }

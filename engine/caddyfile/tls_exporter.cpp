@@ -29,6 +29,42 @@ void only_keys(const json& object, const std::set<std::string>& known, const std
         if (!known.contains(key)) throw ExportError(path + "." + key, what + " has no Caddyfile form");
 }
 
+// preferred_chains as Caddy's ParseCaddyfilePreferredChainsOptions reads it: `smallest` alone, or one
+// of the common-name lists.
+std::vector<std::string> preferred_chains_lines(const json& chains, const std::string& path) {
+    only_keys(chains, {"smallest", "root_common_name", "any_common_name"}, path, "this chain preference");
+    if (chains.contains("smallest")) {
+        if (chains["smallest"] != true) throw ExportError(path + ".smallest", "only true has a Caddyfile form (preferred_chains smallest)");
+        if (chains.size() > 1) throw ExportError(path, "smallest with common names has no Caddyfile form (Caddy accepts no block after smallest)");
+        return {"preferred_chains smallest"};
+    }
+    if (chains.size() != 1) throw ExportError(path, "a chain preference names root_common_name or any_common_name, not both nor neither, in a Caddyfile");
+    const auto& [key, names] = *chains.items().begin();
+    if (!names.is_array() || names.empty()) throw ExportError(path + "." + key, "an empty list has no Caddyfile form");
+    return {"preferred_chains {", "\t" + key + words(names), "}"};
+}
+
+// The DNS challenge's options an ACME issuer block can say (the provider needs a DNS provider module,
+// and the TTL has no Caddyfile form in Caddy 2.6.2).
+std::vector<std::string> dns_challenge_lines(const json& dns, const std::string& path) {
+    only_keys(dns, {"propagation_delay", "propagation_timeout", "resolvers", "override_domain"}, path,
+              "this DNS challenge option (a DNS provider module, the TTL)");
+    std::vector<std::string> lines;
+    if (dns.contains("propagation_delay")) lines.push_back("propagation_delay " + duration(dns["propagation_delay"], path + ".propagation_delay"));
+    if (dns.contains("propagation_timeout")) {
+        const json& t = dns["propagation_timeout"];
+        lines.push_back("propagation_timeout " + (t == -1 ? std::string("-1") : duration(t, path + ".propagation_timeout")));
+    }
+    if (dns.contains("resolvers")) {
+        if (dns["resolvers"].empty()) throw ExportError(path + ".resolvers", "an empty list has no Caddyfile form");
+        lines.push_back("resolvers" + words(dns["resolvers"]));
+    }
+    if (dns.contains("override_domain")) lines.push_back("dns_challenge_override_domain " + quote(str(dns["override_domain"])));
+    // An empty challenges.dns is what `propagation_delay 0` leaves.
+    if (lines.empty()) lines.push_back("propagation_delay 0");
+    return lines;
+}
+
 // The ACME issuer's options (acme and zerossl), as lines of its block.
 std::vector<std::string> acme_lines(const json& issuer, const std::string& path) {
     std::vector<std::string> lines;
@@ -42,9 +78,12 @@ std::vector<std::string> acme_lines(const json& issuer, const std::string& path)
             only_keys(value, {"key_id", "mac_key"}, p, "this external account field");
             lines.push_back("eab " + quote(value.value("key_id", "")) + " " + quote(value.value("mac_key", "")));
         } else if (key == "trusted_roots_pem_files") lines.push_back("trusted_roots" + words(value));
-        else if (key == "preferred_chains") throw ExportError(p, "preferred_chains is not supported by ProxFlow yet");
-        else if (key == "challenges") {
-            only_keys(value, {"http", "tls-alpn"}, p, "this challenge option (bind_host and the DNS challenge are not supported by ProxFlow)");
+        else if (key == "preferred_chains") {
+            for (auto& l : preferred_chains_lines(value, p)) lines.push_back(l);
+        } else if (key == "challenges") {
+            only_keys(value, {"http", "tls-alpn", "dns"}, p, "this challenge option (bind_host comes from a site's bind, which ProxFlow refuses with ACME issuers)");
+            if (value.contains("dns"))
+                for (auto& l : dns_challenge_lines(value["dns"], p + ".dns")) lines.push_back(l);
             for (const char* which : {"http", "tls-alpn"}) {
                 if (!value.contains(which)) continue;
                 const json& c = value[which];
@@ -126,7 +165,7 @@ json acme_options_for(const json& issuers) {
     }
     for (const auto& [key, value] : fields.items()) {
         if (key == "trusted_roots_pem_files" && value.size() == 1) continue;
-        if (key != "email" && key != "ca" && key != "external_account") return nullptr;
+        if (key != "email" && key != "ca" && key != "external_account" && key != "preferred_chains") return nullptr;
     }
     return fields;
 }
@@ -275,6 +314,8 @@ std::vector<std::string> TlsExporter::global_lines() const {
                 if (fields["external_account"].contains(k)) lines.push_back("\t" + std::string(k) + " " + quote(str(fields["external_account"][k])));
             lines.push_back("}");
         }
+        if (fields.contains("preferred_chains"))
+            for (auto& l : preferred_chains_lines(fields["preferred_chains"], "apps.tls.automation.policies")) lines.push_back(l);
     }
     // The policy without subjects is the global one, unless it came from a hostless site.
     const json& ps = policies_of(config_);
@@ -305,8 +346,8 @@ std::vector<std::string> TlsExporter::global_lines() const {
     std::vector<std::string> pki;
     for (const auto& [id, ca] : cas.items()) {
         const std::string path = "apps.pki.certificate_authorities." + id;
-        only_keys(ca, {"name", "root_common_name", "intermediate_common_name", "install_trust"}, path,
-                  "this CA field (root and intermediate key pairs are not supported by ProxFlow yet)");
+        only_keys(ca, {"name", "root_common_name", "intermediate_common_name", "install_trust", "root", "intermediate"}, path,
+                  "this CA field");
         if (ca.contains("install_trust")) {
             if (ca["install_trust"] != false) throw ExportError(path + ".install_trust", "only false has a Caddyfile form (skip_install_trust)");
             skip_install_trust = true;
@@ -318,6 +359,16 @@ std::vector<std::string> TlsExporter::global_lines() const {
         if (ca.contains("name")) pki.push_back("\t\tname " + quote(str(ca["name"])));
         if (ca.contains("root_common_name")) pki.push_back("\t\troot_cn " + quote(str(ca["root_common_name"])));
         if (ca.contains("intermediate_common_name")) pki.push_back("\t\tintermediate_cn " + quote(str(ca["intermediate_common_name"])));
+        for (const char* which : {"root", "intermediate"}) {
+            if (!ca.contains(which)) continue;
+            const json& pair = ca[which];
+            only_keys(pair, {"certificate", "private_key", "format"}, path + "." + which, "this key pair field");
+            pki.push_back("\t\t" + std::string(which) + " {");
+            static const std::pair<const char*, const char*> lines_of[] = {{"certificate", "cert"}, {"private_key", "key"}, {"format", "format"}};
+            for (const auto& [field, line] : lines_of)
+                if (pair.contains(field)) pki.push_back("\t\t\t" + std::string(line) + " " + quote(str(pair[field])));
+            pki.push_back("\t\t}");
+        }
         pki.push_back("\t}");
     }
     if (!pki.empty()) {
@@ -373,12 +424,17 @@ std::vector<std::string> TlsExporter::site_lines(const std::string& server, cons
         }
         break;
     }
-    // Handshakes: the connection policy matching the site's first host.
+    // Handshakes: the connection policy matching the site's first host, or for a hostless site the
+    // unmatched one when it says more than the default SNI (the catch-all Caddy adds says only that).
     const json cps = http_app.value("servers", json::object()).value(server, json::object()).value("tls_connection_policies", json::array());
-    for (std::size_t i = 0; i < cps.size() && !hosts.empty(); ++i) {
+    for (std::size_t i = 0; i < cps.size() && (!hosts.empty() || hostless); ++i) {
         const json& cp = cps[i];
-        const json sni = cp.contains("match") ? cp["match"].value("sni", json::array()) : json::array();
-        if (std::find(sni.begin(), sni.end(), hosts.front()) == sni.end()) continue;
+        if (hosts.empty()) {
+            if (cp.contains("match") || cp.size() == cp.count("default_sni")) continue;
+        } else {
+            const json sni = cp.contains("match") ? cp["match"].value("sni", json::array()) : json::array();
+            if (std::find(sni.begin(), sni.end(), hosts.front()) == sni.end()) continue;
+        }
         const std::string path = "apps.http.servers." + server + ".tls_connection_policies[" + std::to_string(i) + "]";
         if (cp.contains("protocol_min") || cp.contains("protocol_max")) {
             if (!cp.contains("protocol_min")) throw ExportError(path + ".protocol_max", "a maximum protocol without a minimum has no Caddyfile form");

@@ -1,5 +1,5 @@
 // The modules a Caddyfile names inside `tls` and `cert_issuer`: the acme, zerossl and internal
-// issuers and the http certificate getter, read as their UnmarshalCaddyfile methods read them.
+// issuers (with preferred_chains and the DNS challenge's options) and the http certificate getter, read as their UnmarshalCaddyfile methods read them.
 #include "caddyfile/tls_modules.hpp"
 
 #include "caddyfile/helper.hpp"
@@ -28,6 +28,13 @@ int port_number(Dispenser& d) {
     d.fail("invalid port " + v);
 }
 
+
+// challenges.dns of an ACME issuer, made on first use (Caddy allocates it in each DNS subdirective).
+json& dns_challenge(json& issuer) {
+    json& dns = issuer["challenges"]["dns"];
+    if (dns.is_null()) dns = json::object();
+    return dns;
+}
 
 // The ACME issuer's block (shared by acme and zerossl), into issuer.
 void parse_acme_block(Dispenser& d, json& issuer) {
@@ -63,9 +70,19 @@ void parse_acme_block(Dispenser& d, json& issuer) {
             if (roots.empty()) issuer.erase("trusted_roots_pem_files");
             else issuer["trusted_roots_pem_files"] = roots;
         } else if (option == "preferred_chains") {
-            d.fail("preferred_chains is not supported by ProxFlow yet (the CA's default chain is used)");
-        } else if (is_dns_challenge_option(option)) {
-            d.fail("'" + option + "': the DNS challenge is not supported by ProxFlow yet (it needs a DNS provider module)");
+            issuer["preferred_chains"] = parse_preferred_chains(d);
+        } else if (option == "dns") {
+            if (!d.next_arg()) d.wrong_args();
+            refuse_dns_provider(d);
+        } else if (option == "propagation_delay" || option == "propagation_timeout") {
+            if (!d.next_arg()) d.wrong_args();
+            const std::string text = d.val();
+            const std::int64_t value = option == "propagation_timeout" && text == "-1" ? -1 : parse_caddy_duration(d, text);
+            json& dns = dns_challenge(issuer);
+            if (value != 0) dns[option] = value;
+            else dns.erase(option);
+        } else if (option == "resolvers" || option == "dns_challenge_override_domain") {
+            parse_dns_challenge_option(d, issuer);
         } else {
             d.fail("unrecognized ACME issuer property: " + option);
         }
@@ -74,14 +91,48 @@ void parse_acme_block(Dispenser& d, json& issuer) {
 
 } // namespace
 
+json parse_preferred_chains(Dispenser& d) {
+    json chains = json::object();
+    if (d.next_arg()) {
+        if (d.val() != "smallest") d.fail("Invalid argument '" + d.val() + "'");
+        chains["smallest"] = true;
+        if (d.next_arg()) d.wrong_args();
+        if (d.next_block(d.nesting())) d.fail("No more options are accepted when using the 'smallest' option");
+    }
+    for (const int nesting = d.nesting(); d.next_block(nesting);) {
+        const std::string option = d.val();
+        if (option != "root_common_name" && option != "any_common_name") d.fail("Received unrecognized parameter '" + option + "'");
+        const auto names = d.remaining_args();
+        if (names.empty()) d.wrong_args();
+        chains[option] = names;
+        const char* other = option == "root_common_name" ? "any_common_name" : "root_common_name";
+        if (chains.contains(other)) d.fail("Can't set " + option + " when " + other + " is already set");
+    }
+    if (chains.empty()) d.fail("No options for preferred_chains received");
+    return chains;
+}
+
+void refuse_dns_provider(const Dispenser& d) {
+    // Caddy 2.6.2's standard build has no dns.providers module either, so it refuses the same line.
+    d.fail("getting module named 'dns.providers." + d.val() + "': module not registered: dns.providers." + d.val() +
+           " (the DNS challenge needs a DNS provider module, which neither ProxFlow nor Caddy's standard build has)");
+}
+
+void parse_dns_challenge_option(Dispenser& d, json& issuer) {
+    const std::string option = d.val();
+    const auto args = d.remaining_args();
+    if (option == "resolvers") {
+        if (args.empty()) d.wrong_args();
+        dns_challenge(issuer)["resolvers"] = args;
+    } else {
+        if (args.size() != 1) d.wrong_args();
+        dns_challenge(issuer)["override_domain"] = args[0];
+    }
+}
+
 bool is_acme_issuer(const json& issuer) {
     const std::string module = issuer.value("module", "");
     return module == "acme" || module == "zerossl";
-}
-
-bool is_dns_challenge_option(const std::string& name) {
-    return name == "dns" || name == "resolvers" || name == "propagation_delay" || name == "propagation_timeout" ||
-           name == "dns_challenge_override_domain";
 }
 
 Issuer parse_issuer(Dispenser& outer) {

@@ -22,7 +22,16 @@ nlohmann::json parse_certificate_manager(Dispenser& d);
 // acme and zerossl embed an ACME issuer that global options (email, acme_ca ...) fill in.
 bool is_acme_issuer(const nlohmann::json& issuer);
 
-// The ACME subdirectives that only matter for the DNS challenge, which needs a DNS provider module.
-bool is_dns_challenge_option(const std::string& name);
+// preferred_chains [smallest] { root_common_name ... | any_common_name ... }, the dispenser at the
+// option's name (Caddy's ParseCaddyfilePreferredChainsOptions): the issuer's preferred_chains.
+nlohmann::json parse_preferred_chains(Dispenser& d);
+
+// `dns <provider>`, the dispenser at the provider's name: refused as Caddy 2.6.2 refuses it, since
+// no DNS provider module is built in.
+[[noreturn]] void refuse_dns_provider(const Dispenser& d);
+
+// `resolvers <servers...>` or `dns_challenge_override_domain <domain>`, the dispenser at the name:
+// into the issuer's challenges.dns.
+void parse_dns_challenge_option(Dispenser& d, nlohmann::json& issuer);
 
 } // namespace proxflow::caddyfile

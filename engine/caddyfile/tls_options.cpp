@@ -1,6 +1,7 @@
 // The global options about certificates, as Caddy 2.6's options.go and pkiapp.go read them: email,
-// acme_ca, acme_ca_root, acme_eab, cert_issuer, local_certs, key_type, ocsp_stapling, on_demand_tls,
-// storage, the check intervals, skip_install_trust and pki.
+// acme_ca, acme_ca_root, acme_eab, preferred_chains, cert_issuer, local_certs, key_type, ocsp_stapling,
+// on_demand_tls, storage, the check intervals, skip_install_trust and pki (acme_dns is refused as Caddy's
+// standard build refuses it: no DNS provider module).
 #include "caddyfile/tls_options.hpp"
 
 #include "caddyfile/helper.hpp"
@@ -89,7 +90,19 @@ json parse_storage(Dispenser& d) {
     return {{"module", "file_system"}, {"root", root}};
 }
 
-// pki { ca [<id>] { name, root_cn, intermediate_cn } } (root and intermediate key pairs are refused)
+// root|intermediate { cert <file>; key <file>; format <format> }: a CA's key pair (Caddy's KeyPair).
+void parse_key_pair(Dispenser& d, const std::string& which, json& pair) {
+    if (pair.is_null()) pair = json::object();
+    for (const int nesting = d.nesting(); d.next_block(nesting);) {
+        const std::string option = d.val();
+        if (option == "cert") pair["certificate"] = one_arg(d);
+        else if (option == "key") pair["private_key"] = one_arg(d);
+        else if (option == "format") pair["format"] = one_arg(d);
+        else d.fail("unrecognized pki ca " + which + " option '" + option + "'");
+    }
+}
+
+// pki { ca [<id>] { name, root_cn, intermediate_cn, root { ... }, intermediate { ... } } }
 json parse_pki(Dispenser& d) {
     json cas = json::object();
     while (d.next_block(0)) {
@@ -105,8 +118,7 @@ json parse_pki(Dispenser& d) {
             if (option == "name") ca["name"] = one_arg(d);
             else if (option == "root_cn") ca["root_common_name"] = one_arg(d);
             else if (option == "intermediate_cn") ca["intermediate_common_name"] = one_arg(d);
-            else if (option == "root" || option == "intermediate")
-                d.fail("pki ca " + option + " is not supported by ProxFlow yet (the CA's keys are made and kept in storage)");
+            else if (option == "root" || option == "intermediate") parse_key_pair(d, option, ca[option]);
             else d.fail("unrecognized pki ca option '" + option + "'");
         }
         cas[id] = ca; // a later `ca` with the same id replaces the earlier one, as in Caddy's map
@@ -137,10 +149,12 @@ bool parse_tls_option(const std::string& name, Dispenser& d, TlsOptions& tls) {
         if (!d.next()) d.wrong_args();
         const auto value = parse_caddy_duration(d, d.val());
         (name == "renew_interval" ? tls.renew_interval : name == "ocsp_interval" ? tls.ocsp_interval : tls.storage_clean_interval) = value;
-    } else if (name == "preferred_chains") d.fail("global option 'preferred_chains' is not supported by ProxFlow yet (the CA's default chain is used)");
+    } else if (name == "preferred_chains") tls.preferred_chains = parse_preferred_chains(d);
     else if (name == "pki") tls.pki = parse_pki(d);
-    else if (name == "acme_dns") d.fail("global option 'acme_dns': the DNS challenge is not supported by ProxFlow yet (it needs a DNS provider module)");
-    else return false;
+    else if (name == "acme_dns") {
+        if (!d.next()) d.wrong_args();
+        refuse_dns_provider(d);
+    } else return false;
     return true;
 }
 

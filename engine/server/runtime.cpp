@@ -81,6 +81,8 @@ std::shared_ptr<ServerRuntime> read_server(const std::string& name, const json& 
     server->timeouts.write = r.duration("write_timeout");
     server->timeouts.idle = r.duration("idle_timeout", server->timeouts.idle);
     server->max_header_bytes = static_cast<std::size_t>(r.integer("max_header_bytes", static_cast<std::int64_t>(server->max_header_bytes)));
+    if (r.has("keepalive_interval"))
+        throw ConfigError(r.path_of("keepalive_interval"), "keepalive_interval is not supported by ProxFlow yet (TCP keep-alive probes keep the system's defaults)");
     if (const json* logs = r.take("logs")) server->access_log = AccessLog::from_json(*logs, r.path_of("logs"), logging);
     server->client_ip.read(r);
     // HTTP/1.1 (and 1.0) is all ProxFlow serves: a server that asks for more must not load as if it got it.
@@ -99,6 +101,14 @@ void build_module_apps(ObjectReader* apps, BuildContext& build, Runtime& runtime
         for (const auto& app : module.apps)
             runtime.apps[app.name] = app.build(apps ? apps->take(app.name) : nullptr, "apps." + app.name, build);
     runtime.traffic = std::static_pointer_cast<const TrafficMetricsConfig>(runtime.apps.at("traffic_metrics"));
+}
+
+// Caddy's events app: ProxFlow emits no events, so an app without subscriptions is all it runs.
+void check_events_app(const json& events, const std::string& path) {
+    ObjectReader e(events, path);
+    if (const json* subscriptions = e.take("subscriptions"); subscriptions && !subscriptions->empty())
+        throw ConfigError(e.path_of("subscriptions"), "event subscriptions are not supported by ProxFlow yet");
+    e.finish();
 }
 
 } // namespace
@@ -154,6 +164,7 @@ std::shared_ptr<Runtime> Runtime::build(const json& config, UsagePool& state, as
             }
             h.finish();
         }
+        if (const json* events = a.take("events")) check_events_app(*events, a.path_of("events"));
         build_module_apps(&a, build, *runtime);
         a.finish();
     } else {

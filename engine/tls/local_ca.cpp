@@ -99,12 +99,37 @@ bool needs_renewal(X509* cert) {
 
 } // namespace
 
+std::pair<X509Ptr, PkeyPtr> load_key_pair(const KeyPairFiles& files) {
+    const auto read = [](const std::string& file) {
+        try {
+            return read_pem_file(file, file);
+        } catch (const std::exception&) {
+            throw std::runtime_error("cannot read " + file);
+        }
+    };
+    std::pair<X509Ptr, PkeyPtr> pair;
+    try {
+        pair.first = std::move(certificates_from_pem(read(files.certificate)).front());
+    } catch (const PemError& e) {
+        throw std::runtime_error(files.certificate + ": " + e.what());
+    }
+    try {
+        pair.second = private_key_from_pem(read(files.private_key));
+    } catch (const PemError& e) {
+        throw std::runtime_error(files.private_key + ": " + e.what());
+    }
+    if (X509_check_private_key(pair.first.get(), pair.second.get()) != 1)
+        throw std::runtime_error(files.private_key + ": not the key of " + files.certificate);
+    return pair;
+}
+
 LocalCa::LocalCa(LocalCaConfig config, const Storage& storage) : config_(std::move(config)), storage_(storage) {
     const std::string dir = "pki/authorities/" + config_.id + "/";
+    if (config_.root) std::tie(root_, root_key_) = load_key_pair(*config_.root);
     auto root_pem = storage_.load(dir + "root.crt");
     auto root_key_pem = storage_.load(dir + "root.key");
     try {
-        if (root_pem && root_key_pem) {
+        if (!root_ && root_pem && root_key_pem) {
             root_ = std::move(certificates_from_pem(*root_pem).front());
             root_key_ = private_key_from_pem(*root_key_pem);
         }
@@ -126,6 +151,10 @@ LocalCa::LocalCa(LocalCaConfig config, const Storage& storage) : config_(std::mo
         root_ = make_cert(p, root_key_.get(), nullptr, root_key_.get());
         storage_.store(dir + "root.key", to_pem(root_key_.get()), true);
         storage_.store(dir + "root.crt", to_pem(root_.get()));
+    }
+    if (config_.intermediate) {
+        std::tie(intermediate_, intermediate_key_) = load_key_pair(*config_.intermediate);
+        return;
     }
     auto inter_pem = storage_.load(dir + "intermediate.crt");
     auto inter_key_pem = storage_.load(dir + "intermediate.key");
@@ -162,7 +191,7 @@ void LocalCa::make_intermediate() {
 
 void LocalCa::maintain() {
     std::lock_guard lock(mutex_);
-    if (needs_renewal(intermediate_.get())) make_intermediate();
+    if (!config_.intermediate && needs_renewal(intermediate_.get())) make_intermediate();
 }
 
 Clock::time_point LocalCa::intermediate_not_after() const {

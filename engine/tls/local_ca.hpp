@@ -1,17 +1,25 @@
 #pragma once
 // A certificate authority of our own, made with OpenSSL (Caddy's `apps.pki`): a root valid ten
 // years and an intermediate valid a week, kept under the storage root and reused across restarts;
-// the intermediate signs the internal issuer's leaves and is renewed before it runs out.
+// the intermediate signs the internal issuer's leaves and is renewed before it runs out. Either may
+// instead be given as files (`root`, `intermediate`), which are used as they are.
 #include "tls/certificate.hpp"
 #include "tls/key_type.hpp"
 #include "tls/storage.hpp"
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace proxflow::tls {
+
+// A CA certificate and its key given as PEM files (Caddy's KeyPair, format pem_file).
+struct KeyPairFiles {
+    std::string certificate, private_key;
+    bool operator==(const KeyPairFiles&) const = default;
+};
 
 struct LocalCaConfig {
     std::string id = "local";
@@ -19,7 +27,13 @@ struct LocalCaConfig {
     std::string root_common_name = "{pki.ca.name} - {time.now.year} ECC Root";
     std::string intermediate_common_name = "{pki.ca.name} - ECC Intermediate";
     std::chrono::seconds intermediate_lifetime{7 * 24 * 3600};
+    // Given pairs are used as they are: never made, stored or renewed.
+    std::optional<KeyPairFiles> root, intermediate;
 };
+
+// Reads a key pair's files: the first certificate and the key, which must belong to it. Throws
+// std::runtime_error naming the file.
+std::pair<X509Ptr, PkeyPtr> load_key_pair(const KeyPairFiles& files);
 
 class LocalCa {
 public:

@@ -2,6 +2,29 @@
 
 namespace proxflow::tls {
 
+namespace {
+
+// A CA's `root` or `intermediate` key pair; its files are read now, so a bad one is an error at its path.
+std::optional<KeyPairFiles> key_pair(ObjectReader& ca, const char* field) {
+    const json* value = ca.take(field);
+    if (!value) return std::nullopt;
+    ObjectReader r(*value, ca.path_of(field));
+    KeyPairFiles files{r.string("certificate"), r.string("private_key")};
+    const std::string format = r.string("format");
+    if (!format.empty() && format != "pem_file") throw ConfigError(r.path_of("format"), "unsupported format: " + format + " (pem_file)");
+    r.finish();
+    if (files.certificate.empty()) throw ConfigError(r.path_of("certificate"), "the certificate file is missing");
+    if (files.private_key.empty()) throw ConfigError(r.path_of("private_key"), "the private key file is missing");
+    try {
+        load_key_pair(files);
+    } catch (const std::runtime_error& e) {
+        throw ConfigError(r.path(), e.what());
+    }
+    return files;
+}
+
+} // namespace
+
 std::unique_ptr<PkiApp> PkiApp::from_json(const json* value, const std::string& path, const Storage& storage) {
     std::unique_ptr<PkiApp> app(new PkiApp(storage));
     app->configs_["local"] = LocalCaConfig{};
@@ -23,9 +46,10 @@ std::unique_ptr<PkiApp> PkiApp::from_json(const json* value, const std::string& 
             // ProxFlow never installs its root into the system trust store; the setting is accepted
             // so Caddy configs load, and docs/tls.md says where the root is to trust it by hand.
             c.boolean("install_trust");
-            for (const char* field : {"root", "intermediate", "storage"})
-                if (c.has(field))
-                    throw ConfigError(c.path_of(field), std::string("\"") + field + "\" is not supported by ProxFlow yet (the CA is made and kept in storage)");
+            config.root = key_pair(c, "root");
+            config.intermediate = key_pair(c, "intermediate");
+            if (c.has("storage"))
+                throw ConfigError(c.path_of("storage"), "\"storage\" is not supported by ProxFlow yet (the CA is kept in the global storage)");
             c.finish();
             app->configs_[it.key()] = std::move(config);
         }

@@ -28,7 +28,7 @@ EXPORT_ROUNDTRIP_FLOOR = 36
 # ProxFlow's own TLS cases (tests/data/caddyfile_tls, JSON printed by real Caddy 2.6.2): how many
 # exports real Caddy reads back to the same JSON; the others must refuse with a JSON path.
 TLS_DATA = os.path.join(os.path.dirname(__file__), "..", "data", "caddyfile_tls")
-TLS_EXPORT_ROUNDTRIP_FLOOR = 35
+TLS_EXPORT_ROUNDTRIP_FLOOR = 39
 
 
 class CorpusAgainstRealCaddy(harness.ProxyTestCase):
@@ -272,7 +272,8 @@ class Features(harness.ProxyTestCase):
     def test_tls_subdirectives_the_engine_lacks_are_refused_at_their_line(self):
         path = os.path.join(self.tmp, "Caddyfile")
         for text, message in [
-            ("a.example.com {\n\ttls {\n\t\tdns cloudflare KEY\n\t}\n}\n", "Caddyfile:3: tls: 'dns': the DNS challenge is not supported by ProxFlow yet"),
+            ("a.example.com {\n\ttls {\n\t\tdns cloudflare KEY\n\t}\n}\n",
+             "Caddyfile:3: tls: getting module named 'dns.providers.cloudflare': module not registered"),
             ("a.example.com {\n\ttls {\n\t\tget_certificate tailscale\n\t}\n}\n", "Caddyfile:3: tls: get_certificate tailscale is not supported by ProxFlow yet"),
             ("a.example.com {\n\tbind 127.0.0.1\n\ttls a@b.c\n}\n", "Caddyfile:1: bind: a site with bind gives its ACME issuers challenges.bind_host"),
         ]:
@@ -282,6 +283,36 @@ class Features(harness.ProxyTestCase):
                 r = subprocess.run([harness.PROXFLOW, "adapt", "--config", path], capture_output=True, text=True)
                 self.assertEqual(r.returncode, 1)
                 self.assertIn(message, r.stderr)
+
+    def test_what_adapts_but_does_not_run_is_refused_at_validate_with_its_json_path(self):
+        # preferred_chains and the DNS challenge's options adapt as real caddy adapts them; the engine
+        # refuses each at its JSON path. CA key pairs that do not exist are an error at theirs; an events
+        # app without subscriptions runs.
+        for text, where in [
+            ("{\n\tpreferred_chains smallest\n}\na.example.com {\n\trespond ok\n}\n",
+             "apps.tls.automation.policies[0].issuers[0].preferred_chains"),
+            ("a.example.com {\n\ttls {\n\t\tresolvers 1.1.1.1\n\t}\n\trespond ok\n}\n",
+             "apps.tls.automation.policies[0].issuers[0].challenges.dns"),
+            ("{\n\tpki {\n\t\tca {\n\t\t\troot {\n\t\t\t\tcert /nonexistent/root.crt\n\t\t\t\tkey /nonexistent/root.key\n"
+             "\t\t\t}\n\t\t}\n\t}\n}\n:8080 {\n\trespond ok\n}\n", "apps.pki.certificate_authorities.local.root"),
+            ("{\n\tservers {\n\t\tkeepalive_interval 30s\n\t}\n}\n:8080 {\n\trespond ok\n}\n", "apps.http.servers.srv0.keepalive_interval"),
+            ("{\n\tevents\n}\n:8080 {\n\trespond ok\n}\n", None),
+        ]:
+            with self.subTest(where=where):
+                config = self.adapt(text)
+                caddy = subprocess.run(["caddy", "adapt", "--config", os.path.join(self.tmp, "Caddyfile"), "--adapter", "caddyfile"],
+                                       capture_output=True, text=True, cwd=self.tmp, env=dict(os.environ, HOME=self.tmp))
+                self.assertEqual(caddy.returncode, 0, caddy.stderr)
+                self.assertEqual(config, json.loads(caddy.stdout))
+                path = os.path.join(self.tmp, "config.json")
+                with open(path, "w") as f:
+                    json.dump(config, f)
+                r = subprocess.run([harness.PROXFLOW, "validate", "--config", path], capture_output=True, text=True)
+                if where is None:  # what the engine runs as it is
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    continue
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn(where, r.stderr)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,41 @@ std::vector<ConfigValue> parse_request_header(Helper& h) {
     return out;
 }
 
+namespace {
+
+// `?Field value` (set the field only when the response lacks it): Caddy's parser makes a handler
+// whose response requires each field absent and sets it, and nothing else. One field is a line;
+// several are the `?` lines of one block, which Caddy gathers into a handler of their own.
+void write_default_headers(Writer& w, const std::string& mt, const json& ops, const std::string& path) {
+    for (const auto& [key, value] : ops.items())
+        if (key != "require" && key != "set") throw ExportError(path + "." + key, "a conditional header handler with other operations has no Caddyfile form");
+    const json& require = ops["require"];
+    if (!require.is_object() || require.size() != 1 || !require.contains("headers") || !require["headers"].is_object() ||
+        require["headers"].empty())
+        throw ExportError(path + ".require", "only required absent header fields (`?Field`) have a Caddyfile form");
+    const json set = ops.value("set", json::object());
+    std::vector<std::string> lines;
+    for (const auto& [field, values] : require["headers"].items()) {
+        const std::string key = canonical_header_key(field);
+        if (!values.is_null()) throw ExportError(path + ".require.headers." + field, "only an absent field (null) has a Caddyfile form");
+        if (!set.contains(key) || set[key].size() != 1)
+            throw ExportError(path + ".set", "`?" + field + "` sets exactly one value of " + key);
+        lines.push_back(quote("?" + field) + " " + quote(set[key][0]));
+    }
+    if (set.size() != lines.size()) throw ExportError(path + ".set", "a field set without being required absent has no Caddyfile form here");
+    if (lines.size() == 1) {
+        w.line("header" + mt + " " + lines.front());
+        return;
+    }
+    for (const auto& [field, values] : require["headers"].items())
+        if (field.ends_with(":")) throw ExportError(path + ".require.headers." + field, "a field ending with ':' is dropped in a header block");
+    w.open("header" + mt);
+    for (const auto& l : lines) w.line(l);
+    w.close();
+}
+
+} // namespace
+
 bool write_headers(Writer& w, const std::string& m, const json& h, const std::string& path) {
     const std::string mt = m.empty() ? "" : " " + m;
     if (h.contains("request")) {
@@ -70,11 +105,19 @@ bool write_headers(Writer& w, const std::string& m, const json& h, const std::st
     }
     if (!h.contains("response")) return true;
     json ops = h["response"];
-    if (ops.contains("require")) throw ExportError(path + ".response.require", "conditional response headers have no export here yet");
+    const bool deferred = ops.value("deferred", false);
     ops.erase("deferred");
+    if (ops.contains("require")) {
+        if (deferred) throw ExportError(path + ".response.deferred", "a deferred conditional header has no Caddyfile form");
+        write_default_headers(w, mt, ops, path + ".response");
+        return true;
+    }
     std::vector<std::string> lines;
     header_op_lines(ops, "", lines);
-    if (lines.size() == 1) {
+    // A deletion defers the handler in either form; `defer` says it for the rest, in a block only.
+    const bool deletes = ops.contains("delete");
+    if (deletes && !deferred) throw ExportError(path + ".response.deferred", "a Caddyfile always defers a header deletion");
+    if (lines.size() == 1 && deferred == deletes) {
         w.line("header" + mt + " " + lines.front());
         return true;
     }
@@ -88,6 +131,7 @@ bool write_headers(Writer& w, const std::string& m, const json& h, const std::st
         }
     w.open("header" + mt);
     for (const auto& l : lines) w.line(l);
+    if (deferred && !deletes) w.line("defer");
     w.close();
     return true;
 }

@@ -215,8 +215,8 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
     for (const auto& up : d.remaining_args()) add_upstream(up);
     LoadBalancingConfig lb;
     HealthChecksConfig health;
-    auto active = [&]() -> HealthChecksConfig::Active& { return health.active ? *health.active : health.active.emplace(); };
-    auto passive = [&]() -> HealthChecksConfig::Passive& { return health.passive ? *health.passive : health.passive.emplace(); };
+    auto active = [&]() -> HealthChecksConfig::Active& { return health.active ? *health.active : health.active.emplace(HealthChecksConfig::Active{}); };
+    auto passive = [&]() -> HealthChecksConfig::Passive& { return health.passive ? *health.passive : health.passive.emplace(HealthChecksConfig::Passive{}); };
     auto arg = [&]() -> std::string {
         if (!d.next_arg()) d.wrong_args();
         return d.val();

@@ -23,7 +23,6 @@ const fs::path data_dir = fs::path(PROXFLOW_TEST_DATA) / "caddyfile_tls";
 const std::map<std::string, std::string> refused_cases{
     {"bind_host_edits_shared_global_issuer", "Caddyfile:6: bind: a site with bind gives its ACME issuers challenges.bind_host"},
     {"load_folders_combined", "Caddyfile:3: tls: load (certificate folders) is not supported by ProxFlow yet"},
-    {"preferred_chains_global_and_issuer", "Caddyfile:2: preferred_chains: global option 'preferred_chains' is not supported by ProxFlow yet"},
 };
 
 std::string read(const fs::path& p) {
@@ -112,21 +111,42 @@ private slots:
     }
 
     void what_proxflow_does_not_do_is_refused_with_its_place() {
-        QCOMPARE(adapt_error("a.example.com {\n\ttls {\n\t\tdns cloudflare TOKEN\n\t}\n}\n"),
-                 std::string("Caddyfile:3: tls: 'dns': the DNS challenge is not supported by ProxFlow yet (it needs a DNS provider module)"));
-        QVERIFY(adapt_error("a.example.com {\n\ttls {\n\t\tissuer acme {\n\t\t\tresolvers 1.1.1.1\n\t\t}\n\t}\n}\n")
-                    .starts_with("Caddyfile:4: tls: 'resolvers': the DNS challenge is not supported by ProxFlow yet"));
+        // No DNS provider module is built in, in Caddy's standard build either: the same refusal.
+        QVERIFY(adapt_error("a.example.com {\n\ttls {\n\t\tdns cloudflare TOKEN\n\t}\n}\n")
+                    .starts_with("Caddyfile:3: tls: getting module named 'dns.providers.cloudflare': module not registered"));
+        QVERIFY(adapt_error("a.example.com {\n\ttls {\n\t\tissuer acme {\n\t\t\tdns route53\n\t\t}\n\t}\n}\n")
+                    .starts_with("Caddyfile:4: tls: getting module named 'dns.providers.route53'"));
+        QVERIFY(adapt_error("{\n\tacme_dns cloudflare x\n}\n").starts_with("Caddyfile:2: acme_dns: getting module named 'dns.providers.cloudflare'"));
+        QCOMPARE(adapt_error("{\n\tevents {\n\t\ton cert_obtained exec x\n\t}\n}\n"),
+                 std::string("Caddyfile:3: events: getting module named 'events.handlers.exec': module not registered: events.handlers.exec"));
         QCOMPARE(adapt_error("a.example.com {\n\ttls {\n\t\tget_certificate tailscale\n\t}\n}\n"),
                  std::string("Caddyfile:3: tls: get_certificate tailscale is not supported by ProxFlow yet"));
-        QVERIFY(adapt_error("{\n\tacme_dns cloudflare x\n}\n").starts_with("Caddyfile:2: acme_dns: global option 'acme_dns': the DNS challenge is not supported by ProxFlow yet"));
         QVERIFY(adapt_error("{\n\tstorage redis\n}\n").starts_with("Caddyfile:2: storage: storage module 'redis' is not supported by ProxFlow yet"));
         QVERIFY(adapt_error("{\n\tcert_issuer vault\n}\n").starts_with("Caddyfile:2: cert_issuer: certificate issuer 'vault' is not supported by ProxFlow"));
-        QVERIFY(adapt_error("{\n\tpki {\n\t\tca {\n\t\t\troot {\n\t\t\t\tcert /r.pem\n\t\t\t}\n\t\t}\n\t}\n}\n")
-                    .starts_with("Caddyfile:4: pki: pki ca root is not supported by ProxFlow yet"));
-        QVERIFY(adapt_error("a.example.com {\n\ttls {\n\t\tissuer acme {\n\t\t\tpreferred_chains smallest\n\t\t}\n\t}\n}\n")
-                    .starts_with("Caddyfile:4: tls: preferred_chains is not supported by ProxFlow yet"));
         QVERIFY(adapt_error("a.example.com {\n\ttls {\n\t\tinsecure_secrets_log /tmp/keys\n\t}\n}\n")
                     .starts_with("Caddyfile:3: tls: insecure_secrets_log is not supported by ProxFlow yet"));
+    }
+
+    void caddys_own_refusals_of_tls_and_global_options_are_kept() {
+        // Caddy 2.6.2's tls directive has no propagation or TTL lines (only `issuer acme` has the first).
+        QCOMPARE(adapt_error("a.example.com {\n\ttls {\n\t\tpropagation_delay 5s\n\t}\n}\n"),
+                 std::string("Caddyfile:3: tls: unknown subdirective: propagation_delay"));
+        QCOMPARE(adapt_error("a.example.com {\n\ttls {\n\t\tissuer acme {\n\t\t\tdns_ttl 5s\n\t\t}\n\t}\n}\n"),
+                 std::string("Caddyfile:4: tls: unrecognized ACME issuer property: dns_ttl"));
+        QVERIFY(adapt_error("{\n\tpreferred_chains\n}\n").find("No options for preferred_chains received") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tpreferred_chains largest\n}\n").find("Invalid argument 'largest'") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tpreferred_chains {\n\t\troot_common_name A\n\t\tany_common_name B\n\t}\n}\n")
+                    .find("Can't set any_common_name when root_common_name is already set") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tpki {\n\t\tca {\n\t\t\troot {\n\t\t\t\tpath /r.pem\n\t\t\t}\n\t\t}\n\t}\n}\n")
+                    .find("unrecognized pki ca root option 'path'") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tservers {\n\t\tprotocols h1 h1\n\t}\n}\n").find("protocol h1 specified more than once") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tservers {\n\t\tprotocols h4\n\t}\n}\n").find("unknown protocol 'h4': expected h1, h2, h2c, or h3") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tservers {\n\t\tprotocols h2c\n\t\tprotocol {\n\t\t\tallow_h2c\n\t\t}\n\t}\n}\n")
+                    .find("protocol h2c already specified") != std::string::npos);
+        QVERIFY(adapt_error("{\n\tservers {\n\t\tbogus\n\t}\n}\n").find("unrecognized servers option 'bogus'") != std::string::npos);
+        // Not global options of Caddy 2.6.2 (later versions added them).
+        QCOMPARE(adapt_error("{\n\tpersist_config off\n}\n"), std::string("Caddyfile:2: persist_config: unrecognized global option: persist_config"));
+        QCOMPARE(adapt_error("{\n\tfilesystem x y\n}\n"), std::string("Caddyfile:2: filesystem: unrecognized global option: filesystem"));
     }
 };
 

@@ -3,6 +3,8 @@
 // fuzzer links the module list without the engine's runtime. A module added to the list without a
 // line here fails the fuzzer's link, not silently.
 #include "module/handler.hpp"
+#include "metrics/snapshot.hpp"
+#include "module/usage_pool.hpp"
 #include "modules/file_server/file_matcher.hpp"
 
 #include <stdexcept>
