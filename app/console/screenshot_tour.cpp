@@ -106,16 +106,24 @@ void ScreenshotTour::sendFromCountries(const QString& url) {
 }
 
 void ScreenshotTour::next() {
-    if (queue_.isEmpty() && !moduleEditorShot_) {
+    auto* doc = session_->document();
+    const QString handler = QStringLiteral("apps.http.servers.") + session_->ui()->currentSite() + QStringLiteral(".routes[0].handle[0]");
+    if (queue_.isEmpty() && handlerEditorShots_ == 0) {
         // Last, a module's own editor: the shown site's first route turned into a file_server, which
         // the route editor loads by the handler's name (qml/editors/FileServerEditor.qml).
-        moduleEditorShot_ = true;
-        auto* doc = session_->document();
-        const QString handler = QStringLiteral("apps.http.servers.") + session_->ui()->currentSite() + QStringLiteral(".routes[0].handle[0]");
+        ++handlerEditorShots_;
         doc->setHandlerType(handler, QStringLiteral("file_server"));
         doc->setList(handler + QStringLiteral(".hide"), QStringLiteral(".git, *.bak"));
         doc->setValue(handler + QStringLiteral(".browse"), QVariantMap{});
         for (const char* theme : {"light", "dark"}) queue_ << QStringLiteral("sites/") + QLatin1String(theme) + QStringLiteral("/file-server");
+    } else if (queue_.isEmpty() && handlerEditorShots_ == 1) {
+        // Then a module without an editor (encode): the generic view shows its Caddyfile, read-only.
+        ++handlerEditorShots_;
+        doc->setHandlerType(handler, QStringLiteral("encode"));
+        doc->setValue(handler + QStringLiteral(".encodings"), QVariantMap{{QStringLiteral("gzip"), QVariantMap{}}, {QStringLiteral("zstd"), QVariantMap{}}});
+        doc->setList(handler + QStringLiteral(".prefer"), QStringLiteral("zstd, gzip"));
+        doc->setValue(handler + QStringLiteral(".minimum_length"), 512);
+        for (const char* theme : {"light", "dark"}) queue_ << QStringLiteral("sites/") + QLatin1String(theme) + QStringLiteral("/generic-editor");
     }
     if (queue_.isEmpty()) {
         QCoreApplication::exit(failures_ ? 3 : 0);

@@ -28,5 +28,5 @@ private:
     QString dir_;
     QStringList queue_; // "view/theme"
     int failures_ = 0;
-    bool moduleEditorShot_ = false; // the file_server editor was queued after the views
+    int handlerEditorShots_ = 0; // the handler editors queued after the views (file_server's own, then the generic one)
 };

@@ -13,6 +13,8 @@ ColumnLayout {
     readonly property string caddyfile: document.revision >= 0 ? document.caddyfileAt(handlerPath) : ""
     spacing: 6
 
+    FontMetrics { id: fontMetrics; font.family: "monospace" }
+
     Label {
         Layout.fillWidth: true
         wrapMode: Text.Wrap
@@ -29,6 +31,7 @@ ColumnLayout {
         selectByMouse: true
         wrapMode: TextEdit.Wrap
         font.family: "monospace"
+        tabStopDistance: 4 * fontMetrics.averageCharacterWidth
         text: root.caddyfile !== "" ? root.caddyfile : (root.document.revision >= 0 ? root.document.jsonAt(root.handlerPath) : "")
     }
 }
