@@ -8,6 +8,7 @@
 #include "http/ip_range.hpp"
 #include "modules/reverse_proxy/health_checks_config.hpp"
 #include "modules/reverse_proxy/load_balancing_config.hpp"
+#include "modules/reverse_proxy/transport_config.hpp"
 #include "modules/reverse_proxy/response_handling_directive.hpp"
 #include "modules/reverse_proxy/upstream_address.hpp"
 
@@ -68,48 +69,59 @@ json parse_fastcgi_transport(Dispenser& d) {
     return t;
 }
 
+// `transport http { ... }` (Caddy's HTTPTransport UnmarshalCaddyfile), as its JSON.
 json parse_transport(Dispenser& d) {
-    json t{{"protocol", "http"}};
+    HttpTransportConfig t;
+    auto arg = [&]() -> std::string {
+        if (!d.next_arg()) d.wrong_args();
+        return d.val();
+    };
+    auto duration = [&] { return std::chrono::nanoseconds(parse_caddy_duration(d, arg())); };
+    auto tls = [&]() -> HttpTransportConfig::Tls& { return t.tls ? *t.tls : t.tls.emplace(HttpTransportConfig::Tls{}); };
+    auto keep_alive = [&]() -> HttpTransportConfig::KeepAlive& { return t.keep_alive ? *t.keep_alive : t.keep_alive.emplace(HttpTransportConfig::KeepAlive{}); };
     while (d.next_block(1)) {
         const std::string option = d.val();
-        auto arg = [&]() -> std::string {
-            if (!d.next_arg()) d.wrong_args();
-            return d.val();
-        };
-        if (option == "read_buffer") t["read_buffer_size"] = parse_size(d, arg());
-        else if (option == "write_buffer") t["write_buffer_size"] = parse_size(d, arg());
-        else if (option == "max_response_header") t["max_response_header_size"] = parse_size(d, arg());
-        else if (option == "read_timeout") t["read_timeout"] = parse_caddy_duration(d, arg());
-        else if (option == "write_timeout") t["write_timeout"] = parse_caddy_duration(d, arg());
-        else if (option == "dial_timeout") t["dial_timeout"] = parse_caddy_duration(d, arg());
-        else if (option == "dial_fallback_delay") t["dial_fallback_delay"] = parse_caddy_duration(d, arg());
-        else if (option == "response_header_timeout") t["response_header_timeout"] = parse_caddy_duration(d, arg());
-        else if (option == "expect_continue_timeout") t["expect_continue_timeout"] = parse_caddy_duration(d, arg());
-        else if (option == "resolvers") t["resolver"] = {{"addresses", d.remaining_args()}};
-        else if (option == "tls") t["tls"] = json::object();
-        else if (option == "tls_insecure_skip_verify") t["tls"]["insecure_skip_verify"] = true;
-        else if (option == "tls_server_name") t["tls"]["server_name"] = arg();
-        else if (option == "tls_renegotiation") t["tls"]["renegotiation"] = arg();
-        else if (option == "tls_except_ports") t["tls"]["except_ports"] = d.remaining_args();
-        else if (option == "tls_timeout") t["tls"]["handshake_timeout"] = parse_caddy_duration(d, arg());
-        else if (option == "tls_trusted_ca_certs") t["tls"]["root_ca_pem_files"] = d.remaining_args();
+        if (option == "read_buffer") t.read_buffer_size = parse_size(d, arg());
+        else if (option == "write_buffer") t.write_buffer_size = parse_size(d, arg());
+        else if (option == "max_response_header") t.max_response_header_size = parse_size(d, arg());
+        else if (option == "read_timeout") t.read_timeout = duration();
+        else if (option == "write_timeout") t.write_timeout = duration();
+        else if (option == "dial_timeout") t.dial_timeout = duration();
+        else if (option == "dial_fallback_delay") t.dial_fallback_delay = duration();
+        else if (option == "response_header_timeout") t.response_header_timeout = duration();
+        else if (option == "expect_continue_timeout") t.expect_continue_timeout = duration();
+        else if (option == "resolvers") t.resolver = ResolverConfig{.addresses = d.remaining_args()};
+        else if (option == "tls") tls();
+        else if (option == "tls_client_auth") {
+            const auto args = d.remaining_args();
+            if (args.size() == 1) tls().client_certificate_automate = args[0];
+            else if (args.size() == 2) {
+                tls().client_certificate_file = args[0];
+                tls().client_certificate_key_file = args[1];
+            } else d.wrong_args();
+        } else if (option == "tls_insecure_skip_verify") tls().insecure_skip_verify = true;
+        else if (option == "tls_server_name") tls().server_name = arg();
+        else if (option == "tls_renegotiation") tls().renegotiation = arg();
+        else if (option == "tls_except_ports") tls().except_ports = d.remaining_args();
+        else if (option == "tls_timeout") tls().handshake_timeout = duration();
+        else if (option == "tls_trusted_ca_certs") tls().root_ca_pem_files = d.remaining_args();
         else if (option == "keepalive") {
             const std::string v = arg();
-            if (v == "off") t["keep_alive"]["enabled"] = false;
-            else t["keep_alive"]["idle_timeout"] = parse_caddy_duration(d, v);
-        } else if (option == "keepalive_interval") t["keep_alive"]["probe_interval"] = parse_caddy_duration(d, arg());
-        else if (option == "keepalive_idle_conns") t["keep_alive"]["max_idle_conns"] = to_int(d, arg(), "integer value");
-        else if (option == "keepalive_idle_conns_per_host") t["keep_alive"]["max_idle_conns_per_host"] = to_int(d, arg(), "integer value");
+            if (v == "off") keep_alive().enabled = false;
+            else keep_alive().idle_timeout = std::chrono::nanoseconds(parse_caddy_duration(d, v));
+        } else if (option == "keepalive_interval") keep_alive().probe_interval = duration();
+        else if (option == "keepalive_idle_conns") keep_alive().max_idle_conns = to_int(d, arg(), "integer value");
+        else if (option == "keepalive_idle_conns_per_host")
+            keep_alive().max_idle_conns_per_host = to_int(d, arg(), "integer value");
         else if (option == "versions") {
-            auto v = d.remaining_args();
-            if (v.empty()) d.wrong_args();
-            t["versions"] = v;
+            t.versions = d.remaining_args();
+            if (t.versions.empty()) d.wrong_args();
         } else if (option == "compression") {
-            if (d.next_arg() && d.val() == "off") t["compression"] = false;
-        } else if (option == "max_conns_per_host") t["max_conns_per_host"] = to_int(d, arg(), "integer value");
+            if (d.next_arg() && d.val() == "off") t.compression = false;
+        } else if (option == "max_conns_per_host") t.max_conns_per_host = to_int(d, arg(), "integer value");
         else d.fail("unrecognized subdirective " + option);
     }
-    return t;
+    return t.to_json();
 }
 
 SelectionPolicyConfig parse_selection_policy(Dispenser& d) {

@@ -150,6 +150,9 @@ void tls_lines(const HttpTransportConfig::Tls& tls, std::vector<std::string>& bo
     if (tls == HttpTransportConfig::Tls{}) body.push_back("\ttls");
     if (!tls.except_ports.empty()) body.push_back("\ttls_except_ports" + words(tls.except_ports));
     if (tls.handshake_timeout.count()) body.push_back("\ttls_timeout " + format_duration(tls.handshake_timeout));
+    if (!tls.client_certificate_automate.empty()) body.push_back("\ttls_client_auth " + quote(tls.client_certificate_automate));
+    if (!tls.client_certificate_file.empty() || !tls.client_certificate_key_file.empty())
+        body.push_back("\ttls_client_auth " + quote(tls.client_certificate_file) + " " + quote(tls.client_certificate_key_file));
     if (tls.insecure_skip_verify) body.push_back("\ttls_insecure_skip_verify");
     if (!tls.renegotiation.empty()) body.push_back("\ttls_renegotiation " + quote(tls.renegotiation));
     if (!tls.root_ca_pem_files.empty()) body.push_back("\ttls_trusted_ca_certs" + words(tls.root_ca_pem_files));

@@ -13,6 +13,9 @@ HttpTransportConfig::Tls tls_from_json(const json& value, const std::string& pat
     ObjectReader r(value, path);
     HttpTransportConfig::Tls c;
     c.root_ca_pem_files = r.strings("root_ca_pem_files");
+    c.client_certificate_file = r.string("client_certificate_file");
+    c.client_certificate_key_file = r.string("client_certificate_key_file");
+    c.client_certificate_automate = r.string("client_certificate_automate");
     c.insecure_skip_verify = r.boolean("insecure_skip_verify");
     c.handshake_timeout = r.duration("handshake_timeout");
     c.server_name = r.string("server_name");
@@ -25,6 +28,9 @@ HttpTransportConfig::Tls tls_from_json(const json& value, const std::string& pat
 json tls_to_json(const HttpTransportConfig::Tls& c) {
     json out = json::object();
     if (!c.root_ca_pem_files.empty()) out["root_ca_pem_files"] = c.root_ca_pem_files;
+    if (!c.client_certificate_file.empty()) out["client_certificate_file"] = c.client_certificate_file;
+    if (!c.client_certificate_key_file.empty()) out["client_certificate_key_file"] = c.client_certificate_key_file;
+    if (!c.client_certificate_automate.empty()) out["client_certificate_automate"] = c.client_certificate_automate;
     if (c.insecure_skip_verify) out["insecure_skip_verify"] = true;
     if (c.handshake_timeout.count()) out["handshake_timeout"] = c.handshake_timeout.count();
     if (!c.server_name.empty()) out["server_name"] = c.server_name;

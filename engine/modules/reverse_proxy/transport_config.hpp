@@ -15,6 +15,9 @@ struct HttpTransportConfig {
     // Caddy's TLSConfig, the part its Caddyfile writes; ProxFlow does not dial TLS yet.
     struct Tls {
         std::vector<std::string> root_ca_pem_files;
+        std::string client_certificate_file;
+        std::string client_certificate_key_file;
+        std::string client_certificate_automate; // a name whose managed certificate is presented
         bool insecure_skip_verify = false;
         std::chrono::nanoseconds handshake_timeout{};
         std::string server_name;
