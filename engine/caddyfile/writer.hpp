@@ -62,6 +62,10 @@ std::string scalar_token(const nlohmann::json& value, const std::string& path);
 void header_op_lines(const nlohmann::json& ops, const std::string& prefix, std::vector<std::string>& lines);
 // One matcher of a matcher set as the lines of a named matcher's block.
 void write_matcher(Writer& w, const std::string& type, const nlohmann::json& value, const std::string& path);
+// A subroute as a `handle` block under matcher token m, or as `handle_path m` when m is a path and
+// the subroute starts with the rewrite handle_path makes for it. Its routes are read back sorted
+// by directive order and consolidated, as Caddy's handle blocks are.
+void write_handle_block(Writer& w, const std::string& m, const nlohmann::json& subroute, const std::string& path);
 // Routes as the directives of a block (nested handle_response, route and handle blocks).
 void write_routes(Writer& w, const nlohmann::json& routes, const std::string& path);
 

@@ -2,6 +2,8 @@
 #include "module/usage_pool.hpp"
 #include "modules/reverse_proxy/upstream.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace proxflow {
 
 // GET /reverse_proxy/upstreams, as Caddy answers it: each upstream host the running configs dial.

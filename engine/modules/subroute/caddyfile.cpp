@@ -4,15 +4,19 @@
 #include "caddyfile/writer.hpp"
 #include "config/object_reader.hpp"
 
+#include <algorithm>
+
 namespace proxflow::caddyfile {
 
 bool write_subroute(Writer& w, const std::string& m, const json& h, const std::string& path) {
     const std::string mt = m.empty() ? "" : " " + m;
-    // A route block keeps each directive its own route: a route of several handlers cannot come out of one.
+    // A route block keeps each directive its own route: a route of several handlers comes out of a
+    // handle block, which consolidates adjacent routes with equal matchers (Caddy's buildSubroute).
     const json inner = h.value("routes", json::array());
-    for (std::size_t i = 0; i < inner.size(); ++i)
-        if (inner[i].value("handle", json::array()).size() > 1)
-            throw ExportError(index_path(path + ".routes", i) + ".handle", "several handlers in one route of a route block have no Caddyfile form");
+    if (std::any_of(inner.begin(), inner.end(), [](const json& r) { return r.value("handle", json::array()).size() > 1; })) {
+        write_handle_block(w, m, h, path);
+        return true;
+    }
     w.open("route" + mt);
     if (h.contains("routes")) write_routes(w, h["routes"], path + ".routes");
     w.close();
