@@ -85,8 +85,10 @@ public:
                 const auto account = accounts_.find(credentials->user);
                 const bool exists = account != accounts_.end();
                 // An unknown user is checked against a fake hash, so that timing does not tell who exists.
-                const bool same = co_await matches(exists ? account->second.hash : hash_.fake_hash(), exists ? account->second.salt : "",
-                                                   credentials->password);
+                // Named, not temporaries: GCC 12 mishandles temporaries that live across a co_await.
+                const std::string& hashed = exists ? account->second.hash : hash_.fake_hash();
+                const std::string& salt = exists ? account->second.salt : no_salt_;
+                const bool same = co_await matches(hashed, salt, credentials->password);
                 if (same && exists) {
                     ctx.set_matcher_placeholder("http.auth.user.id", credentials->user);
                     co_return false;
@@ -144,14 +146,18 @@ private:
             key = VerdictCache::key_of(hashed, salt, plaintext);
             if (const auto known = cache_->find(*key)) co_return *known;
         }
-        const PasswordHash& hash = hash_;
-        const bool same = co_await asio::co_spawn(
-            checkers_->get_executor(), [&]() -> awaitable<bool> { co_return hash.matches(hashed, salt, plaintext); }, asio::use_awaitable);
+        auto [exception, same] = co_await asio::co_spawn(checkers_->get_executor(), check(hash_, hashed, salt, plaintext), use_nothrow);
+        if (exception) co_return false;
         if (cache_) cache_->store(*key, same);
         co_return same;
     }
 
+    static awaitable<bool> check(const PasswordHash& hash, const std::string& hashed, const std::string& salt, const std::string& plaintext) {
+        co_return hash.matches(hashed, salt, plaintext);
+    }
+
     bool http_basic_ = false;
+    const std::string no_salt_;
     PasswordHash hash_;
     std::string realm_;
     std::map<std::string, Account> accounts_;
