@@ -23,6 +23,9 @@ public:
     int next_matcher_number() { return (*matchers_named_)++; }
 
     std::vector<std::string> warnings;
+    // How many routes of the block being written are one subroute outside any group: Caddy groups
+    // handle blocks when a block has several, so only a lone one can be written as `handle`.
+    int ungrouped_subroutes = 0;
 
     void line(const std::string& text) { lines_.push_back({depth_, text}); }
     // Another writer's lines, nested at this one's depth (a quoted value's own newlines untouched).
