@@ -388,7 +388,11 @@ json adapt(std::string_view text, const std::string& filename) {
 
     json config = json::object();
     if (json tls = build_tls_app(tls_servers, options); !tls.is_null()) config["apps"]["tls"] = tls;
-    if (json pki = build_pki_app(options); !pki.is_null()) config["apps"]["pki"] = pki;
+    std::vector<std::string> directive_cas;
+    for (std::size_t s : site_order)
+        if (auto it = sites[s].pile->find("pki.ca"); it != sites[s].pile->end())
+            for (const auto& ca : it->second) directive_cas.push_back(ca.value);
+    if (json pki = build_pki_app(options, directive_cas); !pki.is_null()) config["apps"]["pki"] = pki;
     if (!options.tls.storage.is_null()) config["storage"] = options.tls.storage;
     json http_app = json::object();
     if (options.http_port) http_app["http_port"] = *options.http_port;

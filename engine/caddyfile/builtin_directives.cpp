@@ -14,20 +14,30 @@ std::vector<ConfigValue> parse_bind(Helper& h) {
     return {ConfigValue{"bind", "bind", hosts}};
 }
 
+} // namespace
+
+// Caddy's handle_path strips what comes before the path's trailing "/*" (or "*"), and writes the
+// rewrite even when that leaves nothing ("/*" strips "").
+json strip_prefix_rewrite(const std::string& path) {
+    std::string prefix = path;
+    if (prefix.ends_with("/*")) prefix.resize(prefix.size() - 2);
+    else if (prefix.ends_with("*")) prefix.pop_back();
+    json rewrite{{"handler", "rewrite"}};
+    if (!prefix.empty()) rewrite["strip_path_prefix"] = prefix;
+    return rewrite;
+}
+
+namespace {
+
 std::vector<ConfigValue> parse_handle_path(Helper& h) {
     h.d.next();
     if (!h.d.next_arg()) h.d.fail("a path matcher is required");
     const std::string path = h.d.val();
     if (!path.starts_with("/")) h.d.fail("path matcher must begin with '/', got " + path);
     json subroute = parse_block_as_subroute(h, true);
-    std::string prefix = path;
-    while (prefix.ends_with("*")) prefix.pop_back();
-    while (prefix.size() > 1 && prefix.ends_with("/")) prefix.pop_back();
-    if (prefix != "/") {
-        json routes = subroute.contains("routes") ? subroute["routes"] : json::array();
-        routes.insert(routes.begin(), json{{"handle", {{{"handler", "rewrite"}, {"strip_path_prefix", prefix}}}}});
-        subroute["routes"] = routes;
-    }
+    json routes = subroute.contains("routes") ? subroute["routes"] : json::array();
+    routes.insert(routes.begin(), json{{"handle", {strip_prefix_rewrite(path)}}});
+    subroute["routes"] = routes;
     json route{{"match", {{{"path", {path}}}}}, {"handle", {subroute}}};
     // Caddy files handle_path under "handle", so both sort and group together.
     return {ConfigValue{"route", "handle", route}};

@@ -45,6 +45,9 @@ json consolidate_routes(json routes);
 using HandlerParser = std::function<json(Helper&)>;
 DirectiveParser handler_directive(HandlerParser parse);
 
+// The first handler of handle_path's subroute for its path matcher: a rewrite stripping the prefix.
+json strip_prefix_rewrite(const std::string& path);
+
 // The segment's block parsed as directives and built into a subroute handler (handle, route ...).
 json parse_block_as_subroute(Helper& h, bool sorted);
 

@@ -4,6 +4,7 @@
 #include "caddyfile/options.hpp"
 
 #include "caddyfile/adapter.hpp"
+#include "caddyfile/directives.hpp"
 #include "caddyfile/formatter.hpp"
 #include "caddyfile/global_options.hpp"
 #include "caddyfile/log_directive.hpp"
@@ -151,28 +152,6 @@ void write_handler(Writer& w, const std::string& m, const json& h, const std::st
     throw ExportError(path + ".handler", "handler '" + name + "' has no Caddyfile export here yet");
 }
 
-// A grouped subroute as `handle`, or as `handle_path` when its matcher is one path and its first
-// inner route strips exactly that prefix.
-void write_handle_block(Writer& w, const json& route, const std::string& mt, const json& subroute, const std::string& path) {
-    json inner = subroute.value("routes", json::array());
-    if (route.contains("match") && route["match"].size() == 1 && route["match"][0].size() == 1 &&
-        route["match"][0].contains("path") && route["match"][0]["path"].size() == 1 && !inner.empty()) {
-        std::string prefix = route["match"][0]["path"][0];
-        while (prefix.ends_with("*")) prefix.pop_back();
-        while (prefix.size() > 1 && prefix.ends_with("/")) prefix.pop_back();
-        if (inner[0] == json{{"handle", {{{"handler", "rewrite"}, {"strip_path_prefix", prefix}}}}}) {
-            inner.erase(inner.begin());
-            w.open("handle_path " + quote(route["match"][0]["path"][0]));
-            write_routes(w, inner, path + ".routes");
-            w.close();
-            return;
-        }
-    }
-    w.open("handle" + mt);
-    write_routes(w, inner, path + ".routes");
-    w.close();
-}
-
 // One route: the block forms (handle, handle_path, route) when its single handler is a
 // subroute, otherwise one directive per handler under the route's matcher.
 void write_route(Writer& w, MatcherNames& names, const json& route, const std::string& path) {
@@ -184,7 +163,7 @@ void write_route(Writer& w, MatcherNames& names, const json& route, const std::s
     if (grouped_subroutes) {
         // Adjacent handle blocks with the same matcher become one route of several subroutes (Caddy's
         // consolidation): each subroute is written back as its own block.
-        for (std::size_t i = 0; i < handlers.size(); ++i) write_handle_block(w, route, mt, handlers[i], index_path(path + ".handle", i));
+        for (std::size_t i = 0; i < handlers.size(); ++i) write_handle_block(w, m, handlers[i], index_path(path + ".handle", i));
         return;
     }
     for (std::size_t i = 0; i < handlers.size(); ++i) write_handler(w, m, handlers[i], index_path(path + ".handle", i));
@@ -208,6 +187,19 @@ void header_op_lines(const json& ops, const std::string& prefix, std::vector<std
                                 quote(r.value("replace", "")));
 }
 
+void write_handle_block(Writer& w, const std::string& m, const json& subroute, const std::string& path) {
+    json inner = subroute.value("routes", json::array());
+    // handle_path's matcher is one path, which the route's matcher token is when it is a bare path.
+    if (m.starts_with("/") && !inner.empty() && inner[0] == json{{"handle", {strip_prefix_rewrite(m)}}}) {
+        inner.erase(inner.begin());
+        w.open("handle_path " + m);
+    } else {
+        w.open("handle" + (m.empty() ? "" : " " + m));
+    }
+    write_routes(w, inner, path + ".routes");
+    w.close();
+}
+
 void write_matcher(Writer& w, const std::string& type, const json& value, const std::string& path) {
     MatcherNames::write_matcher(w, type, value, path);
 }
@@ -215,6 +207,10 @@ void write_matcher(Writer& w, const std::string& type, const json& value, const 
 void write_routes(Writer& w, const json& routes, const std::string& path) {
     // Named matchers are collected while writing the directives, then placed first.
     Writer body = w.nested();
+    body.ungrouped_subroutes = static_cast<int>(std::count_if(routes.begin(), routes.end(), [](const json& r) {
+        const json handlers = r.value("handle", json::array());
+        return !r.contains("group") && handlers.size() == 1 && handlers[0].value("handler", "") == "subroute";
+    }));
     MatcherNames names(body, path);
     // A module's route exporter may write several routes as the one directive that made them.
     for (std::size_t i = 0; i < routes.size();) {

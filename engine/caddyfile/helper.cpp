@@ -100,6 +100,10 @@ json weak_string(const std::string& text) {
     return text;
 }
 
+bool is_status_code_token(const std::string& arg) {
+    return arg.size() == 3 && arg.find_first_not_of("0123456789") == std::string::npos && std::stoi(arg) > 0;
+}
+
 void apply_header_op(Dispenser& d, json& ops, json* response, std::string field, const std::string& value,
                      const std::string& replacement) {
     if (field.starts_with("+")) {

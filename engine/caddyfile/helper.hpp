@@ -71,6 +71,9 @@ std::string canonical_header_key(const std::string& name);
 // one (Go's Atoi, ParseFloat, ParseBool, in that order); anything else, and any quoted token, is a string.
 json scalar_value(const Token& token);
 
+// What respond and error read as a status when it is their one argument: three digits, above zero.
+bool is_status_code_token(const std::string& arg);
+
 // Caddy's WeakString as JSON: a number when the text is an integer, else the string.
 json weak_string(const std::string& text);
 

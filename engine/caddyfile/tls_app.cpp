@@ -514,9 +514,11 @@ json build_tls_app(const std::vector<TlsServer>& servers, const Options& options
     return app.empty() ? json() : app;
 }
 
-json build_pki_app(const Options& options) {
+json build_pki_app(const Options& options, const std::vector<std::string>& directive_cas) {
     const TlsOptions& tls = options.tls;
     json cas = tls.pki.is_null() ? json::object() : tls.pki;
+    for (const auto& id : directive_cas)
+        if (!cas.contains(id)) cas[id] = json::object();
     if (tls.skip_install_trust) {
         if (cas.empty()) cas["local"] = json::object();
         for (auto& [id, ca] : cas.items()) ca["install_trust"] = false;

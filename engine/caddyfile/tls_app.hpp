@@ -36,6 +36,7 @@ std::vector<std::shared_ptr<json>> server_connection_policies(const TlsServer& s
 json build_tls_app(const std::vector<TlsServer>& servers, const Options& options);
 
 // apps.pki from the pki and skip_install_trust options; null when empty.
-json build_pki_app(const Options& options);
+// directive_cas: the CAs `acme_server` directives name, in site order (the option's own come first).
+json build_pki_app(const Options& options, const std::vector<std::string>& directive_cas);
 
 } // namespace proxflow::caddyfile

@@ -23,6 +23,9 @@ public:
     int next_matcher_number() { return (*matchers_named_)++; }
 
     std::vector<std::string> warnings;
+    // How many routes of the block being written are one subroute outside any group: Caddy groups
+    // handle blocks when a block has several, so only a lone one can be written as `handle`.
+    int ungrouped_subroutes = 0;
 
     void line(const std::string& text) { lines_.push_back({depth_, text}); }
     // Another writer's lines, nested at this one's depth (a quoted value's own newlines untouched).
@@ -62,6 +65,10 @@ std::string scalar_token(const nlohmann::json& value, const std::string& path);
 void header_op_lines(const nlohmann::json& ops, const std::string& prefix, std::vector<std::string>& lines);
 // One matcher of a matcher set as the lines of a named matcher's block.
 void write_matcher(Writer& w, const std::string& type, const nlohmann::json& value, const std::string& path);
+// A subroute as a `handle` block under matcher token m, or as `handle_path m` when m is a path and
+// the subroute starts with the rewrite handle_path makes for it. Its routes are read back sorted
+// by directive order and consolidated, as Caddy's handle blocks are.
+void write_handle_block(Writer& w, const std::string& m, const nlohmann::json& subroute, const std::string& path);
 // Routes as the directives of a block (nested handle_response, route and handle blocks).
 void write_routes(Writer& w, const nlohmann::json& routes, const std::string& path);
 

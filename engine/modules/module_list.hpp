@@ -21,4 +21,8 @@
     X(request_body)          \
     X(metrics)               \
     X(error)                 \
-    X(traffic_metrics)
+    X(traffic_metrics)       \
+    X(authentication)        \
+    X(templates)             \
+    X(push)                  \
+    X(acme_server)

@@ -4,20 +4,12 @@
 #include "caddyfile/writer.hpp"
 
 namespace proxflow::caddyfile {
-namespace {
-
-bool is_status(const std::string& arg) {
-    return arg.size() == 3 && arg.find_first_not_of("0123456789") == std::string::npos && std::stoi(arg) > 0;
-}
-
-} // namespace
-
 json parse_error(Helper& h) {
     json handler{{"handler", "error"}};
     std::string message;
     const auto args = h.d.remaining_args();
     if (args.size() == 1) {
-        if (is_status(args[0])) handler["status_code"] = weak_string(args[0]);
+        if (is_status_code_token(args[0])) handler["status_code"] = weak_string(args[0]);
         else message = args[0];
     } else if (args.size() == 2) {
         message = args[0];
@@ -41,7 +33,7 @@ bool write_error_handler(Writer& w, const std::string& m, const json& h, const s
     const std::string message = h.value("error", "");
     if (!h.contains("status_code")) {
         // One argument that looks like a status is read as one; the block form says it is a message.
-        if (is_status(message)) {
+        if (is_status_code_token(message)) {
             w.open("error" + mt + " \"\"");
             w.line("message " + quote(message));
             w.close();
@@ -51,7 +43,7 @@ bool write_error_handler(Writer& w, const std::string& m, const json& h, const s
         return true;
     }
     const std::string status = str(h["status_code"]);
-    if (message.empty() && is_status(status)) w.line("error" + mt + " " + status);
+    if (message.empty() && is_status_code_token(status)) w.line("error" + mt + " " + status);
     else w.line("error" + mt + " " + quote(message) + " " + quote(status));
     return true;
 }

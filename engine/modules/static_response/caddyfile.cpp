@@ -9,20 +9,22 @@ json parse_respond(Helper& h) {
     auto args = h.d.remaining_args();
     if (args.size() == 1) {
         const auto& a = args[0];
-        if (a.size() == 3 && a.find_first_not_of("0123456789") == std::string::npos && std::stoi(a) > 0) handler["status_code"] = weak_string(a);
-        else handler["body"] = a;
+        if (is_status_code_token(a)) handler["status_code"] = weak_string(a);
+        else if (!a.empty()) handler["body"] = a;
     } else if (args.size() == 2) {
-        handler["body"] = args[0];
+        if (!args[0].empty()) handler["body"] = args[0];
         handler["status_code"] = weak_string(args[1]);
-    } else if (!args.empty()) {
+    } else {
         h.d.wrong_args();
     }
     while (h.d.next_block(0)) {
         if (h.d.val() == "body") {
             if (handler.contains("body")) h.d.fail("body already specified");
-            if (!h.d.next_arg()) h.d.wrong_args();
-            handler["body"] = h.d.val();
+            const auto body = h.d.remaining_args();
+            if (body.size() != 1) h.d.wrong_args();
+            if (!body[0].empty()) handler["body"] = body[0];
         } else if (h.d.val() == "close") {
+            if (handler.contains("close")) h.d.fail("close already specified");
             handler["close"] = true;
         } else {
             h.d.fail("unrecognized subdirective '" + h.d.val() + "'");
@@ -73,20 +75,29 @@ bool write_static_response(Writer& w, const std::string& m, const json& h, const
         return true;
     }
     if (h.contains("headers")) throw ExportError(path + ".headers", "respond with headers has no Caddyfile form; use a header directive");
-    // One argument is a status only when it is three digits; anything else would read as a body.
-    const bool numeric = status.size() == 3 && std::all_of(status.begin(), status.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!h.contains("body") && !status.empty() && !numeric)
-        throw ExportError(path + ".status_code", "a status of \"" + status + "\" without a body reads back as a body");
+    // Caddy's respond needs an argument and leaves an empty body out of the JSON (omitempty): a
+    // lone argument of three digits reads as the status, anything else as the body.
+    const std::string body = h.value("body", "");
+    std::vector<std::string> block;
     std::string line = "respond" + mt;
-    if (h.contains("body")) line += " " + quote(h["body"]);
-    if (!status.empty()) line += " " + status;
-    if (h.value("close", false)) {
-        w.open(line);
-        w.line("close");
-        w.close();
+    if (status.empty() && is_status_code_token(body)) {
+        line += " \"\"";
+        block.push_back("body " + quote(body));
+    } else if (status.empty()) {
+        line += " " + quote(body);
+    } else if (body.empty() && is_status_code_token(str(h["status_code"]))) {
+        line += " " + status;
     } else {
-        w.line(line);
+        line += " " + quote(body) + " " + status;
     }
+    if (h.value("close", false)) block.push_back("close");
+    if (!block.empty()) {
+        w.open(line);
+        for (const auto& l : block) w.line(l);
+        w.close();
+        return true;
+    }
+    w.line(line);
     return true;
 }
 

@@ -29,6 +29,7 @@ PROXFLOW_ABSENT_RUNTIME(map)
 PROXFLOW_ABSENT_RUNTIME(request_body)
 PROXFLOW_ABSENT_RUNTIME(metrics)
 PROXFLOW_ABSENT_RUNTIME(error)
+PROXFLOW_ABSENT_RUNTIME(authentication)
 
 std::shared_ptr<const void> build_traffic_metrics(const nlohmann::json*, const std::string&, BuildContext&) {
     throw std::logic_error("traffic_metrics's app is not in the fuzzer");
