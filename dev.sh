@@ -12,6 +12,8 @@ PACKAGES=(
   # build
   cmake ninja-build g++ ccache pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev libnghttp2-dev
   libsqlite3-dev libmaxminddb-dev zlib1g-dev libmimalloc-dev qt6-base-dev
+  # basicauth's bcrypt hashes (libxcrypt's crypt_rn)
+  libcrypt-dev
   # the encode handler: zstd (libzstd; gzip uses zlib above); the zstd CLI decodes in its tests
   libzstd-dev zstd
   # the Caddyfile and HTTP request fuzzers (libFuzzer, ASan, UBSan)
