@@ -6,6 +6,7 @@
 
 #include "caddyfile/adapter.hpp"
 #include "caddyfile/tls_modules.hpp"
+#include "config/ascii_lower.hpp"
 #include "http/beast.hpp"
 
 #include <algorithm>
@@ -87,15 +88,10 @@ bool qualifies_for_public_cert(const std::string& s) {
     return std::count(s.begin(), s.end(), '*') == 1 && std::count(s.begin(), s.end(), '.') > 1 && s.size() > 2 && s.starts_with("*.");
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // certmagic's MatchWildcard: the subject's labels turned into '*' from the left, one more each try.
 bool match_wildcard(std::string subject, std::string wildcard) {
-    subject = lower(subject);
-    wildcard = lower(wildcard);
+    subject = ascii_lower(subject);
+    wildcard = ascii_lower(wildcard);
     if (subject == wildcard) return true;
     if (wildcard.find('*') == std::string::npos) return false;
     std::vector<std::string> labels;

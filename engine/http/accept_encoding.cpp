@@ -1,5 +1,7 @@
 #include "http/accept_encoding.hpp"
 
+#include "config/ascii_lower.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -14,15 +16,9 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // "q=0.5" → 0.5; anything unreadable or out of [0, 1] leaves Caddy's default of 1.
 double q_value(std::string_view param) {
-    const std::string text = lower(trim(param));
+    const std::string text = ascii_lower(trim(param));
     if (!text.starts_with("q=") || text.size() == 2) return 1.0;
     char* end = nullptr;
     const double q = std::strtod(text.c_str() + 2, &end);
@@ -52,7 +48,7 @@ std::vector<std::string> accepted_encodings(std::string_view header, bool websoc
         const std::string_view item = header.substr(0, comma);
         header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
         const auto semicolon = item.find(';');
-        std::string name = lower(trim(item.substr(0, semicolon)));
+        std::string name = ascii_lower(trim(item.substr(0, semicolon)));
         if (name.empty()) continue;
         double q = 1.0;
         if (semicolon != std::string_view::npos) {

@@ -2,6 +2,7 @@
 // query, remote_ip, protocol, vars and not.
 #include "routing/matcher.hpp"
 
+#include "config/ascii_lower.hpp"
 #include "http/field_lookup.hpp"
 #include "http/request_context.hpp"
 #include "http/url_path.hpp"
@@ -19,12 +20,6 @@
 
 namespace proxflow {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 std::string_view request_host(const RequestContext& ctx) { return host_without_port(field_value(ctx.request(), http::field::host)); }
 
@@ -52,7 +47,7 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 class HostMatcher final : public Matcher {
 public:
     explicit HostMatcher(std::vector<std::string> hosts) {
-        for (auto& h : hosts) hosts_.push_back(lower(h));
+        for (auto& h : hosts) hosts_.push_back(ascii_lower(h));
     }
     bool match(const RequestContext& ctx) const override {
         const std::string_view host = request_host(ctx);
@@ -72,17 +67,17 @@ private:
 class PathMatcher final : public Matcher {
 public:
     explicit PathMatcher(std::vector<std::string> paths) {
-        for (auto& p : paths) paths_.push_back(lower(p));
+        for (auto& p : paths) paths_.push_back(ascii_lower(p));
     }
     bool match(const RequestContext& ctx) const override {
         const std::string_view escaped = path_of(ctx.request().target());
-        std::string decoded = lower(unescape_path(escaped).value_or(std::string(escaped)));
+        std::string decoded = ascii_lower(unescape_path(escaped).value_or(std::string(escaped)));
         decoded.erase(decoded.find_last_not_of(". ") + 1);
         for (const auto& pattern : paths_) {
             if (pattern == "*") return true;
             const bool merge_slashes = pattern.find("//") == std::string::npos;
             const bool escaped_space = pattern.find('%') != std::string::npos;
-            if (glob_match(pattern, clean_matched_path(escaped_space ? lower(escaped) : decoded, merge_slashes))) return true;
+            if (glob_match(pattern, clean_matched_path(escaped_space ? ascii_lower(escaped) : decoded, merge_slashes))) return true;
         }
         return false;
     }

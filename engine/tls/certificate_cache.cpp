@@ -1,5 +1,7 @@
 #include "tls/certificate.hpp"
 
+#include "config/ascii_lower.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -23,18 +25,8 @@ struct CertificateCache::State {
     }
 };
 
-namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-} // namespace
-
 void CertificateCache::State::add(std::shared_ptr<const Certificate> cert) {
-    for (const auto& name : cert->names) by_name.emplace(lower(name), cert);
+    for (const auto& name : cert->names) by_name.emplace(ascii_lower(name), cert);
     all.push_back(std::move(cert));
 }
 
@@ -67,7 +59,7 @@ std::shared_ptr<const Certificate> CertificateCache::find(std::string_view serve
         state = state_;
     }
     if (!state || server_name.empty()) return nullptr;
-    const std::string name = lower(server_name);
+    const std::string name = ascii_lower(server_name);
     if (auto exact = state->newest(name)) return exact;
     // One-label wildcard: a.example.com is covered by *.example.com, not by *.com or *.a.example.com.
     const auto dot = name.find('.');

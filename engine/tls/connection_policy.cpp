@@ -1,5 +1,6 @@
 #include "tls/connection_policy.hpp"
 
+#include "config/ascii_lower.hpp"
 #include "tls/pem.hpp"
 
 #include <openssl/err.h>
@@ -21,12 +22,6 @@ int policy_index() {
 int acme_index() {
     static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
     return index;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
 }
 
 // Caddy's names for protocol versions and curves, as OpenSSL knows them.
@@ -141,7 +136,7 @@ std::unique_ptr<ConnectionPolicy> ConnectionPolicy::from_json(const json& value,
     ObjectReader r(value, path);
     if (const json* match = r.take("match")) {
         ObjectReader m(*match, r.path_of("match"));
-        for (auto& name : m.strings("sni")) policy->match_sni_.push_back(lower(name));
+        for (auto& name : m.strings("sni")) policy->match_sni_.push_back(ascii_lower(name));
         for (const char* other : {"remote_ip", "local_ip"})
             if (m.has(other)) throw ConfigError(m.path_of(other), std::string("the ") + other + " matcher is not supported by ProxFlow yet");
         m.finish();
@@ -207,7 +202,7 @@ std::unique_ptr<ConnectionPolicy> ConnectionPolicy::from_json(const json& value,
     SSL_CTX_set_tlsext_servername_callback(native, servername_check);
     SSL_CTX_set_tlsext_status_cb(native, ocsp_status);
 
-    policy->default_sni_ = lower(r.string("default_sni"));
+    policy->default_sni_ = ascii_lower(r.string("default_sni"));
 
     if (const json* ca = r.take("client_authentication")) {
         ObjectReader c(*ca, r.path_of("client_authentication"));
@@ -281,7 +276,7 @@ std::unique_ptr<ConnectionPolicy> ConnectionPolicy::from_json(const json& value,
 
 bool ConnectionPolicy::matches(std::string_view server_name) const {
     if (match_sni_.empty()) return true;
-    const std::string name = lower(server_name);
+    const std::string name = ascii_lower(server_name);
     for (const auto& pattern : match_sni_) {
         if (pattern == name) return true;
         // certmagic.MatchWildcard: "*.example.com" takes exactly one label in its place.
@@ -296,14 +291,14 @@ bool ConnectionPolicy::matches(std::string_view server_name) const {
 std::shared_ptr<const Certificate> ConnectionPolicy::select(const CertificateCache& cache, std::string_view name) const {
     if (selection_.empty()) return cache.find(name);
     // Several certificates may cover a name; the selection decides among them (exact names first).
-    const std::string wanted = lower(name);
+    const std::string wanted = ascii_lower(name);
     const auto dot = wanted.find('.');
     const std::string wildcard = dot == std::string::npos || dot == 0 ? std::string() : "*" + wanted.substr(dot);
     std::shared_ptr<const Certificate> by_wildcard;
     for (const auto& cert : cache.all()) {
         if (!selection_.accepts(*cert)) continue;
         for (const auto& n : cert->names) {
-            const std::string l = lower(n);
+            const std::string l = ascii_lower(n);
             if (l == wanted) return cert;
             if (!wildcard.empty() && l == wildcard && !by_wildcard) by_wildcard = cert;
         }

@@ -1,5 +1,6 @@
 #include "tls/on_demand.hpp"
 
+#include "config/ascii_lower.hpp"
 #include "http/percent_escape.hpp"
 #include "tls/acme/https_client.hpp"
 #include "tls/pem.hpp"
@@ -14,11 +15,6 @@ using namespace std::chrono_literals;
 
 std::string with_query(const std::string& url, const std::string& query) {
     return url + (url.find('?') == std::string::npos ? "?" : "&") + query;
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
 }
 
 } // namespace
@@ -76,7 +72,7 @@ awaitable<std::shared_ptr<const Certificate>> OnDemandIssuance::run(std::string 
 awaitable<std::shared_ptr<const Certificate>> OnDemandIssuance::obtain(std::string server_name) {
     // Runs on the background thread, where the manager's state lives; the handshake resumes on
     // its own worker when the answer is known.
-    co_return co_await asio::co_spawn(background_, run(lower(std::move(server_name))), asio::use_awaitable);
+    co_return co_await asio::co_spawn(background_, run(ascii_lower(std::move(server_name))), asio::use_awaitable);
 }
 
 } // namespace proxflow::tls

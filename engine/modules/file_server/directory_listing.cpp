@@ -1,5 +1,6 @@
 #include "modules/file_server/directory_listing.hpp"
 
+#include "config/ascii_lower.hpp"
 #include "http/percent_escape.hpp"
 
 #include "modules/file_server/served_path.hpp"
@@ -14,11 +15,6 @@
 
 namespace proxflow::file_server {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
 
 // Go's url.URL{Path: p}.String(): only letters, digits, "-_.~" and "$&+,/:;=@" stay as they are.
 std::string escape_url_path(std::string_view p) {
@@ -113,7 +109,7 @@ bool read_listing(const std::string& dir, std::string_view request_path, const s
 
 void sort_listing(DirectoryListing& listing, std::string_view sort, std::string_view order) {
     auto& items = listing.entries;
-    const auto by_name = [](const ListingEntry& a, const ListingEntry& b) { return lower(a.name) < lower(b.name); };
+    const auto by_name = [](const ListingEntry& a, const ListingEntry& b) { return ascii_lower(a.name) < ascii_lower(b.name); };
     if (sort == "name") {
         std::stable_sort(items.begin(), items.end(), by_name);
     } else if (sort == "size") {

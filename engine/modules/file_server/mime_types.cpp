@@ -1,5 +1,7 @@
 #include "modules/file_server/mime_types.hpp"
 
+#include "config/ascii_lower.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -8,11 +10,6 @@
 
 namespace proxflow::file_server {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
 
 class MimeTable {
 public:
@@ -33,15 +30,15 @@ public:
 
     std::string find(const std::string& ext) const {
         if (auto it = exact_.find(ext); it != exact_.end()) return it->second;
-        if (auto it = lower_.find(lower(ext)); it != lower_.end()) return it->second;
+        if (auto it = lower_.find(ascii_lower(ext)); it != lower_.end()) return it->second;
         return {};
     }
 
 private:
     void set(const std::string& ext, std::string type) {
-        if (type.starts_with("text/") && type.find("charset=") == std::string::npos) type = lower(type) + "; charset=utf-8";
+        if (type.starts_with("text/") && type.find("charset=") == std::string::npos) type = ascii_lower(type) + "; charset=utf-8";
         exact_[ext] = type;
-        lower_[lower(ext)] = type;
+        lower_[ascii_lower(ext)] = type;
     }
 
     // "weight:type:*.ext[:flags]" lines, heaviest first: the first type seen for an extension wins.

@@ -1,5 +1,7 @@
 #include "modules/reverse_proxy/upstream_address.hpp"
 
+#include "config/ascii_lower.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -41,11 +43,6 @@ bool valid_optional_port(const std::string& port) {
     return port.front() == ':' && std::all_of(port.begin() + 1, port.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 std::string trim(const std::string& s) {
     const auto first = s.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) return "";
@@ -67,7 +64,7 @@ ParsedUrl parse_url(const std::string& address) {
     if (authority.find_first_of("/?#") != std::string::npos)
         throw std::invalid_argument("for now, URLs for proxy upstreams only support scheme, host, and port components");
     if (const auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
-    ParsedUrl out{lower(scheme), authority, ""};
+    ParsedUrl out{ascii_lower(scheme), authority, ""};
     std::string colon_port;
     if (!authority.empty() && authority.front() == '[') {
         const auto end = authority.find(']');
@@ -104,7 +101,7 @@ UpstreamAddress parse_upstream_dial_address(std::string address) {
         if (port.empty()) port = scheme == "https" ? "443" : (scheme == "http" || scheme == "h2c") ? "80" : "";
     } else {
         if (const auto slash = address.find('/'); slash != std::string::npos) {
-            network = lower(trim(address.substr(0, slash)));
+            network = ascii_lower(trim(address.substr(0, slash)));
             address = address.substr(slash + 1);
         }
         if (const auto split = split_host_port(address)) std::tie(host, port) = *split;

@@ -20,9 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Not checked for idempotence: caddy fmt itself is not (it moves a brace glued to `{uri}{` in two steps).
     cf::format(text);
 
+    // Both adapts read the same file name: file_server's default `hide` names the Caddyfile itself.
+    static const std::string file_name = "fuzz.caddyfile";
     nlohmann::json config;
     try {
-        config = cf::adapt(text, "fuzz.caddyfile");
+        config = cf::adapt(text, file_name);
     } catch (const cf::AdaptError&) {
         return 0;
     } catch (const proxflow::ConfigError&) {
@@ -34,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         static const bool check_roundtrip = std::getenv("PROXFLOW_FUZZ_ROUNDTRIP") != nullptr;
         nlohmann::json again;
         try {
-            again = cf::adapt(exported, "exported.caddyfile");
+            again = cf::adapt(exported, file_name);
         } catch (const cf::AdaptError&) {
             if (check_roundtrip) throw;
             return 0;
