@@ -10,12 +10,16 @@
 namespace proxflow::caddyfile {
 namespace {
 
-json without_groups(json value) {
+// What decides handle or route: the routes without group names and without file_server's `hide`,
+// which names the Caddyfile being adapted (the probe's is not the source's) and is exported alike
+// in both blocks.
+json route_shape(json value) {
     if (value.is_object()) {
         value.erase("group");
-        for (auto& [key, inner] : value.items()) inner = without_groups(inner);
+        if (value.value("handler", "") == "file_server") value.erase("hide");
+        for (auto& [key, inner] : value.items()) inner = route_shape(inner);
     } else if (value.is_array()) {
-        for (auto& inner : value) inner = without_groups(inner);
+        for (auto& inner : value) inner = route_shape(inner);
     }
     return value;
 }
@@ -32,7 +36,7 @@ bool reads_back_as_handle(const Writer& outer, const std::string& m, const json&
     try {
         const json adapted = adapt(probe.text(), "Caddyfile");
         const json& routes = adapted.at("apps").at("http").at("servers").at("srv0").at("routes");
-        return routes.size() == 1 && without_groups(routes[0].at("handle").at(0)) == without_groups(subroute);
+        return routes.size() == 1 && route_shape(routes[0].at("handle").at(0)) == route_shape(subroute);
     } catch (const std::exception&) {
         return false;
     }
