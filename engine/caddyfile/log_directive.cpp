@@ -12,6 +12,7 @@
 #include "config/object_reader.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 namespace proxflow::caddyfile {
@@ -36,7 +37,11 @@ json parse_file_writer(Dispenser& d) {
             if (option == "roll_size") {
                 writer["roll_size_mb"] = static_cast<std::int64_t>(std::ceil(static_cast<double>(parse_size(d, value)) / (1024.0 * 1024.0)));
             } else if (option == "roll_keep") {
-                writer["roll_keep"] = std::stoi(value);
+                int keep = 0;
+                const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), keep);
+                if (ec != std::errc() || end != value.data() + value.size())
+                    d.fail("parsing roll_keep number: strconv.Atoi: parsing \"" + value + "\": invalid syntax");
+                writer["roll_keep"] = keep;
             } else {
                 const double days = static_cast<double>(parse_caddy_duration(d, value)) / (24.0 * 3600 * 1e9);
                 writer["roll_keep_days"] = static_cast<std::int64_t>(std::ceil(days));
