@@ -138,10 +138,16 @@ private slots:
         QVERIFY(catalogue.choices("reverse_proxy", "selection_policy").contains("least_conn"));
         QVERIFY(catalogue.choices("static_response", "selection_policy").isEmpty());
 
-        // Whether a module runs is the engine's word: every module of today's list does (request_body and
-        // metrics too), and a name no module has does not.
-        for (int i = 0; i < catalogue.rowCount(); ++i)
-            QVERIFY2(role(catalogue, i, "runs").toBool(), qPrintable(role(catalogue, i, "handler").toString()));
+        // Whether a module runs is the engine's word, the descriptor's factory: request_body and metrics
+        // do, templates, push and acme_server only adapt and export, and a name no module has does not.
+        for (const char* handler : {"reverse_proxy", "request_body", "metrics", "authentication"})
+            QVERIFY2(catalogue.runs(handler), handler);
+        for (const char* handler : {"templates", "push", "acme_server", "no_such_handler"})
+            QVERIFY2(!catalogue.runs(handler), handler);
+        for (int i = 0; i < catalogue.rowCount(); ++i) {
+            const QString handler = role(catalogue, i, "handler").toString();
+            QCOMPARE(role(catalogue, i, "runs").toBool(), catalogue.runs(handler));
+        }
     }
 
     void editors_are_found_by_handler_name_with_a_generic_fallback() {

@@ -143,9 +143,13 @@ TestCase {
         verify(doc.value(page + ".handle[0].browse") !== undefined)
         tryCompare(browse, "checked", true)
 
-        // Every module of the catalogue runs today, so only a handler no module has wears the badge.
-        for (let i = 0; i < HandlerCatalogue.count; ++i)
-            verify(HandlerCatalogue.get(i).runs, HandlerCatalogue.get(i).handler)
+        // A module ProxFlow adapts and exports but does not run (templates) wears the badge, and
+        // reads as its Caddyfile.
+        verify(!HandlerCatalogue.runs("templates"))
+        doc.setHandlerType(page + ".handle[0]", "templates")
+        compare(editorFile(editor), "GenericHandlerEditor.qml")
+        verify(findChild(editor, "notRunBadge").visible)
+        compare(findChild(editor, "handlerText").text, "templates")
 
         // A handler no module has: the generic view, and the route says what it runs.
         doc.setText(page + ".handle[0].handler", "no_such_handler")
