@@ -16,9 +16,17 @@
 #include <cctype>
 #include <charconv>
 #include <map>
+#include <optional>
 
 namespace proxflow::caddyfile {
 namespace {
+
+// The optional part a subdirective writes into, made (empty, as Caddy's `new(T)`) by the first one.
+// Emplaced from a value: clang rejects emplace() of a nested struct with member initializers.
+template <class T>
+T& ensure(std::optional<T>& part) {
+    return part ? *part : part.emplace(T{});
+}
 
 int to_int(const Dispenser& d, const std::string& text, const char* what) {
     try {
@@ -77,8 +85,8 @@ json parse_transport(Dispenser& d) {
         return d.val();
     };
     auto duration = [&] { return std::chrono::nanoseconds(parse_caddy_duration(d, arg())); };
-    auto tls = [&]() -> HttpTransportConfig::Tls& { return t.tls ? *t.tls : t.tls.emplace(HttpTransportConfig::Tls{}); };
-    auto keep_alive = [&]() -> HttpTransportConfig::KeepAlive& { return t.keep_alive ? *t.keep_alive : t.keep_alive.emplace(HttpTransportConfig::KeepAlive{}); };
+    auto tls = [&]() -> HttpTransportConfig::Tls& { return ensure(t.tls); };
+    auto keep_alive = [&]() -> HttpTransportConfig::KeepAlive& { return ensure(t.keep_alive); };
     while (d.next_block(1)) {
         const std::string option = d.val();
         if (option == "read_buffer") t.read_buffer_size = parse_size(d, arg());
@@ -227,8 +235,8 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
     for (const auto& up : d.remaining_args()) add_upstream(up);
     LoadBalancingConfig lb;
     HealthChecksConfig health;
-    auto active = [&]() -> HealthChecksConfig::Active& { return health.active ? *health.active : health.active.emplace(HealthChecksConfig::Active{}); };
-    auto passive = [&]() -> HealthChecksConfig::Passive& { return health.passive ? *health.passive : health.passive.emplace(HealthChecksConfig::Passive{}); };
+    auto active = [&]() -> HealthChecksConfig::Active& { return ensure(health.active); };
+    auto passive = [&]() -> HealthChecksConfig::Passive& { return ensure(health.passive); };
     auto arg = [&]() -> std::string {
         if (!d.next_arg()) d.wrong_args();
         return d.val();
