@@ -42,7 +42,7 @@ ALLOWED = {
 }
 
 # What every module may include.
-MODULE_MAY_INCLUDE = ["config", "http", "metrics", "caddyfile", "module", "routing"]
+MODULE_MAY_INCLUDE = ["config", "http", "metrics", "caddyfile", "module", "routing", "logging"]
 
 # Module -> the modules it builds on. Anything else between two modules is a violation.
 DEPENDS = {
