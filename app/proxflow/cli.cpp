@@ -91,6 +91,9 @@ int guarded(const char* command, const char* help, int argc, char** argv, int (*
     } catch (const ConfigError& e) {
         std::cerr << "proxflow " << command << ": " << e.what() << "\n";
         return config_error;
+    } catch (const std::exception& e) { // what the system refused (entropy, memory): said, not a crash
+        std::cerr << "proxflow " << command << ": " << e.what() << "\n";
+        return config_error;
     }
 }
 

@@ -47,5 +47,6 @@ int validate_command(int argc, char** argv);
 int reverse_proxy_command(int argc, char** argv);
 int fmt_command(int argc, char** argv);
 int export_command(int argc, char** argv);
+int hash_password_command(int argc, char** argv);
 
 } // namespace proxflow::cli

@@ -17,6 +17,7 @@ Commands:
   reverse-proxy  Run a quick reverse proxy from one address to upstreams
   export         Print a JSON config as a Caddyfile
   fmt            Format a Caddyfile as caddy fmt does
+  hash-password  Print a password hash for basicauth
   version        Print the version
 
 Run 'proxflow <command> --help' for a command's flags.
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     if (command == "reverse-proxy") return reverse_proxy_command(argc, argv);
     if (command == "fmt") return fmt_command(argc, argv);
     if (command == "export") return export_command(argc, argv);
+    if (command == "hash-password") return hash_password_command(argc, argv);
     std::cerr << "proxflow: unknown command \"" << command << "\"\n\n" << usage;
     return usage_error;
 }

@@ -18,6 +18,7 @@ struct FamilySample {
     std::string name;
     std::string help;
     std::vector<std::pair<Labels, std::uint64_t>> counters;
+    std::string type = "counter"; // or "gauge" (a module's status adds those: keys a zone tracks now)
 };
 
 class CounterFamily {

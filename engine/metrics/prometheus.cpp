@@ -151,7 +151,7 @@ std::string render_prometheus(const Snapshot& snap) {
         histogram(out, "proxflow_reverse_proxy_upstream_header_duration_seconds", "upstream=\"" + escape_label(u.address) + "\"", u.latency);
     // Modules' own families, as they declared them.
     for (const auto& f : snap.families) {
-        family(out, f.name.c_str(), "counter", f.help.c_str());
+        family(out, f.name.c_str(), f.type.c_str(), f.help.c_str());
         for (const auto& [labels, value] : f.counters) {
             std::string text;
             for (const auto& [key, v] : labels) text += (text.empty() ? "" : ",") + key + "=\"" + escape_label(v) + "\"";

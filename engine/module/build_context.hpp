@@ -4,6 +4,8 @@
 #include "module/usage_pool.hpp"
 
 #include <functional>
+#include <map>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -34,6 +36,13 @@ public:
     std::vector<std::shared_ptr<BackgroundTask>> tasks;
     // Above zero while the routes of a reverse_proxy's handle_response are built.
     int handle_response_depth = 0;
+
+    // A name for what the config leaves unnamed, by its position among its kind in this config
+    // (rate_limit0, rate_limit1 ...), as Caddy names servers srv0, srv1: stable while the config is.
+    std::string name_by_position(const std::string& kind) { return kind + std::to_string(positions_[kind]++); }
+
+private:
+    std::map<std::string, int> positions_;
 };
 
 } // namespace proxflow

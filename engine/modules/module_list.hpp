@@ -25,4 +25,5 @@
     X(authentication)        \
     X(templates)             \
     X(push)                  \
-    X(acme_server)
+    X(acme_server)            \
+    X(rate_limit)

@@ -106,5 +106,38 @@ class BasicAuth(harness.ProxyTestCase):
         self.assertLess(quick, 0.5)
 
 
+@harness.needs_programs("caddy", why="hash-password is checked against caddy hash-password")
+class HashPassword(harness.ProxyTestCase):
+    def test_a_bcrypt_hash_is_in_caddys_form_and_lets_its_password_in(self):
+        result = self.run_proxflow("hash-password", "--plaintext", "s3cret pass")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        hashed = result.stdout.strip()
+        self.assertRegex(hashed, r"^\$2a\$14\$[./A-Za-z0-9]{53}$")
+        port = free_port()
+        self.start_proxflow(f":{port} {{\n\tbind 127.0.0.1\n\tbasicauth {{\n\t\tzoe {hashed}\n\t}}\n\trespond ok\n}}\n",
+                            caddyfile=True, wait_port=port)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/", headers={"Authorization": basic("zoe", "s3cret pass")})
+        self.assertEqual(conn.getresponse().status, 200)
+        conn.close()
+
+    def test_scrypt_with_a_salt_prints_what_caddy_prints(self):
+        import subprocess
+        theirs = subprocess.run(["caddy", "hash-password", "--algorithm", "scrypt", "--salt", "pepper", "--plaintext", "hunter2"],
+                                capture_output=True, text=True, timeout=60).stdout.strip()
+        ours = self.run_proxflow("hash-password", "--algorithm", "scrypt", "--salt", "pepper", "--plaintext", "hunter2").stdout.strip()
+        self.assertEqual(ours, theirs)
+
+    def test_the_password_can_come_from_standard_input(self):
+        import subprocess
+        result = subprocess.run([harness.PROXFLOW, "hash-password", "--algorithm", "scrypt", "--salt", "pepper"], input="hunter2\n",
+                                capture_output=True, text=True, timeout=60)
+        flag = self.run_proxflow("hash-password", "--algorithm", "scrypt", "--salt", "pepper", "--plaintext", "hunter2")
+        self.assertEqual(result.stdout, flag.stdout)
+        bad = self.run_proxflow("hash-password", "--algorithm", "md5", "--plaintext", "x")
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("unrecognized hash algorithm: md5", bad.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace proxflow {
 
@@ -35,14 +36,37 @@ PasswordHash PasswordHash::from_json(const json* hash, const std::string& path) 
     return out;
 }
 
+namespace {
+
+bool scrypt_key(std::string_view plaintext, std::string_view salt, std::uint64_t n, std::uint64_t r, std::uint64_t p, std::string& key) {
+    // scrypt needs 128·r·(N+2) bytes of work memory, beyond OpenSSL's 32 MiB default cap at Caddy's parameters.
+    const std::uint64_t maxmem = 128 * r * (n + 2) + 128 * r * p + (1u << 20);
+    return EVP_PBE_scrypt(plaintext.data(), plaintext.size(), reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), n, r, p,
+                          maxmem, reinterpret_cast<unsigned char*>(key.data()), key.size()) == 1;
+}
+
+} // namespace
+
+std::string PasswordHash::hash(std::string_view plaintext, std::string_view salt) const {
+    if (algorithm_ == Algorithm::scrypt) {
+        std::string key(key_length_, '\0');
+        if (!scrypt_key(plaintext, salt, n_, r_, p_, key)) throw std::runtime_error("scrypt failed");
+        return encode_base64(key);
+    }
+    if (plaintext.find('\0') != std::string_view::npos) throw std::runtime_error("a password must not contain NUL");
+    // Go's bcrypt writes the $2a$ prefix, at Caddy's cost of 14.
+    char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+    if (!crypt_gensalt_rn("$2a$", 14, nullptr, 0, setting, sizeof setting)) throw std::runtime_error("bcrypt: no salt could be made");
+    auto data = std::make_unique<crypt_data>();
+    const char* result = crypt_rn(std::string(plaintext).c_str(), setting, data.get(), sizeof(crypt_data));
+    if (!result || result[0] == '*') throw std::runtime_error("bcrypt hashing failed");
+    return result;
+}
+
 bool PasswordHash::matches(std::string_view hashed, std::string_view salt, std::string_view plaintext) const {
     if (algorithm_ == Algorithm::scrypt) {
         std::string key(key_length_, '\0');
-        // scrypt needs 128·r·(N+2) bytes of work memory, beyond OpenSSL's 32 MiB default cap at Caddy's parameters.
-        const std::uint64_t maxmem = 128 * r_ * (n_ + 2) + 128 * r_ * p_ + (1u << 20);
-        if (EVP_PBE_scrypt(plaintext.data(), plaintext.size(), reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), n_, r_,
-                           p_, maxmem, reinterpret_cast<unsigned char*>(key.data()), key.size()) != 1)
-            return false;
+        if (!scrypt_key(plaintext, salt, n_, r_, p_, key)) return false;
         return key.size() == hashed.size() && CRYPTO_memcmp(key.data(), hashed.data(), key.size()) == 0;
     }
     // crypt reads NUL-terminated strings: a NUL inside either would cut it short.
@@ -95,6 +119,14 @@ bool decode_base64(std::string_view text, std::string& out) {
     // Padded to whole quads, with no more padding than the last quad needs (stray low bits are
     // ignored, as Go's non-strict decoding does).
     return chars % 4 == 0 && padding <= 2 && (!padding || (chars - padding) % 4 + padding == 4);
+}
+
+std::string encode_base64(std::string_view bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(bytes.data()),
+                                  static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
 }
 
 } // namespace proxflow

@@ -18,6 +18,10 @@ public:
     // Whether plaintext hashes to hashed (the decoded password of an account) with salt (scrypt
     // only), compared in constant time. A hash that is not of this algorithm's form never matches.
     bool matches(std::string_view hashed, std::string_view salt, std::string_view plaintext) const;
+    // What `caddy hash-password` prints for plaintext: a bcrypt hash at Caddy's cost (14) in Modular
+    // Crypt Format, or scrypt's key in base64 (salt is the raw salt). Throws std::runtime_error when
+    // the system cannot hash (no entropy).
+    std::string hash(std::string_view plaintext, std::string_view salt) const;
     // What an unknown user's password is compared with, so that a missing account takes as long as
     // a wrong password (Caddy's FakeHash).
     const std::string& fake_hash() const;
@@ -34,5 +38,7 @@ private:
 // Go's base64.StdEncoding.DecodeString: the standard alphabet, padded, CR and LF ignored; false
 // when text is not that.
 bool decode_base64(std::string_view text, std::string& out);
+// Go's base64.StdEncoding.EncodeToString.
+std::string encode_base64(std::string_view bytes);
 
 } // namespace proxflow

@@ -65,7 +65,7 @@ private:
     }
 
     std::string directive(bool& own) {
-        switch (pick(0, 4)) {
+        switch (pick(0, 5)) {
         case 0:
         case 1: {
             own = true;
@@ -81,6 +81,25 @@ private:
             return "respond " + any({"/health OK 200", "\"hello world\"", "404"});
         case 3:
             return "header " + any({"X-Served-By proxflow", "-Server", "Cache-Control \"no-store\""});
+        case 5: {
+            own = true;
+            const std::string algorithm = any({"", "token_bucket", "leaky_bucket", "sliding_window"});
+            std::string block = "\t\trate " + any({"10", "600/m", "0.5", "3600/h"}) + "\n";
+            if (!algorithm.empty()) block += "\t\talgorithm " + algorithm + "\n";
+            if (algorithm == "sliding_window") {
+                if (chance(2)) block += "\t\twindow " + any({"1m", "10s", "1h"}) + "\n";
+            } else if (chance(2)) {
+                block += "\t\tburst " + any({"1", "5", "100"}) + "\n";
+            }
+            if (chance(2)) block += "\t\tkey " + any({"ip", "user", "api_key", "header X-Tenant", "{http.request.uri.query.team}"}) + "\n";
+            if (chance(2)) block += "\t\treject " + any({"429", "503", "delay", "drop"}) + "\n";
+            if (chance(3)) block += "\t\tmax_delay " + any({"1s", "250ms"}) + "\n";
+            if (chance(3)) block += "\t\tzone " + any({"api", "login"}) + "\n";
+            if (chance(3))
+                block += "\t\tdistributed {\n\t\t\tredis {\n\t\t\t\taddress 127.0.0.1:" + any({"6379", "6380"}) +
+                         "\n\t\t\t}\n\t\t\tsync_interval " + any({"0s", "5s", "30s"}) + "\n\t\t}\n";
+            return "rate_limit " + any({"", "/api/*", "/login"}) + " {\n" + block + "\t}";
+        }
         default:
             return "reverse_proxy " + any({"/api/*", ""}) + " 127.0.0.1:9001 127.0.0.1:9002 {\n\t\tlb_policy " +
                    any({"round_robin", "least_conn", "first", "ip_hash"}) + "\n\t}";
@@ -93,7 +112,8 @@ private:
 int count_proxflow_parts(const json& value) {
     int n = 0;
     if (value.is_object()) {
-        if (value.value("handler", "") == "traffic_dashboard") ++n;
+        const std::string handler = value.value("handler", "");
+        if (handler == "traffic_dashboard" || handler == "rate_limit") ++n;
         for (const auto& [key, v] : value.items()) n += (key == "traffic_metrics") + count_proxflow_parts(v);
     } else if (value.is_array()) {
         for (const auto& v : value) n += count_proxflow_parts(v);
@@ -125,6 +145,7 @@ private slots:
             const json config = cf::adapt(generated.full, "generated.caddyfile");
             const cf::ExportResult stock = cf::export_caddyfile(config, true);
             QVERIFY(stock.caddyfile.find("traffic_") == std::string::npos);
+            QVERIFY(stock.caddyfile.find("rate_limit") == std::string::npos);
             QCOMPARE(static_cast<int>(stock.warnings.size()), count_proxflow_parts(config));
             const json again = cf::adapt(stock.caddyfile, "stock.caddyfile");
             QVERIFY2(again == cf::adapt(generated.stock, "stock-twin.caddyfile"),

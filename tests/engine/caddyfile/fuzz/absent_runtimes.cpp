@@ -6,6 +6,7 @@
 #include "metrics/snapshot.hpp"
 #include "module/usage_pool.hpp"
 #include "modules/file_server/file_matcher.hpp"
+#include "modules/rate_limit/zone.hpp"
 
 #include <stdexcept>
 
@@ -30,6 +31,7 @@ PROXFLOW_ABSENT_RUNTIME(request_body)
 PROXFLOW_ABSENT_RUNTIME(metrics)
 PROXFLOW_ABSENT_RUNTIME(error)
 PROXFLOW_ABSENT_RUNTIME(authentication)
+PROXFLOW_ABSENT_RUNTIME(rate_limit)
 
 std::shared_ptr<const void> build_traffic_metrics(const nlohmann::json*, const std::string&, BuildContext&) {
     throw std::logic_error("traffic_metrics's app is not in the fuzzer");
@@ -38,6 +40,11 @@ std::shared_ptr<const void> build_traffic_metrics(const nlohmann::json*, const s
 json upstreams_status(const UsagePool&) { throw std::logic_error("reverse_proxy's status is not in the fuzzer"); }
 void add_upstreams_to_snapshot(const UsagePool&, metrics::Snapshot&) {
     throw std::logic_error("reverse_proxy's status is not in the fuzzer");
+}
+
+json rate_limit::zones_status(const UsagePool&) { throw std::logic_error("rate_limit's status is not in the fuzzer"); }
+void rate_limit::add_zones_to_snapshot(const UsagePool&, metrics::Snapshot&) {
+    throw std::logic_error("rate_limit's status is not in the fuzzer");
 }
 
 std::unique_ptr<Matcher> file_server::make_file_matcher(const json&, const std::string&) {
