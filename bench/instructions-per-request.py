@@ -8,7 +8,8 @@ around it, so it tells whether a change to the request path made it cheaper. Eac
 worker under `valgrind --tool=callgrind` in front of the same nginx backend; after a warm-up the
 counters are zeroed, REQUESTS requests are sent with h2load over 8 keep-alive HTTP/1.1 connections,
 and the dump's total Ir over REQUESTS is printed. Kernel work (system calls) is not counted.
-With KEEP=1 in the environment the dumps are kept for callgrind_annotate."""
+With KEEP=1 in the environment the dumps are kept for callgrind_annotate; SITE_EXTRA adds its text to
+ProxFlow's site block (e.g. a rate_limit, to count what it costs)."""
 import os, re, shutil, socket, subprocess, sys, tempfile, time
 
 BIN = os.path.abspath(sys.argv[1])
@@ -105,7 +106,7 @@ try:
     caddyfile = f"{WORK}/Caddyfile"
     with open(caddyfile, "w") as f:
         f.write(f"{{\n\tadmin off\n\tauto_https off\n}}\n\nhttp://127.0.0.1:{port} {{\n\tbind 127.0.0.1\n"
-                f"\treverse_proxy 127.0.0.1:{backend_port}\n}}\n")
+                f"{os.environ.get('SITE_EXTRA', '')}\treverse_proxy 127.0.0.1:{backend_port}\n}}\n")
     results["proxflow"] = count("proxflow", [BIN, "run", "--config", caddyfile, "--threads", "1"], port)
     print(f"instructions per request (callgrind Ir, user space), GET {PATH}, {REQUESTS} requests:")
     print("| proxy | Ir per request | vs nginx |\n|---|---:|---:|")
