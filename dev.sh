@@ -14,6 +14,8 @@ PACKAGES=(
   libsqlite3-dev libmaxminddb-dev zlib1g-dev libmimalloc-dev qt6-base-dev
   # basicauth's bcrypt hashes (libxcrypt's crypt_rn)
   libcrypt-dev
+  # the Redis client of distributed rate limits (engine/redis/: hiredis driven by Asio)
+  libhiredis-dev
   # the encode handler: zstd (libzstd; gzip uses zlib above); the zstd CLI decodes in its tests
   libzstd-dev zstd
   # the Caddyfile and HTTP request fuzzers (libFuzzer, ASan, UBSan)
@@ -32,6 +34,8 @@ PACKAGES=(
   pebble
   # a DNS server (A, AAAA, SRV on a high port) and dig for the dynamic-upstreams tests
   dnsmasq-base dnsutils
+  # a real Redis (and redis-cli) for the Redis client and distributed rate-limit tests
+  redis-server redis-tools
 )
 
 ensure_packages() {

@@ -27,6 +27,8 @@ ALLOWED = {
     "routing": ["config", "http", "metrics", "module"],
     "logging": ["config", "http", "routing"],
     "tls": ["config", "http", "logging", "metrics", "module"],
+    # The Redis client (hiredis driven by Asio): what modules share through a Redis.
+    "redis": ["config", "http"],
     # Every modules/<name> (see MODULE_MAY_INCLUDE and DEPENDS).
     "modules/*": None,
     # The list of compiled-in modules: a macro, includes nothing.
@@ -42,7 +44,7 @@ ALLOWED = {
 }
 
 # What every module may include.
-MODULE_MAY_INCLUDE = ["config", "http", "metrics", "caddyfile", "module", "routing", "logging"]
+MODULE_MAY_INCLUDE = ["config", "http", "metrics", "caddyfile", "module", "routing", "logging", "redis"]
 
 # Module -> the modules it builds on. Anything else between two modules is a violation.
 DEPENDS = {
