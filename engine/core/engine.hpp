@@ -53,8 +53,10 @@ private:
     void shutdown_workers();
 
     EngineOptions options_;
-    std::vector<std::unique_ptr<Worker>> workers_;
+    // Declared before the workers: a worker holds its last runtime until the workers go, and what that
+    // runtime built on the background io_context (tasks' timers, Redis clients) must go before it does.
     asio::io_context background_{1};
+    std::vector<std::unique_ptr<Worker>> workers_;
     std::thread background_thread_;
     std::thread shutdown_thread_;
     std::unique_ptr<AdminServer> admin_;
