@@ -7,6 +7,7 @@ namespace proxflow::rate_limit {
 namespace {
 
 constexpr double ns_per_second = 1e9;
+constexpr double max_debt = 3600 * ns_per_second; // what others admitted, paid back: an hour of rate at most
 
 Verdict rejected(Nanos retry_after, Nanos reset) {
     return {.kind = Verdict::Kind::reject, .retry_after = std::max<Nanos>(retry_after, 1), .remaining = 0, .reset = reset};
@@ -34,9 +35,10 @@ Verdict TokenBucket::take(State& s, Nanos now, Admission admission) const {
 }
 
 void TokenBucket::charge(State& s, Nanos now, std::uint64_t admitted_elsewhere) const {
+    // What others admitted is paid back in full, as if admitted here: the bucket goes into debt, so
+    // that together the processes admit the rate, not the rate each. An hour of debt at most.
     const double ahead = static_cast<double>(std::max(s.tat, now) - now) + interval_ * static_cast<double>(admitted_elsewhere);
-    // Tokens never go below zero: what others admitted empties the bucket at most.
-    s.tat = now + static_cast<Nanos>(std::min(ahead, interval_ * static_cast<double>(size_)));
+    s.tat = now + static_cast<Nanos>(std::min(ahead, max_debt));
 }
 
 LeakyBucket::LeakyBucket(double rate_per_second, std::int64_t burst) : rate_(rate_per_second), burst_(burst) {}
@@ -62,8 +64,9 @@ Verdict LeakyBucket::take(State& s, Nanos now, Admission admission) const {
 }
 
 void LeakyBucket::charge(State& s, Nanos now, std::uint64_t admitted_elsewhere) const {
+    // Paid back in full, as the token bucket's (an hour's worth at most).
     const double excess = std::max(0.0, drained(s, now)) + static_cast<double>(admitted_elsewhere);
-    s = {.excess = std::min(excess, static_cast<double>(burst_) + 1.0), .last = now, .fresh = false};
+    s = {.excess = std::min(excess, rate_ * max_debt / ns_per_second), .last = now, .fresh = false};
 }
 
 bool LeakyBucket::idle(const State& s, Nanos now) const { return s.fresh || drained(s, now) <= -1.0; }

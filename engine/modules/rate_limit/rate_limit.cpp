@@ -4,10 +4,13 @@
 #include "http/request_context.hpp"
 #include "module/build_context.hpp"
 #include "module/handler.hpp"
+#include "modules/rate_limit/distributed.hpp"
 #include "modules/rate_limit/rate_limit_config.hpp"
 #include "modules/rate_limit/request_key.hpp"
 #include "modules/rate_limit/zone.hpp"
 #include "routing/response_writer.hpp"
+
+#include <optional>
 
 namespace proxflow {
 namespace {
@@ -18,13 +21,25 @@ std::string seconds_up(rate_limit::Nanos ns) { return std::to_string(std::max<ra
 
 class RateLimit final : public Handler {
 public:
-    RateLimit(RateLimitConfig config, std::shared_ptr<rate_limit::ZoneCounters> counters, std::shared_ptr<rate_limit::Limiter> limiter)
+    RateLimit(RateLimitConfig config, std::shared_ptr<rate_limit::ZoneCounters> counters, std::shared_ptr<rate_limit::Limiter> limiter,
+              rate_limit::Distributed distributed)
         : config_(std::move(config)), key_(config_), admission_{.may_wait = config_.delays(), .max_wait = config_.max_delay.count()},
-          counters_(std::move(counters)), limiter_(std::move(limiter)),
+          counters_(std::move(counters)), limiter_(std::move(limiter)), distributed_(std::move(distributed)),
           policy_("\"" + config_.zone + "\";q=" + std::to_string(limiter_->quota()) + ";w=" + seconds_up(limiter_->quota_window())) {}
 
     awaitable<bool> handle(RequestContext& ctx) const override {
-        const Verdict verdict = limiter_->take(key_.of(ctx), admission_, rate_limit::steady_now());
+        const std::string key = key_.of(ctx);
+        std::optional<Verdict> decided;
+        if (distributed_.decider) {
+            // sync_interval 0: Redis decides; without an answer the local limit does, or fail_closed refuses.
+            decided = co_await distributed_.decider->take(key, admission_);
+            if (!decided && distributed_.fail_closed) {
+                counters_->rejected.fetch_add(1, std::memory_order_relaxed);
+                co_await write_error(ctx, http::status::service_unavailable);
+                co_return true;
+            }
+        }
+        const Verdict verdict = decided ? *decided : limiter_->take(key, admission_, rate_limit::steady_now());
         switch (verdict.kind) {
         case Verdict::Kind::allow:
             counters_->allowed.fetch_add(1, std::memory_order_relaxed);
@@ -62,6 +77,7 @@ private:
     rate_limit::Admission admission_;
     std::shared_ptr<rate_limit::ZoneCounters> counters_;
     std::shared_ptr<rate_limit::Limiter> limiter_;
+    rate_limit::Distributed distributed_;
     std::string policy_;
 };
 
@@ -95,7 +111,14 @@ HandlerPtr make_rate_limit(ObjectReader& r, BuildContext& build) {
     auto limiter = rate_limit::zone_limiter(build.state, config.zone, config);
     counters->limiter.store(limiter);
     build.tasks.push_back(std::make_shared<KeySweeper>(build.background, limiter));
-    return std::make_shared<RateLimit>(std::move(config), std::move(counters), std::move(limiter));
+    rate_limit::Distributed distributed;
+    if (config.distributed) {
+        // Counts go to Redis every sync_interval (a background task), or each decision is asked of it.
+        std::shared_ptr<std::atomic<std::uint64_t>> redis_errors(counters, &counters->redis_errors);
+        distributed = rate_limit::make_distributed(config, config.zone, limiter, rate_limit::limiter_key(config.zone, config),
+                                                   std::move(redis_errors), build);
+    }
+    return std::make_shared<RateLimit>(std::move(config), std::move(counters), std::move(limiter), std::move(distributed));
 }
 
 } // namespace proxflow

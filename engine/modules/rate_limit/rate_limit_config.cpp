@@ -1,5 +1,7 @@
 #include "modules/rate_limit/rate_limit_config.hpp"
 
+#include "redis/options.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -32,8 +34,11 @@ RedisEndpointConfig redis_from_json(const json& value, const std::string& path) 
     ObjectReader r(expect_object(value, path), path);
     RedisEndpointConfig c;
     c.address = r.string("address", c.address);
-    if (c.address.empty() || c.address.rfind(':') == std::string::npos)
-        throw ConfigError(r.path_of("address"), "expected host:port, got \"" + c.address + "\"");
+    try {
+        redis::Options::from_address(c.address);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(r.path_of("address"), e.what());
+    }
     c.password = r.string("password");
     c.db = static_cast<int>(r.integer("db"));
     if (c.db < 0) throw ConfigError(r.path_of("db"), "must not be negative");

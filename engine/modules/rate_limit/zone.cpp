@@ -9,12 +9,16 @@ std::shared_ptr<ZoneCounters> zone_counters(UsagePool& pool, const std::string& 
     return pool.get_or_make<ZoneCounters>(zone, [&] { return std::make_shared<ZoneCounters>(zone); });
 }
 
-std::shared_ptr<Limiter> zone_limiter(UsagePool& pool, const std::string& zone, const RateLimitConfig& config) {
+std::string limiter_key(const std::string& zone, const RateLimitConfig& config) {
     // The settings that shape the state: a reload that keeps them keeps every key's count.
     const nlohmann::json shape = {{"algorithm", algorithm_name(config.algorithm)}, {"rate", config.rate.per_second()},
                                   {"burst", config.bucket_size()}, {"window", config.window_length().count()},
                                   {"max_keys", config.max_keys}, {"distributed", config.distributed.has_value()}};
-    return pool.get_or_make<Limiter>(zone + " " + shape.dump(), [&] { return make_limiter(config); });
+    return zone + " " + shape.dump();
+}
+
+std::shared_ptr<Limiter> zone_limiter(UsagePool& pool, const std::string& zone, const RateLimitConfig& config) {
+    return pool.get_or_make<Limiter>(limiter_key(zone, config), [&] { return make_limiter(config); });
 }
 
 nlohmann::json zones_status(const UsagePool& pool) {

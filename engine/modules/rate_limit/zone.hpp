@@ -28,6 +28,8 @@ struct ZoneCounters {
 
 // The zone's counters and its limiter for these settings, made or found in the pool.
 std::shared_ptr<ZoneCounters> zone_counters(UsagePool& pool, const std::string& zone);
+// The pool key of the zone's limiter: its name and the settings that shape its state.
+std::string limiter_key(const std::string& zone, const RateLimitConfig& config);
 std::shared_ptr<Limiter> zone_limiter(UsagePool& pool, const std::string& zone, const RateLimitConfig& config);
 
 // GET /rate_limit/zones: every live zone's counts, keys and evictions.

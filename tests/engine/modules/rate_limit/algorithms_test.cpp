@@ -63,17 +63,18 @@ private slots:
         QCOMPARE(bucket.take(state, 5 * s + 250 * ms, delay_up_to_10s).wait, 1000 * ms);
     }
 
-    void what_others_admitted_empties_a_token_bucket_but_no_further() {
+    void what_others_admitted_is_paid_back_in_full() {
         const TokenBucket bucket(1, 3);
         TokenBucket::State state;
         bucket.charge(state, 50 * s, 2);
         QCOMPARE(admitted(bucket, state, 50 * s, ms, 10 * ms), 1);
-        bucket.charge(state, 60 * s, 1000);
-        // Empty, not in debt for 1000 s: one token a second from now on.
-        QVERIFY(bucket.take(state, 60 * s, reject_past_limit).kind == Verdict::Kind::reject);
-        QVERIFY(bucket.take(state, 61 * s, reject_past_limit).kind == Verdict::Kind::allow);
-        QVERIFY(!bucket.idle(state, 63 * s));
-        QVERIFY(bucket.idle(state, 64 * s));
+        // Others admitted 10 more: the bucket of 3 owes 10 tokens, so it has a token again 8 s later.
+        bucket.charge(state, 60 * s, 10);
+        QVERIFY(bucket.take(state, 61 * s, reject_past_limit).kind == Verdict::Kind::reject);
+        QVERIFY(bucket.take(state, 67 * s + 999 * ms, reject_past_limit).kind == Verdict::Kind::reject);
+        QVERIFY(bucket.take(state, 68 * s, reject_past_limit).kind == Verdict::Kind::allow);
+        QVERIFY(!bucket.idle(state, 70 * s + 500 * ms));
+        QVERIFY(bucket.idle(state, 71 * s));
     }
 
     void a_leaky_bucket_admits_burst_plus_one_at_once_as_nginx() {

@@ -86,7 +86,7 @@ private slots:
         QVERIFY(config_error({{"rate", 1}, {"algorithm", "sliding_window"}, {"burst", 3}}).starts_with("handle.0.burst: burst applies to token_bucket and leaky_bucket"));
         QVERIFY(config_error({{"rate", 1}, {"window", "1m"}}).starts_with("handle.0.window: window applies to sliding_window only"));
         QVERIFY(config_error({{"rate", 1}, {"reject", "302"}}).starts_with("handle.0.reject:"));
-        QVERIFY(config_error({{"rate", 1}, {"distributed", {{"redis", {{"address", "nowhere"}}}}}}).starts_with("handle.0.distributed.redis.address:"));
+        QVERIFY(config_error({{"rate", 1}, {"distributed", {{"redis", {{"address", "nowhere:99999"}}}}}}).starts_with("handle.0.distributed.redis.address:"));
         QVERIFY(config_error({{"rate", 1}, {"burts", 3}}).starts_with("handle.0.burts:"));
     }
 
