@@ -19,12 +19,13 @@ Item {
         RowLayout {
             Layout.fillWidth: true
             spacing: 10
-            StatCard { Layout.fillWidth: true; title: qsTr("Requests/s (10 s)"); value: view.traffic.requestsPerSecond.toFixed(1) }
-            StatCard { Layout.fillWidth: true; title: qsTr("Errors/s (5xx)"); value: view.traffic.errorsPerSecond.toFixed(1); accent: "#dc2626" }
-            StatCard { Layout.fillWidth: true; title: qsTr("Active connections"); value: view.traffic.activeConnections; accent: "#0891b2" }
-            StatCard { Layout.fillWidth: true; title: qsTr("p50 / p95 / p99 ms (1 min)"); accent: "#a855f7"
+            StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; title: qsTr("Requests/s (10 s)"); value: view.traffic.requestsPerSecond.toFixed(1) }
+            StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; title: qsTr("Errors/s (5xx)"); value: view.traffic.errorsPerSecond.toFixed(1); accent: "#dc2626" }
+            StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; objectName: "rejectedCard"; title: qsTr("Rate-limited/s"); value: view.traffic.rejectedPerSecond.toFixed(1); accent: "#ea580c" }
+            StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; title: qsTr("Active connections"); value: view.traffic.activeConnections; accent: "#0891b2" }
+            StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1.5; title: qsTr("p50 / p95 / p99 ms (1 min)"); accent: "#a855f7"
                        value: view.traffic.p50.toFixed(1) + " / " + view.traffic.p95.toFixed(1) + " / " + view.traffic.p99.toFixed(1) }
-            StatCard { Layout.fillWidth: true; title: qsTr("Requests total"); value: view.traffic.totalRequests; accent: "#16a34a" }
+            StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; title: qsTr("Requests total"); value: view.traffic.totalRequests; accent: "#16a34a" }
         }
 
         RowLayout {
@@ -51,12 +52,13 @@ Item {
                 MetricChart {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
-                    title: qsTr("Error rate (5xx)")
+                    title: qsTr("Errors (5xx) and rate-limited")
                     traffic: view.traffic
                     dark: view.dark
                     yMax: view.traffic.maxErrors
-                    yTitle: qsTr("errors/s")
-                    lines: [{ kind: "errors", name: qsTr("errors/s"), color: "#dc2626" }]
+                    yTitle: qsTr("req/s")
+                    lines: [{ kind: "errors", name: qsTr("5xx/s"), color: "#dc2626" },
+                            { kind: "rejected", name: qsTr("rate-limited/s"), color: "#ea580c" }]
                 }
                 MetricChart {
                     Layout.fillWidth: true

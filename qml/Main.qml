@@ -103,10 +103,11 @@ ApplicationWindow {
             Layout.fillWidth: true
             Layout.fillHeight: true
             sourceComponent: {
-                if (window.session.document.empty && ["sites", "upstreams", "caddyfile"].indexOf(window.ui.currentView) >= 0)
+                if (window.session.document.empty && ["sites", "upstreams", "policies", "caddyfile"].indexOf(window.ui.currentView) >= 0)
                     return welcome
                 switch (window.ui.currentView) {
                 case "upstreams": return upstreams
+                case "policies": return policies
                 case "dashboard": return dashboard
                 case "caddyfile": return caddyfile
                 case "history": return history
@@ -128,6 +129,7 @@ ApplicationWindow {
         }
     }
     Component { id: upstreams; UpstreamsView { session: window.session } }
+    Component { id: policies; PoliciesView { session: window.session } }
     Component { id: dashboard; DashboardView { session: window.session; dark: window.dark } }
     Component { id: caddyfile; CaddyfileView { session: window.session; dark: window.dark } }
     Component { id: history; HistoryView { session: window.session; dark: window.dark } }

@@ -18,6 +18,7 @@ Rectangle {
         model: [
             { view: "sites", label: qsTr("Sites & routes"), glyph: "◉" },
             { view: "upstreams", label: qsTr("Upstreams"), glyph: "⇶" },
+            { view: "policies", label: qsTr("Policies"), glyph: "◆" },
             { view: "dashboard", label: qsTr("Dashboard"), glyph: "▤" },
             { view: "traffic", label: qsTr("Test traffic"), glyph: "➚" },
             { view: "caddyfile", label: qsTr("Caddyfile"), glyph: "≡" },

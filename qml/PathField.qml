@@ -12,13 +12,22 @@ ColumnLayout {
     property string label
     property string placeholder
     property bool list: false // comma-separated into a JSON array of strings
+    // A duration: nanoseconds read as Caddy writes them ("1m30s"); typed text stays text, which the
+    // engine parses (so "60" without a unit is its error, not 60 ns).
+    property bool duration: false
     // errorPath is read so the binding follows errorChanged.
     readonly property string error: document && document.errorPath !== undefined ? document.errorFor(path) : ""
     property alias field: input
 
     spacing: 2
 
-    function current() { return root.document.textAt(root.path) }
+    function current() { return root.duration ? root.document.durationTextAt(root.path) : root.document.textAt(root.path) }
+    function write(text) {
+        if (root.list) root.document.setList(root.path, text)
+        else if (!root.duration) root.document.setText(root.path, text)
+        else if (text.trim() === "") root.document.remove(root.path)
+        else root.document.setValue(root.path, text)
+    }
     function normalized(text) {
         if (!root.list) return text.trim() === "" ? "" : text
         return text.split(",").map(s => s.trim()).filter(s => s !== "").join(", ")
@@ -37,7 +46,7 @@ ColumnLayout {
         placeholderText: root.placeholder
         selectByMouse: true
         Component.onCompleted: text = root.current()
-        onTextEdited: root.list ? root.document.setList(root.path, text) : root.document.setText(root.path, text)
+        onTextEdited: root.write(text)
         background: Rectangle {
             implicitHeight: 30
             radius: 3

@@ -3,14 +3,27 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import ProxFlow.Ui
 
-// One route: what it matches (hosts, paths, a header) and what it does: its first handler, shown by
-// the editor its module brings.
+// One route: what it matches (hosts, paths, a header), the policies in front (rate limits) and what
+// it does, each shown by the editor its module brings.
 Frame {
     id: editor
     required property ConfigDocument document
     property string routePath
-    readonly property string handlerPath: routePath + ".handle[0]"
+    // The route's handlers in order ([{path, handler, label, policy}]); one is edited at a time.
+    readonly property var handlers: document.revision >= 0 ? document.handlersOf(routePath) : []
+    property int chosenIndex: -1 // picked in the strip; -1: what the route does (its first non-policy)
+    readonly property int handlerIndex: chosenIndex >= 0 && chosenIndex < handlers.length
+                                        ? chosenIndex : (document.revision >= 0 ? document.mainHandlerIndex(routePath) : 0)
+    readonly property string handlerPath: routePath + ".handle[" + handlerIndex + "]"
     readonly property string handler: document.revision >= 0 ? document.textAt(handlerPath + ".handler") : ""
+    readonly property bool editingPolicy: handlerIndex < handlers.length && handlers[handlerIndex].policy
+
+    onRoutePathChanged: chosenIndex = -1
+    // Shows the handler at path (a policy just attached) in the editor below.
+    function show(path) {
+        for (let i = 0; i < handlers.length; ++i)
+            if (handlers[i].path === path) chosenIndex = i
+    }
 
     ScrollView {
         anchors.fill: parent
@@ -81,8 +94,32 @@ Frame {
                 }
             }
 
+            // The route's handlers in the order they run, when there is more than one: a click edits it.
             RowLayout {
-                Label { text: qsTr("Then"); font.bold: true }
+                objectName: "handlerStrip"
+                visible: editor.handlers.length > 1
+                spacing: 4
+                Label { text: qsTr("Runs"); font.bold: true; Layout.rightMargin: 6 }
+                Repeater {
+                    model: editor.handlers
+                    delegate: RowLayout {
+                        required property var modelData
+                        required property int index
+                        spacing: 4
+                        Label { text: "→"; visible: index > 0; color: palette.placeholderText }
+                        Button {
+                            objectName: "handlerStep:" + index
+                            text: (modelData.policy ? "◆ " : "") + modelData.label
+                            highlighted: index === editor.handlerIndex
+                            flat: !highlighted
+                            onClicked: editor.chosenIndex = index
+                        }
+                    }
+                }
+            }
+
+            RowLayout {
+                Label { text: editor.editingPolicy ? qsTr("Policy") : qsTr("Then"); font.bold: true }
                 ComboBox {
                     id: kindBox
                     objectName: "handlerKind"
@@ -97,6 +134,15 @@ Frame {
                     objectName: "unknownHandler"
                     visible: editor.handler !== "" && kindBox.currentIndex < 0
                     text: qsTr("(this route runs “%1”)").arg(editor.handler)
+                }
+                ToolButton {
+                    objectName: "removePolicy"
+                    visible: editor.editingPolicy && editor.handlers.length > 1
+                    text: qsTr("Remove policy")
+                    onClicked: {
+                        editor.document.remove(editor.handlerPath)
+                        editor.chosenIndex = -1
+                    }
                 }
                 Label {
                     objectName: "notRunBadge"

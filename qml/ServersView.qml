@@ -179,6 +179,7 @@ Item {
                 spacing: 10
                 StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; objectName: "remoteRequests"; title: qsTr("Requests total"); value: view.remote.requestsTotal; accent: "#16a34a" }
                 StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; title: qsTr("5xx responses"); value: view.remote.errorsTotal; accent: "#dc2626" }
+                StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; title: qsTr("Rate-limited (429, drops)"); value: view.remote.rateLimitedTotal; accent: "#ea580c" }
                 StatCard { Layout.fillWidth: true; Layout.preferredWidth: 1; title: view.remote.watching ? qsTr("Read at (watching)") : qsTr("Read at"); value: view.remote.metricsTime; accent: "#0891b2" }
             }
 

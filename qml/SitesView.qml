@@ -14,6 +14,15 @@ Item {
 
     Shortcut { sequence: StandardKey.Find; onActivated: search.forceActiveFocus() }
 
+    // Attaches a new rate limit to a route or the whole site (one undoable edit) and opens its editor.
+    function attachTo(path) {
+        const made = view.session.policies.attach(path)
+        if (made === "") return
+        const route = made.slice(0, made.lastIndexOf(".handle["))
+        routeList.currentIndex = parseInt(route.slice(route.lastIndexOf("[") + 1))
+        routeEditor.show(made)
+    }
+
     RowLayout {
         anchors.fill: parent
         anchors.margins: 12
@@ -128,6 +137,28 @@ Item {
                         routeList.currentIndex = routeList.count - 1
                     }
                 }
+                // A rate limit in front of what the chosen route does, or of every request of the site.
+                Button {
+                    id: attach
+                    objectName: "attachPolicy"
+                    text: qsTr("Attach rate limit…")
+                    onClicked: attachMenu.open()
+                    Menu {
+                        id: attachMenu
+                        y: attach.height
+                        MenuItem {
+                            objectName: "attachToRoute"
+                            enabled: routeList.currentIndex >= 0 && routeList.currentIndex < routeList.count
+                            text: qsTr("to route %1").arg(routeList.currentIndex + 1)
+                            onTriggered: view.attachTo(view.sitePath + ".routes[" + routeList.currentIndex + "]")
+                        }
+                        MenuItem {
+                            objectName: "attachToSite"
+                            text: qsTr("to every request of “%1”").arg(view.currentSite)
+                            onTriggered: view.attachTo(view.sitePath)
+                        }
+                    }
+                }
             }
 
             RouteListModel {
@@ -151,6 +182,7 @@ Item {
                     required property string paths
                     required property string handler
                     required property string summary
+                    required property string policies
                     width: ListView.view.width
                     height: 44
                     highlighted: ListView.isCurrentItem
@@ -167,6 +199,18 @@ Item {
                             Layout.preferredWidth: 220
                             elide: Text.ElideRight
                             color: routeRow.highlighted ? palette.highlightedText : palette.windowText
+                        }
+                        Label {
+                            objectName: "routePolicies:" + routeRow.index
+                            visible: routeRow.policies !== ""
+                            text: "◆ " + routeRow.policies
+                            font.pixelSize: 12
+                            Layout.maximumWidth: 220
+                            elide: Text.ElideRight
+                            color: routeRow.highlighted ? palette.highlightedText : palette.window.hslLightness < 0.5 ? "#f59e0b" : "#b45309"
+                            ToolTip.visible: policyHover.hovered
+                            ToolTip.text: qsTr("Rate limits in front: %1").arg(routeRow.policies)
+                            HoverHandler { id: policyHover }
                         }
                         Label {
                             text: routeRow.handler + "  " + routeRow.summary
@@ -193,6 +237,8 @@ Item {
             }
 
             RouteEditor {
+                id: routeEditor
+                objectName: "routeEditor"
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 document: view.doc

@@ -21,7 +21,7 @@ Rectangle {
         anchors.topMargin: 10
         anchors.bottomMargin: 10
         spacing: 2
-        Label { text: card.title; font.pixelSize: 12; color: palette.placeholderText }
-        Label { objectName: "value"; text: card.value; font.pixelSize: 22; font.bold: true }
+        Label { text: card.title; font.pixelSize: 12; color: palette.placeholderText; elide: Text.ElideRight; Layout.fillWidth: true }
+        Label { objectName: "value"; text: card.value; font.pixelSize: 22; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
     }
 }

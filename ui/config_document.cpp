@@ -4,6 +4,7 @@
 
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/writer.hpp"
+#include "config/object_reader.hpp"
 
 #include <QDir>
 #include <QFile>
@@ -60,6 +61,13 @@ void ConfigDocument::replace(const json& config) {
     commit(config.is_object() ? config : json::object());
 }
 
+void ConfigDocument::edit(const std::function<void(json& root)>& change) {
+    json next = root_;
+    change(next);
+    lastEditKey_.clear();
+    commit(std::move(next));
+}
+
 void ConfigDocument::markSaved() {
     saved_ = root_;
     setDirty(false);
@@ -81,6 +89,12 @@ QString ConfigDocument::textAt(const QString& path) const {
         return parts.join(QStringLiteral(", "));
     }
     return QString::fromStdString(v->dump());
+}
+
+QString ConfigDocument::durationTextAt(const QString& path) const {
+    const json* v = JsonPath(path).find(root_);
+    if (v && v->is_number_integer()) return QString::fromStdString(format_duration(std::chrono::nanoseconds(v->get<std::int64_t>())));
+    return textAt(path);
 }
 
 QString ConfigDocument::jsonAt(const QString& path) const {
@@ -170,11 +184,9 @@ QStringList ConfigDocument::serverNames() const {
     return names;
 }
 
-namespace {
-
-QString matchLabel(const json& route) {
+QString routeMatchLabel(const json& route) {
     QStringList parts;
-    if (route.contains("match") && route["match"].is_array())
+    if (route.is_object() && route.contains("match") && route["match"].is_array())
         for (const auto& set : route["match"])
             for (const char* key : {"host", "path"})
                 if (set.is_object() && set.contains(key) && set[key].is_array())
@@ -183,13 +195,15 @@ QString matchLabel(const json& route) {
     return parts.join(QLatin1Char(' '));
 }
 
+namespace {
+
 void findProxies(const json& at, const QString& path, const QString& label, QVariantList& out) {
     if (at.is_object()) {
         if (at.value("handler", "") == "reverse_proxy") {
             out << QVariantMap{{"path", path}, {"label", label.trimmed()}};
             return;
         }
-        const QString here = at.contains("match") ? label + QLatin1Char(' ') + matchLabel(at) : label;
+        const QString here = at.contains("match") ? label + QLatin1Char(' ') + routeMatchLabel(at) : label;
         for (const auto& [key, value] : at.items())
             findProxies(value, path + QLatin1Char('.') + QString::fromStdString(key), here, out);
     } else if (at.is_array()) {
@@ -299,6 +313,80 @@ QString ConfigDocument::addUpstream(const QString& handlerPath, const QString& d
     lastEditKey_.clear();
     commit(std::move(next));
     return path;
+}
+
+QVariantList ConfigDocument::handlersOf(const QString& routePath) const {
+    QVariantList out;
+    const json* handle = JsonPath(routePath + QStringLiteral(".handle")).find(root_);
+    if (!handle || !handle->is_array()) return out;
+    for (std::size_t i = 0; i < handle->size(); ++i) {
+        const json& h = (*handle)[i];
+        const QString name = QString::fromStdString(h.is_object() ? h.value("handler", "") : "");
+        const json* entry = HandlerCatalogue::find(name);
+        out << QVariantMap{{"path", routePath + QStringLiteral(".handle[%1]").arg(i)},
+                           {"handler", name},
+                           {"label", entry ? QString::fromStdString(entry->value("label", "")) : name},
+                           {"policy", HandlerCatalogue::isPolicy(name)}};
+    }
+    return out;
+}
+
+namespace {
+
+bool isPolicy(const json& handler) { return handler.is_object() && HandlerCatalogue::isPolicy(QString::fromStdString(handler.value("handler", ""))); }
+
+// How many handlers at the head of a handle list are policies.
+std::size_t leadingPolicies(const json& handle) {
+    std::size_t n = 0;
+    while (handle.is_array() && n < handle.size() && isPolicy(handle[n])) ++n;
+    return n;
+}
+
+// A route of a site that only holds policies for every request: no matchers, only policies.
+bool isPolicyRoute(const json& route) {
+    if (!route.is_object() || route.contains("match") || route.value("terminal", false)) return false;
+    const json handle = route.value("handle", json::array());
+    return !handle.empty() && leadingPolicies(handle) == handle.size();
+}
+
+} // namespace
+
+int ConfigDocument::mainHandlerIndex(const QString& routePath) const {
+    const json* handle = JsonPath(routePath + QStringLiteral(".handle")).find(root_);
+    if (!handle || !handle->is_array()) return 0;
+    const std::size_t first = leadingPolicies(*handle);
+    return first < handle->size() ? static_cast<int>(first) : 0;
+}
+
+QString ConfigDocument::attachHandler(const QString& path, const QString& handler) {
+    const json* entry = HandlerCatalogue::find(handler);
+    const JsonPath at(path);
+    const json* target = at.find(root_);
+    if (!entry || !target || !target->is_object() || at.steps().size() < 2) return {};
+    const json fresh = entry->value("default", json{{"handler", handler.toStdString()}});
+    const auto& steps = at.steps();
+    const bool route = std::holds_alternative<std::size_t>(steps.back()) && steps[steps.size() - 2] == JsonPath::Step(std::string("routes"));
+    const bool site = !route && at.parent().text() == QLatin1String(servers_path);
+    if (!route && !site) return {};
+    json next = root_;
+    QString made;
+    if (route) {
+        json& handle = JsonPath(path + QStringLiteral(".handle")).make(next);
+        if (!handle.is_array()) handle = json::array();
+        const std::size_t index = leadingPolicies(handle);
+        handle.insert(handle.begin() + static_cast<std::ptrdiff_t>(index), fresh);
+        made = path + QStringLiteral(".handle[%1]").arg(index);
+    } else {
+        json& routes = JsonPath(path + QStringLiteral(".routes")).make(next);
+        if (!routes.is_array()) routes = json::array();
+        std::size_t index = 0;
+        while (index < routes.size() && isPolicyRoute(routes[index])) ++index;
+        routes.insert(routes.begin() + static_cast<std::ptrdiff_t>(index), json{{"handle", json::array({fresh})}});
+        made = path + QStringLiteral(".routes[%1].handle[0]").arg(index);
+    }
+    lastEditKey_.clear();
+    commit(std::move(next));
+    return made;
 }
 
 void ConfigDocument::loadExample(int port) {

@@ -7,9 +7,13 @@
 #include <QtQml/qqmlregistration.h>
 
 #include <chrono>
+#include <functional>
 #include <vector>
 
 namespace proxflow::ui {
+
+// A route's hosts and paths, space-separated ("" when it matches every request).
+QString routeMatchLabel(const json& route);
 
 // The config being edited: Caddy-style JSON, the same object the engine runs. Every edit goes
 // through here, so undo/redo, the unsaved marker and validation see all of them. Fields name their
@@ -43,11 +47,15 @@ public:
 
     // Replaces the whole config as one undoable edit (import, rollback, pull from a server).
     void replace(const json& config);
+    // Several changes as one undoable edit (a choice that also drops the fields it makes meaningless).
+    void edit(const std::function<void(json& root)>& change);
     // Marks the current state as the one on disk / in the engine.
     void markSaved();
 
     Q_INVOKABLE QVariant value(const QString& path) const;
     Q_INVOKABLE QString textAt(const QString& path) const; // "" when missing; arrays joined by ", "
+    // A duration as Caddy writes it ("1m30s") when the JSON holds nanoseconds; otherwise textAt.
+    Q_INVOKABLE QString durationTextAt(const QString& path) const;
     Q_INVOKABLE void setValue(const QString& path, const QVariant& value);
     // Text as typed: numbers and booleans stay numbers and booleans; "" removes the key.
     Q_INVOKABLE void setText(const QString& path, const QString& text);
@@ -74,6 +82,16 @@ public:
     Q_INVOKABLE void setHeaderMatch(const QString& routePath, const QString& text);
     Q_INVOKABLE QString headerMatchText(const QString& routePath) const;
     Q_INVOKABLE QString addUpstream(const QString& handlerPath, const QString& dial);
+    // A route's handlers in order: [{path, handler, label, policy}] (label from the catalogue; policy:
+    // a handler that decides whether the request goes on, HandlerCatalogue::isPolicy).
+    Q_INVOKABLE QVariantList handlersOf(const QString& routePath) const;
+    // What the route does: its first handler that is not a policy (0 when all are, or none).
+    Q_INVOKABLE int mainHandlerIndex(const QString& routePath) const;
+    // Puts a new `handler` (its catalogue default) in front of what `path` does, after the policies
+    // already there: into a route's handle list, or, for a site (a server path), as a route of its
+    // own without matchers at the head of its routes, so every request of the site meets it.
+    // Returns the new handler's path ("" when path is neither).
+    Q_INVOKABLE QString attachHandler(const QString& path, const QString& handler);
     Q_INVOKABLE QStringList serverNames() const;
     // Every reverse_proxy handler, however deep in subroutes: [{path, label}] for pickers.
     Q_INVOKABLE QVariantList proxyHandlers() const;

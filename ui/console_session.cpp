@@ -31,6 +31,7 @@ ConsoleSession::ConsoleSession(Options options, QObject* parent)
       engine_(new EngineBridge(options.engineThreads, options.pollMs, this)),
       sites_(new SiteListModel(this)),
       history_(new HistoryModel(this)),
+      policies_(new PolicyListModel(this)),
       traffic_(new TrafficStats(this)),
       countries_(new CountryModel(this)),
       remote_(new RemoteAdmin(this)),
@@ -38,6 +39,10 @@ ConsoleSession::ConsoleSession(Options options, QObject* parent)
       ui_(new UiState(this)),
       testTraffic_(new TrafficGenerator(this)) {
     sites_->setDocument(document_);
+    // Kept by the session, so rates have the reads before a view opens and across view changes.
+    policies_->setDocument(document_);
+    policies_->setEngine(engine_);
+    policies_->setRemote(remote_);
 
     validation_.setSingleShot(true);
     validation_.setInterval(validation_delay_ms);

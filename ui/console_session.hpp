@@ -3,6 +3,7 @@
 #include "country_model.hpp"
 #include "engine_bridge.hpp"
 #include "history_model.hpp"
+#include "policy_list_model.hpp"
 #include "remote_admin.hpp"
 #include "server_list_model.hpp"
 #include "site_list_model.hpp"
@@ -34,6 +35,7 @@ class ConsoleSession : public QObject {
     Q_PROPERTY(EngineBridge* engine READ engine CONSTANT)
     Q_PROPERTY(SiteListModel* sites READ sites CONSTANT)
     Q_PROPERTY(HistoryModel* history READ history CONSTANT)
+    Q_PROPERTY(PolicyListModel* policies READ policies CONSTANT)
     Q_PROPERTY(TrafficStats* traffic READ traffic CONSTANT)
     Q_PROPERTY(CountryModel* countries READ countries CONSTANT)
     Q_PROPERTY(RemoteAdmin* remote READ remote CONSTANT)
@@ -62,6 +64,7 @@ public:
     EngineBridge* engine() const { return engine_; }
     SiteListModel* sites() const { return sites_; }
     HistoryModel* history() const { return history_; }
+    PolicyListModel* policies() const { return policies_; }
     TrafficStats* traffic() const { return traffic_; }
     CountryModel* countries() const { return countries_; }
     RemoteAdmin* remote() const { return remote_; }
@@ -104,6 +107,7 @@ private:
     EngineBridge* engine_;
     SiteListModel* sites_;
     HistoryModel* history_;
+    PolicyListModel* policies_;
     TrafficStats* traffic_;
     CountryModel* countries_;
     RemoteAdmin* remote_;

@@ -3,6 +3,9 @@
 #include "engine_worker.hpp"
 
 namespace proxflow::ui {
+namespace {
+const auto upstreams_path = QStringLiteral("/reverse_proxy/upstreams");
+}
 
 EngineBridge::EngineBridge(unsigned threads, int pollMs, QObject* parent)
     : QObject(parent), worker_(new EngineWorker(threads)) {
@@ -21,10 +24,12 @@ EngineBridge::EngineBridge(unsigned threads, int pollMs, QObject* parent)
         emit applied(token, ok, path, message);
     });
     connect(worker_, &EngineWorker::snapshotReady, this, &EngineBridge::snapshotReady);
-    connect(worker_, &EngineWorker::upstreamsReady, this, [this](const nlohmann::json& status) {
-        if (status == upstreams_) return;
-        upstreams_ = status;
-        emit upstreamsChanged();
+    connect(worker_, &EngineWorker::moduleStatusReady, this, [this](const QString& path, const nlohmann::json& status, qint64 at) {
+        nlohmann::json& kept = moduleStatus_[path];
+        const bool changed = kept != status;
+        kept = status;
+        if (changed && path == upstreams_path) emit upstreamsChanged();
+        emit moduleStatusRead(path, status, at);
     });
     thread_.start();
     QMetaObject::invokeMethod(worker_, [w = worker_, pollMs] { w->start(pollMs); }, Qt::QueuedConnection);
@@ -52,6 +57,18 @@ quint64 EngineBridge::validate(const nlohmann::json& config) {
         w->validate(config, generation, newest);
     }, Qt::QueuedConnection);
     return generation;
+}
+
+const nlohmann::json& EngineBridge::moduleStatus(const QString& adminPath) const {
+    static const nlohmann::json none;
+    const auto it = moduleStatus_.find(adminPath);
+    return it == moduleStatus_.end() ? none : it->second;
+}
+
+const nlohmann::json& EngineBridge::upstreams() const {
+    static const nlohmann::json none = nlohmann::json::array();
+    const nlohmann::json& status = moduleStatus(upstreams_path);
+    return status.is_array() ? status : none;
 }
 
 void EngineBridge::pollNow() {

@@ -7,7 +7,10 @@
 #include <QThread>
 #include <QtQml/qqmlregistration.h>
 
+#include <QString>
+
 #include <atomic>
+#include <map>
 
 namespace proxflow::ui {
 
@@ -37,9 +40,12 @@ public:
     // Only the newest request is answered; older ones still queued are dropped.
     quint64 validate(const nlohmann::json& config);
     Q_INVOKABLE void pollNow();
-    // Every upstream address of the running config as the engine reports it (GET /reverse_proxy/upstreams, Engine::module_status:
+    // A module's status as of the last poll (Engine::module_status, what the admin API serves at that
+    // path); null before the first poll or for a path no module serves.
+    const nlohmann::json& moduleStatus(const QString& adminPath) const;
+    // Every upstream address of the running config as the engine reports it (GET /reverse_proxy/upstreams:
     // address, healthy as its requests see it, fails, num_requests), as of the last poll.
-    const nlohmann::json& upstreams() const { return upstreams_; }
+    const nlohmann::json& upstreams() const;
 
 signals:
     void stateChanged();
@@ -47,6 +53,8 @@ signals:
     void validated(quint64 generation, const QString& path, const QString& message);
     void snapshotReady(const proxflow::metrics::Snapshot& snapshot);
     void upstreamsChanged();
+    // Each poll's read of a module's status, changed or not, with the steady-clock ms it was read at.
+    void moduleStatusRead(const QString& adminPath, const nlohmann::json& status, qint64 readAtMs);
 
 private:
     void setState(const QString& state, const QString& error);
@@ -59,7 +67,7 @@ private:
     QString state_ = QStringLiteral("idle");
     QString lastError_;
     bool serving_ = false;
-    nlohmann::json upstreams_ = nlohmann::json::array();
+    std::map<QString, nlohmann::json> moduleStatus_;
 };
 
 } // namespace proxflow::ui

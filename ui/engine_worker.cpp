@@ -1,7 +1,9 @@
 #include "engine_worker.hpp"
 
+#include "module/registry.hpp"
 #include "server/runtime.hpp"
 
+#include <QDeadlineTimer>
 #include <QTimer>
 
 namespace proxflow::ui {
@@ -56,7 +58,12 @@ void EngineWorker::validate(const nlohmann::json& config, quint64 generation, co
 void EngineWorker::poll() {
     if (!engine_) return;
     emit snapshotReady(engine_->metrics_snapshot(true));
-    emit upstreamsReady(engine_->module_status("/reverse_proxy/upstreams"));
+    for (const ModuleDescriptor& module : modules()) {
+        if (!module.status.read) continue;
+        const QString path = QString::fromStdString(module.status.admin_path);
+        const qint64 at = QDeadlineTimer::current().deadline();
+        emit moduleStatusReady(path, engine_->module_status(module.status.admin_path), at);
+    }
 }
 
 void EngineWorker::shutdown() {

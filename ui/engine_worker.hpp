@@ -31,7 +31,9 @@ signals:
     void applied(quint64 token, bool ok, const QString& path, const QString& message);
     void validated(quint64 generation, const QString& path, const QString& message);
     void snapshotReady(const proxflow::metrics::Snapshot& snapshot);
-    void upstreamsReady(const nlohmann::json& status);
+    // Every module's status (its admin path: /reverse_proxy/upstreams, /rate_limit/zones), once per
+    // poll, with the steady-clock millisecond it was read at (rates are differences of two reads).
+    void moduleStatusReady(const QString& adminPath, const nlohmann::json& status, qint64 readAtMs);
 
 private:
     unsigned threads_;

@@ -50,7 +50,9 @@ int HandlerCatalogue::indexOf(const QString& handler) const {
     return -1;
 }
 
-QStringList HandlerCatalogue::choices(const QString& handler, const QString& field) const {
+QStringList HandlerCatalogue::choices(const QString& handler, const QString& field) const { return choicesOf(handler, field); }
+
+QStringList HandlerCatalogue::choicesOf(const QString& handler, const QString& field) {
     const json* entry = find(handler);
     if (!entry || !entry->contains("choices")) return {};
     const json& values = (*entry)["choices"].value(field.toStdString(), json::array());
@@ -64,6 +66,8 @@ bool HandlerCatalogue::runs(const QString& handler) const {
     const json* entry = find(handler);
     return entry && entry->value("runs", false);
 }
+
+bool HandlerCatalogue::isPolicy(const QString& handler) { return handler == QLatin1String(rate_limit_handler); }
 
 QUrl HandlerCatalogue::editorFor(const QString& handler) const {
     const QString own = editorFile(editorName(handler));

@@ -3,6 +3,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QDeadlineTimer>
 #include <QRegularExpression>
 #include <QTime>
 
@@ -26,6 +27,9 @@ MetricTotals metricTotals(const QString& text) {
             totals.requests += value;
         } else if (name == QLatin1String("proxflow_http_responses_total") && labels.contains(QLatin1String("code_class=\"5xx\""))) {
             totals.errors += value;
+        } else if (name == QLatin1String("proxflow_rate_limit_requests_total") &&
+                   (labels.contains(QLatin1String("result=\"rejected\"")) || labels.contains(QLatin1String("result=\"dropped\"")))) {
+            totals.rateLimited += value;
         }
     }
     return totals;
@@ -156,6 +160,26 @@ void RemoteAdmin::fetchMetrics() {
         totals_ = ok ? metricTotals(metricsText_) : MetricTotals{};
         metricsTime_ = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
         emit metricsTextChanged();
+    });
+}
+
+} // namespace proxflow::ui
+
+namespace proxflow::ui {
+
+void RemoteAdmin::fetchStatus(const QString& adminPath) {
+    if (statusInFlight_.contains(adminPath)) return;
+    statusInFlight_ << adminPath;
+    const QString from = address_;
+    QNetworkReply* reply = network_->get(request(url(adminPath)));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, from, adminPath] {
+        reply->deleteLater();
+        statusInFlight_.removeAll(adminPath);
+        if (from != address_) return; // an answer about the previous server
+        if (reply->error() != QNetworkReply::NoError) return emit statusFailed(adminPath, tr("%1%2: %3").arg(from, adminPath, reply->errorString()));
+        const auto status = nlohmann::json::parse(reply->readAll().toStdString(), nullptr, false);
+        if (status.is_discarded()) return emit statusFailed(adminPath, tr("%1%2 did not answer with JSON").arg(from, adminPath));
+        emit statusRead(adminPath, status, QDeadlineTimer::current().deadline());
     });
 }
 

@@ -12,10 +12,11 @@ class QNetworkReply;
 namespace proxflow::ui {
 
 // Request totals read from a Prometheus text page: proxflow's proxflow_http_requests_total and
-// 5xx proxflow_http_responses_total, or Caddy's caddy_http_requests_total.
+// 5xx proxflow_http_responses_total, or Caddy's caddy_http_requests_total; and the requests
+// proxflow's rate limits turned away (proxflow_rate_limit_requests_total, rejected and dropped).
 struct MetricTotals {
     bool found = false;
-    double requests = 0, errors = 0;
+    double requests = 0, errors = 0, rateLimited = 0;
 };
 MetricTotals metricTotals(const QString& prometheusText);
 
@@ -36,6 +37,7 @@ class RemoteAdmin : public QObject {
     Q_PROPERTY(bool haveTotals READ haveTotals NOTIFY metricsTextChanged)
     Q_PROPERTY(double requestsTotal READ requestsTotal NOTIFY metricsTextChanged)
     Q_PROPERTY(double errorsTotal READ errorsTotal NOTIFY metricsTextChanged)
+    Q_PROPERTY(double rateLimitedTotal READ rateLimitedTotal NOTIFY metricsTextChanged)
     Q_PROPERTY(QString metricsTime READ metricsTime NOTIFY metricsTextChanged)
 
 public:
@@ -54,6 +56,7 @@ public:
     bool haveTotals() const { return totals_.found; }
     double requestsTotal() const { return totals_.requests; }
     double errorsTotal() const { return totals_.errors; }
+    double rateLimitedTotal() const { return totals_.rateLimited; }
     QString metricsTime() const { return metricsTime_; }
 
     // GET /config/ without loading it: is there an admin API, and what does it run?
@@ -61,6 +64,9 @@ public:
     Q_INVOKABLE void pull();
     void push(const nlohmann::json& config);
     Q_INVOKABLE void fetchMetrics();
+    // GET adminPath (a module's status: /rate_limit/zones) once; answered by statusRead or
+    // statusFailed. One request per path at a time, so a slow server is not piled on.
+    void fetchStatus(const QString& adminPath);
 
 signals:
     void addressChanged();
@@ -69,6 +75,9 @@ signals:
     void watchingChanged();
     void pulled(const nlohmann::json& config, const QString& address);
     void pushed(const QString& address);
+    // readAtMs: the steady-clock millisecond the answer arrived.
+    void statusRead(const QString& adminPath, const nlohmann::json& status, qint64 readAtMs);
+    void statusFailed(const QString& adminPath, const QString& error);
 
 private:
     QString url(const QString& path) const;
@@ -85,6 +94,7 @@ private:
     MetricTotals totals_;
     QString metricsTime_;
     bool metricsInFlight_ = false;
+    QStringList statusInFlight_;
 };
 
 } // namespace proxflow::ui

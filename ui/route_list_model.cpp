@@ -1,6 +1,8 @@
 #include "route_list_model.hpp"
 
 #include "config_document.hpp"
+#include "handler_catalogue.hpp"
+#include "policy_list_model.hpp"
 
 namespace proxflow::ui {
 namespace {
@@ -44,13 +46,14 @@ QString summaryOf(const json& handler) {
     if (kind == QLatin1String("static_response"))
         return QStringLiteral("%1 %2").arg(QString::fromStdString(handler.value("status_code", json(200)).dump()),
                                             QString::fromStdString(handler.value("body", "")).left(40).trimmed());
+    if (HandlerCatalogue::isPolicy(kind)) return policySummary(handler);
     return {}; // the handler's name beside it says what it is
 }
 
 } // namespace
 
 RouteListModel::RouteListModel(QObject* parent)
-    : RowListModel({"path", "handlerPath", "hosts", "paths", "headers", "handler", "summary"}, parent) {}
+    : RowListModel({"path", "handlerPath", "hosts", "paths", "headers", "handler", "summary", "policies"}, parent) {}
 
 void RouteListModel::setDocument(ConfigDocument* document) {
     if (document_ == document) return;
@@ -76,19 +79,26 @@ void RouteListModel::refresh() {
         for (std::size_t i = 0; i < routes->size(); ++i) {
             const json& route = (*routes)[i];
             const json match = route.value("match", json::array());
-            const json handler = route.contains("handle") && route["handle"].is_array() && !route["handle"].empty()
-                                     ? route["handle"][0]
-                                     : json::object();
             const QString path = base + QStringLiteral("[%1]").arg(i);
+            // What the route does; the policies in front of it are listed apart.
+            const int main = document_->mainHandlerIndex(path);
+            const json handle = route.value("handle", json::array());
+            const json handler = handle.is_array() && main < int(handle.size()) ? handle[main] : json::object();
+            QStringList policies;
+            if (handle.is_array())
+                for (int h = 0; h < int(handle.size()); ++h)
+                    if (h != main && handle[h].is_object() && HandlerCatalogue::isPolicy(QString::fromStdString(handle[h].value("handler", ""))))
+                        policies << policySummary(handle[h]);
             const QStringList hosts = strings(match, "host");
             const QStringList paths = strings(match, "path");
             rows << QVariantMap{{"path", path},
-                                {"handlerPath", path + QStringLiteral(".handle[0]")},
+                                {"handlerPath", path + QStringLiteral(".handle[%1]").arg(main)},
                                 {"hosts", hosts.join(QStringLiteral(", "))},
                                 {"paths", paths.isEmpty() ? QStringLiteral("/*") : paths.join(QStringLiteral(", "))},
                                 {"headers", strings(match, "header").join(QStringLiteral("; "))},
                                 {"handler", kindOf(handler)},
-                                {"summary", summaryOf(handler)}};
+                                {"summary", summaryOf(handler)},
+                                {"policies", policies.join(QStringLiteral("; "))}};
         }
     }
     setRows(std::move(rows));

@@ -17,6 +17,21 @@ double niceCeiling(double v) {
     return 10 * magnitude;
 }
 
+// Requests rate limits turned away so far: proxflow_rate_limit_requests_total, rejected and dropped.
+double rateLimitedTotal(const metrics::Snapshot& snapshot) {
+    double total = 0;
+    for (const auto& family : snapshot.families) {
+        if (family.name != "proxflow_rate_limit_requests_total") continue;
+        for (const auto& [labels, value] : family.counters)
+            for (const auto& [name, label] : labels)
+                if (name == "result" && (label == "rejected" || label == "dropped")) total += double(value);
+    }
+    return total;
+}
+
+constexpr qint64 rejected_window_ms = 10'000;
+constexpr qint64 history_ms = 301'000;
+
 } // namespace
 
 TrafficStats::TrafficStats(QObject* parent) : QObject(parent) {}
@@ -26,8 +41,19 @@ void TrafficStats::update(const metrics::Snapshot& snapshot) {
     const qint64 second = snapshot.taken_unix_ms / 1000;
     if (connections_.empty() || connections_.back().first != second) connections_.emplace_back(second, snapshot.active_connections);
     while (connections_.size() > 300) connections_.pop_front();
+    rejected_.emplace_back(snapshot.taken_unix_ms, rateLimitedTotal(snapshot));
+    while (rejected_.size() > 1 && rejected_.front().first < snapshot.taken_unix_ms - history_ms) rejected_.pop_front();
     feed();
     emit updated();
+}
+
+double TrafficStats::rejectedPerSecond() const {
+    if (rejected_.size() < 2) return 0;
+    const auto& [now, total] = rejected_.back();
+    auto from = rejected_.begin();
+    while (std::next(from) != rejected_.end() && from->first < now - rejected_window_ms) ++from;
+    if (from->first >= now) return 0;
+    return std::max(0.0, total - from->second) * 1000.0 / double(now - from->first);
 }
 
 QList<QPointF> TrafficStats::points(const QString& kind) const {
@@ -35,6 +61,18 @@ QList<QPointF> TrafficStats::points(const QString& kind) const {
     const qint64 now = last_.taken_unix_ms / 1000;
     if (kind == QLatin1String("connections")) {
         for (const auto& [second, count] : connections_) out << QPointF(double(second - now), double(count));
+        return out;
+    }
+    if (kind == QLatin1String("rejected")) {
+        // Per second, from the last snapshot of each second to the next one's.
+        std::pair<qint64, double> previous{-1, 0};
+        for (auto it = rejected_.begin(); it != rejected_.end(); ++it) {
+            const qint64 second = it->first / 1000;
+            if (std::next(it) != rejected_.end() && std::next(it)->first / 1000 == second) continue;
+            if (previous.first >= 0 && second > previous.first)
+                out << QPointF(double(second - now), std::max(0.0, it->second - previous.second) / double(second - previous.first));
+            previous = {second, it->second};
+        }
         return out;
     }
     for (const auto& p : last_.series) {
@@ -62,6 +100,7 @@ void TrafficStats::feed() {
         latency = std::max(latency, p.p99_ms);
     }
     for (const auto& c : connections_) connections = std::max(connections, double(c.second));
+    for (const QPointF& p : points(QStringLiteral("rejected"))) errors = std::max(errors, p.y()); // drawn on the errors chart
     maxRate_ = niceCeiling(rate * 1.1);
     maxErrors_ = niceCeiling(errors * 1.1);
     maxLatency_ = niceCeiling(latency * 1.1);

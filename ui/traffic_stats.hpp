@@ -22,6 +22,8 @@ class TrafficStats : public QObject {
     QML_ELEMENT
     Q_PROPERTY(double requestsPerSecond READ requestsPerSecond NOTIFY updated)
     Q_PROPERTY(double errorsPerSecond READ errorsPerSecond NOTIFY updated)
+    // Requests the rate limits turned away (429s and drops) per second over the last 10 s.
+    Q_PROPERTY(double rejectedPerSecond READ rejectedPerSecond NOTIFY updated)
     Q_PROPERTY(qint64 activeConnections READ activeConnections NOTIFY updated)
     Q_PROPERTY(qint64 activeRequests READ activeRequests NOTIFY updated)
     Q_PROPERTY(double p50 READ p50 NOTIFY updated)
@@ -43,6 +45,7 @@ public:
 
     double requestsPerSecond() const { return last_.last_10s.requests_per_second; }
     double errorsPerSecond() const { return last_.last_10s.errors_per_second; }
+    double rejectedPerSecond() const;
     qint64 activeConnections() const { return last_.active_connections; }
     qint64 activeRequests() const { return last_.active_requests; }
     double p50() const { return last_.last_1m.p50_ms; }
@@ -56,7 +59,7 @@ public:
     double maxConnections() const { return maxConnections_; }
     int seriesSeconds() const { return 300; }
 
-    // kind: requests, errors, p50, p95, p99 or connections. x is seconds relative to now (-300..0).
+    // kind: requests, errors, rejected, p50, p95, p99 or connections. x is seconds relative to now (-300..0).
     Q_INVOKABLE void attach(const QString& kind, QAbstractSeries* series);
     Q_INVOKABLE QList<QPointF> points(const QString& kind) const;
 
@@ -68,6 +71,7 @@ private:
 
     metrics::Snapshot last_;
     std::deque<std::pair<qint64, qint64>> connections_; // (unix second, active connections)
+    std::deque<std::pair<qint64, double>> rejected_;    // (unix ms, rate-limited total) of each snapshot
     std::multimap<QString, QPointer<QAbstractSeries>> attached_;
     double maxRate_ = 10, maxErrors_ = 10, maxLatency_ = 10, maxConnections_ = 10;
 };

@@ -107,6 +107,57 @@ private slots:
         QCOMPARE(doc.value(handler + ".status_code").toInt(), 302);
     }
 
+    // Attaching a policy puts the catalogue's default in front of what the route does, after the
+    // policies already there, as one edit that undo takes back whole; a site gets a route of its own
+    // without matchers at the head of its routes, so every request meets it.
+    void a_policy_attaches_in_front_of_what_the_route_does() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        const QString route = "apps.http.servers.site0.routes[0]";
+        doc.setHandlerType(route + ".handle[0]", "static_response");
+        const int before = doc.revision();
+        QCOMPARE(doc.attachHandler(route, "rate_limit"), route + ".handle[0]");
+        QCOMPARE(doc.revision(), before + 1);
+        const json fresh = HandlerCatalogue::find("rate_limit")->at("default");
+        QCOMPARE(*JsonPath(route + ".handle[0]").find(doc.root()), fresh);
+        QCOMPARE(doc.textAt(route + ".handle[1].handler"), QStringLiteral("static_response"));
+        QCOMPARE(doc.mainHandlerIndex(route), 1);
+        const QVariantList handlers = doc.handlersOf(route);
+        QCOMPARE(handlers.size(), 2);
+        QVERIFY(handlers[0].toMap().value("policy").toBool());
+        QCOMPARE(handlers[0].toMap().value("label").toString(), QString::fromStdString(HandlerCatalogue::find("rate_limit")->value("label", "")));
+        QVERIFY(!handlers[1].toMap().value("policy").toBool());
+
+        // A second policy goes after the first, still in front of the handler.
+        QCOMPARE(doc.attachHandler(route, "rate_limit"), route + ".handle[1]");
+        QCOMPARE(doc.textAt(route + ".handle[2].handler"), QStringLiteral("static_response"));
+        doc.undo();
+        QCOMPARE(doc.count(route + ".handle"), 2);
+        doc.undo();
+        QCOMPARE(doc.count(route + ".handle"), 1);
+        QCOMPARE(doc.mainHandlerIndex(route), 0);
+
+        const QString site = "apps.http.servers.site0";
+        QCOMPARE(doc.attachHandler(site, "rate_limit"), site + ".routes[0].handle[0]");
+        QCOMPARE(doc.count(site + ".routes"), 2);
+        QVERIFY(!doc.value(site + ".routes[0].match").isValid());
+        QVERIFY(!doc.value(site + ".routes[0].terminal").isValid()); // requests go on to the next route
+        QCOMPARE(doc.textAt(site + ".routes[1].handle[0].handler"), QStringLiteral("static_response"));
+        QCOMPARE(doc.attachHandler(site, "rate_limit"), site + ".routes[1].handle[0]"); // after the site's first one
+
+        QCOMPARE(doc.attachHandler("apps.http.servers.site0.listen", "rate_limit"), QString()); // neither a route nor a site
+        QCOMPARE(doc.attachHandler(route, "no_such_handler"), QString());
+    }
+
+    void durations_read_as_caddy_writes_them() {
+        ConfigDocument doc;
+        doc.setValue("d", 90'000'000'000ll);
+        QCOMPARE(doc.durationTextAt("d"), QStringLiteral("1m30s"));
+        doc.setValue("d", "250ms");
+        QCOMPARE(doc.durationTextAt("d"), QStringLiteral("250ms"));
+        QCOMPARE(doc.durationTextAt("missing"), QString());
+    }
+
     void a_handler_reads_as_the_caddyfile_directive_it_exports_to() {
         ConfigDocument doc;
         doc.addSite(":8080");

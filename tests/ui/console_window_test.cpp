@@ -137,6 +137,81 @@ private slots:
         QTRY_COMPARE(box->property("currentText").toString(), QStringLiteral("least_conn"));
     }
 
+    // The Policies view lists the config's rate limits; picking one opens its editor, where every
+    // edit is checked by the engine's own rules (RateLimitConfig::from_json, on the engine thread)
+    // and the error lands under the field it names.
+    void the_policies_view_opens_an_editor_that_validates_as_you_type() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        ConfigDocument* doc = session.document();
+        doc->addSite(":" + QString::number(ConsoleSession::freePort()));
+        doc->addUpstream("apps.http.servers.site0.routes[0].handle[0]", "127.0.0.1:9001");
+        const QString first = session.policies()->attach("apps.http.servers.site0.routes[0]");
+        const QString second = session.policies()->attach("apps.http.servers.site0");
+        QCOMPARE(second, QStringLiteral("apps.http.servers.site0.routes[0].handle[0]")); // the site's own route, first
+        const QString policy = "apps.http.servers.site0.routes[1].handle[0]"; // the route's, moved down by one
+        Window w(&session);
+        QVERIFY(w.window);
+        QVERIFY(QTest::qWaitForWindowExposed(w.window));
+        QTRY_VERIFY(w.find("nav_policies"));
+        w.click(w.find("nav_policies"));
+        QTRY_COMPARE(session.ui()->currentView(), QStringLiteral("policies"));
+        QTRY_VERIFY(w.find("policyList"));
+        QCOMPARE(session.policies()->rowCount(), 2);
+        QTRY_VERIFY(w.find("policy:rate_limit1"));
+        w.click(w.find("policy:rate_limit1"));
+        QTRY_VERIFY(w.find("field:" + policy + ".rate"));
+        QQuickItem* rate = w.find("field:" + policy + ".rate");
+        QCOMPARE(rate->property("text").toString(), QStringLiteral("10"));
+        QTRY_COMPARE_WITH_TIMEOUT(doc->errorMessage(), QString(), 5000);
+
+        w.click(rate);
+        QTRY_VERIFY(rate->hasActiveFocus());
+        QTest::keyClick(w.window, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClick(w.window, Qt::Key_0);
+        QCOMPARE(doc->textAt(policy + ".rate"), QStringLiteral("0"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.find("error:" + policy + ".rate"), 5000);
+        const QString error = w.find("error:" + policy + ".rate")->property("text").toString();
+        QVERIFY2(error.contains("above 0"), qPrintable(error));
+        QCOMPARE(doc->errorPath(), policy + ".rate");
+
+        QTest::keyClick(w.window, Qt::Key_Backspace);
+        for (const char c : std::string_view("600/m")) QTest::keyClick(w.window, c);
+        QCOMPARE(doc->textAt(policy + ".rate"), QStringLiteral("600/m"));
+        QTRY_COMPARE_WITH_TIMEOUT(doc->errorMessage(), QString(), 5000);
+        QVERIFY(!w.find("error:" + policy + ".rate"));
+        QTRY_COMPARE(session.policies()->value(1, "rate").toString(), QStringLiteral("600/m"));
+
+        // A field the engine refuses for this algorithm: a window on a token bucket.
+        doc->setText(policy + ".window", "1m");
+        QTRY_COMPARE_WITH_TIMEOUT(doc->errorPath(), policy + ".window", 5000);
+        QVERIFY(doc->errorMessage().contains("sliding_window"));
+        doc->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(doc->errorMessage(), QString(), 5000);
+    }
+
+    // The Sites view's action attaches a rate limit in front of the chosen route, and the route
+    // editor opens on it.
+    void the_sites_view_attaches_a_rate_limit_to_the_chosen_route() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        ConfigDocument* doc = session.document();
+        doc->addSite(":8080");
+        Window w(&session);
+        QVERIFY(w.window);
+        QVERIFY(QTest::qWaitForWindowExposed(w.window));
+        session.ui()->setCurrentView("sites");
+        QTRY_VERIFY(w.find("attachPolicy"));
+        w.click(w.find("attachPolicy"));
+        QTRY_VERIFY(w.find("attachToRoute"));
+        w.click(w.find("attachToRoute"));
+        const QString route = "apps.http.servers.site0.routes[0]";
+        QTRY_COMPARE(doc->textAt(route + ".handle[0].handler"), QStringLiteral("rate_limit"));
+        QCOMPARE(doc->textAt(route + ".handle[1].handler"), QStringLiteral("reverse_proxy"));
+        QTRY_VERIFY(w.find("field:" + route + ".handle[0].rate"));
+        QVERIFY(w.find("routePolicies:0"));
+        doc->undo();
+        QCOMPARE(doc->count(route + ".handle"), 1);
+    }
+
     void shortcuts_save_undo_redo_and_find() {
         ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
         Window w(&session);

@@ -139,6 +139,36 @@ private slots:
         QCOMPARE(status[0]["healthy"].get<bool>(), false);
     }
 
+    // Live policy rates from the running engine's GET /rate_limit/zones, read on its poll: a limit of
+    // 2/s with a burst of 2 lets 2 of 10 quick requests through and rejects the rest.
+    void policy_rates_come_from_the_engines_zone_status() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 100, .persist = false, .applyOnStart = false});
+        QNetworkAccessManager network;
+        const int port = ConsoleSession::freePort();
+        session.document()->replace(staticSite(port, "x"));
+        const QString policy = session.policies()->attach("apps.http.servers.s.routes[0]");
+        session.document()->setText(policy + ".zone", "tiny");
+        session.document()->setText(policy + ".rate", "2");
+        session.document()->setText(policy + ".burst", "2");
+        QSignalSpy applied(&session, &ConsoleSession::appliedConfig);
+        session.apply();
+        QVERIFY(applied.wait(5000));
+        QVERIFY(applied.first().at(0).toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(session.engine()->moduleStatus("/rate_limit/zones").is_array() &&
+                                     !session.engine()->moduleStatus("/rate_limit/zones").empty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.policies()->value(0, "live").toBool(), 5000);
+        int ok = 0;
+        for (int i = 0; i < 10; ++i) ok += get(network, QStringLiteral("http://127.0.0.1:%1/").arg(port)) == QStringLiteral("x");
+        QVERIFY2(ok >= 2 && ok <= 4, qPrintable(QString::number(ok))); // the burst, and what refills while they run
+        QTRY_VERIFY_WITH_TIMEOUT(session.policies()->value(0, "rejectedPerSecond").toDouble() > 0, 5000);
+        const json zones = session.engine()->moduleStatus("/rate_limit/zones");
+        QCOMPARE(zones[0]["zone"].get<std::string>(), std::string("tiny"));
+        QCOMPARE(zones[0]["allowed"].get<int>() + zones[0]["rejected"].get<int>(), 10);
+        QTRY_VERIFY_WITH_TIMEOUT(session.traffic()->rejectedPerSecond() > 0, 5000); // the Dashboard's card
+        // Rates fall back to nothing once no request comes (two reads with the same counts).
+        QTRY_COMPARE_WITH_TIMEOUT(session.policies()->value(0, "rejectedPerSecond").toDouble(), 0.0, 5000);
+    }
+
     void stale_validations_are_dropped() {
         EngineBridge bridge(1, 1000);
         QSignalSpy validated(&bridge, &EngineBridge::validated);

@@ -3,7 +3,9 @@
 #include "country_model.hpp"
 #include "handler_catalogue.hpp"
 #include "history_model.hpp"
+#include "policy_list_model.hpp"
 #include "remote_admin.hpp"
+#include "rate_limit_policy.hpp"
 #include "route_list_model.hpp"
 #include "server_list_model.hpp"
 #include "site_list_model.hpp"
@@ -111,6 +113,198 @@ private slots:
         doc.remove(handler + ".upstreams[0]");
         QCOMPARE(upstreams.rowCount(), 1);
         QCOMPARE(role(upstreams, 0, "dial").toString(), QStringLiteral("127.0.0.1:2"));
+    }
+
+    // Every rate_limit of the config, however deep, named as the engine names it: a written zone as
+    // written, an unnamed one by its position among the unnamed (rate_limit0, rate_limit1 …) in the
+    // order the engine builds them (servers by name, routes and handlers in order, subroutes in place).
+    void policies_list_every_rate_limit_with_the_engines_zone_name() {
+        ConfigDocument doc;
+        const auto limit = [](json fields) {
+            fields["handler"] = "rate_limit";
+            return fields;
+        };
+        json web = {{"listen", {":8081"}}, {"routes", json::array()}};
+        web["routes"].push_back(
+            {{"match", json::array({{{"path", {"/api/*"}}}})},
+             {"handle", json::array({limit({{"rate", "600/m"}, {"key", "{http.request.header.X-Tenant}"}, {"reject", "delay"}}),
+                                     {{"handler", "subroute"},
+                                      {"routes", json::array({{{"handle", json::array({limit({{"rate", 5}, {"zone", "inner"}}),
+                                                                                       limit({{"rate", 7}, {"algorithm", "sliding_window"}})})}}})}}})}});
+        json api = {{"listen", {":8080"}}, {"routes", json::array()}};
+        api["routes"].push_back({{"handle", json::array({limit({{"rate", 10}}), {{"handler", "static_response"}, {"body", "x"}}})}});
+        doc.replace({{"apps", {{"http", {{"servers", {{"web", web}, {"api", api}}}}}}}});
+        PolicyListModel policies;
+        QAbstractItemModelTester tester(&policies, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        policies.setDocument(&doc);
+        QCOMPARE(policies.rowCount(), 4);
+        // "api" sorts before "web", as the engine reads the servers object.
+        QCOMPARE(role(policies, 0, "site").toString(), QStringLiteral("api"));
+        QCOMPARE(role(policies, 0, "zone").toString(), QStringLiteral("rate_limit0"));
+        QCOMPARE(role(policies, 0, "zoneNamed").toBool(), false);
+        QCOMPARE(role(policies, 0, "route").toString(), QStringLiteral("#1 every request"));
+        QCOMPARE(role(policies, 0, "rate").toString(), QStringLiteral("10/s"));
+        QCOMPARE(role(policies, 0, "algorithm").toString(), QStringLiteral("token_bucket"));
+        QCOMPARE(role(policies, 0, "key").toString(), QStringLiteral("ip"));
+        QCOMPARE(role(policies, 0, "reject").toString(), QStringLiteral("429"));
+        QCOMPARE(role(policies, 1, "zone").toString(), QStringLiteral("rate_limit1"));
+        QCOMPARE(role(policies, 1, "route").toString(), QStringLiteral("#1 /api/*"));
+        QCOMPARE(role(policies, 1, "rate").toString(), QStringLiteral("600/m"));
+        QCOMPARE(role(policies, 1, "key").toString(), QStringLiteral("header X-Tenant"));
+        QCOMPARE(role(policies, 1, "reject").toString(), QStringLiteral("delay"));
+        QCOMPARE(role(policies, 2, "zone").toString(), QStringLiteral("inner"));
+        QCOMPARE(role(policies, 2, "zoneNamed").toBool(), true);
+        QCOMPARE(role(policies, 2, "path").toString(), QStringLiteral("apps.http.servers.web.routes[0].handle[1].routes[0].handle[0]"));
+        QCOMPARE(role(policies, 2, "routePath").toString(), QStringLiteral("apps.http.servers.web.routes[0]"));
+        QCOMPARE(role(policies, 3, "zone").toString(), QStringLiteral("rate_limit2")); // a named zone takes no position
+        QCOMPARE(role(policies, 3, "algorithm").toString(), QStringLiteral("sliding_window"));
+        QCOMPARE(policies.rowOf("apps.http.servers.api.routes[0].handle[0]"), 0);
+
+        // A rate the engine refuses is shown as written and marked.
+        doc.setText("apps.http.servers.api.routes[0].handle[0].rate", "0");
+        QCOMPARE(role(policies, 0, "valid").toBool(), false);
+        doc.undo();
+        QCOMPARE(role(policies, 0, "valid").toBool(), true);
+    }
+
+    // Rates are the differences of two reads of GET /rate_limit/zones over the time between them.
+    void policy_rates_come_from_two_status_reads() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        PolicyListModel policies;
+        QAbstractItemModelTester tester(&policies, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        policies.setDocument(&doc);
+        QCOMPARE(policies.attach("apps.http.servers.site0.routes[0]"), QStringLiteral("apps.http.servers.site0.routes[0].handle[0]"));
+        doc.setText("apps.http.servers.site0.routes[0].handle[0].zone", "api");
+        QCOMPARE(policies.rowCount(), 1);
+        QCOMPARE(role(policies, 0, "live").toBool(), false);
+
+        const auto read = [](double allowed, double rejected, double delayed, double dropped, int keys) {
+            return json::array({{{"zone", "api"}, {"allowed", allowed}, {"rejected", rejected}, {"delayed", delayed}, {"dropped", dropped},
+                                 {"keys", keys}, {"evictions", 0}, {"redis_errors", 0}},
+                                {{"zone", "elsewhere"}, {"allowed", 1000}, {"rejected", 0}, {"delayed", 0}, {"dropped", 0}, {"keys", 1}}});
+        };
+        QSignalSpy live(&policies, &PolicyListModel::liveChanged);
+        policies.updateStatus(read(100, 10, 0, 0, 3), 50'000);
+        QCOMPARE(role(policies, 0, "live").toBool(), false); // one read is no rate
+        QCOMPARE(role(policies, 0, "allowedPerSecond").toDouble(), 0.0);
+        policies.updateStatus(read(300, 50, 4, 10, 5), 52'000);
+        QCOMPARE(live.count(), 2);
+        QCOMPARE(role(policies, 0, "live").toBool(), true);
+        QCOMPARE(role(policies, 0, "allowedPerSecond").toDouble(), 100.0); // (300 - 100) / 2 s
+        QCOMPARE(role(policies, 0, "rejectedPerSecond").toDouble(), 25.0); // 429s and drops: (60 - 10) / 2 s
+        QCOMPARE(role(policies, 0, "delayedPerSecond").toDouble(), 2.0);
+        QCOMPARE(role(policies, 0, "keys").toLongLong(), 5ll);
+        QCOMPARE(policies.allowedPerSecond(), 100.0); // zones of other configs are not in the list, nor in the totals
+        QCOMPARE(policies.rejectedPerSecond(), 25.0);
+
+        // Counters that went back (the server restarted) start the rates again.
+        policies.updateStatus(read(5, 0, 0, 0, 1), 53'000);
+        QCOMPARE(role(policies, 0, "live").toBool(), false);
+        // A zone the engine no longer runs has no live rates.
+        policies.updateStatus(json::array(), 54'000);
+        QCOMPARE(role(policies, 0, "live").toBool(), false);
+    }
+
+    // The editor's typed choices: the algorithm drops what it has no use for, a header key is the
+    // header's placeholder, the rejection and Redis switches write the engine's fields, and every
+    // choice is one undo step.
+    void the_rate_limit_policy_reads_and_writes_the_handler() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        const QString h = doc.attachHandler("apps.http.servers.site0.routes[0]", "rate_limit");
+        RateLimitPolicy policy;
+        policy.setDocument(&doc);
+        policy.setHandlerPath(h);
+        QStringList algorithms;
+        for (const auto& a : policy.algorithms()) algorithms << a.toMap().value("value").toString();
+        QCOMPARE(algorithms, HandlerCatalogue::choicesOf("rate_limit", "algorithm"));
+        QCOMPARE(policy.algorithm(), QStringLiteral("token_bucket"));
+        QVERIFY(policy.usesBurst());
+        QCOMPARE(policy.defaults().value("zone").toString(), QStringLiteral("rate_limit0"));
+        QCOMPARE(policy.defaults().value("burst").toString(), QStringLiteral("10")); // one second of the default rate
+        QVERIFY(policy.summary().contains("10 requests/s per client IP"));
+
+        doc.setText(h + ".burst", "20");
+        policy.setAlgorithm("sliding_window");
+        QCOMPARE(doc.textAt(h + ".algorithm"), QStringLiteral("sliding_window"));
+        QCOMPARE(doc.textAt(h + ".burst"), QString()); // the engine refuses a burst on a sliding window
+        QVERIFY(policy.usesWindow() && !policy.usesBurst());
+        doc.undo();
+        QCOMPARE(doc.textAt(h + ".burst"), QStringLiteral("20"));
+        QCOMPARE(policy.algorithm(), QStringLiteral("token_bucket"));
+
+        QVERIFY(policy.keyKinds().size() == HandlerCatalogue::choicesOf("rate_limit", "key").size() + 2);
+        policy.setKeyKind("header");
+        policy.setKeyHeader("X-Tenant-Id");
+        QCOMPARE(doc.textAt(h + ".key"), QStringLiteral("{http.request.header.X-Tenant-Id}"));
+        QCOMPARE(policy.keyKind(), QStringLiteral("header"));
+        QCOMPARE(policy.keyHeader(), QStringLiteral("X-Tenant-Id"));
+        doc.setText(h + ".key", "{http.request.cookie.session}");
+        QCOMPARE(policy.keyKind(), QStringLiteral("placeholder"));
+        policy.setKeyKind("api_key");
+        doc.setText(h + ".api_key_header", "X-Key");
+        policy.setKeyKind("ip");
+        QCOMPARE(doc.textAt(h + ".key"), QString()); // the default is not written
+        QCOMPARE(doc.textAt(h + ".api_key_header"), QString());
+
+        policy.setRejectKind("delay");
+        doc.setText(h + ".max_delay", "2s");
+        QCOMPARE(doc.textAt(h + ".reject"), QStringLiteral("delay"));
+        policy.setRejectKind("status");
+        QCOMPARE(doc.textAt(h + ".reject"), QString());
+        QCOMPARE(doc.textAt(h + ".max_delay"), QString());
+
+        policy.setDistributed(true);
+        QVERIFY(doc.value(h + ".distributed").isValid());
+        QCOMPARE(policy.defaults().value("address").toString(), QStringLiteral("localhost:6379"));
+        QVERIFY(policy.summary().contains("Redis"));
+        policy.setDistributed(false);
+        QVERIFY(!doc.value(h + ".distributed").isValid());
+    }
+
+    // The route list shows what a route does, with the policies in front of it apart.
+    void routes_show_their_policies_apart_from_what_they_do() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        doc.attachHandler("apps.http.servers.site0.routes[0]", "rate_limit");
+        RouteListModel routes;
+        QAbstractItemModelTester tester(&routes, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        routes.setDocument(&doc);
+        routes.setServerName("site0");
+        QCOMPARE(role(routes, 0, "handler").toString(), QStringLiteral("reverse_proxy"));
+        QCOMPARE(role(routes, 0, "handlerPath").toString(), QStringLiteral("apps.http.servers.site0.routes[0].handle[1]"));
+        QCOMPARE(role(routes, 0, "policies").toString(), QStringLiteral("10/s per ip"));
+        doc.attachHandler("apps.http.servers.site0", "rate_limit"); // every request of the site
+        QCOMPARE(routes.rowCount(), 2);
+        QCOMPARE(role(routes, 0, "handler").toString(), QStringLiteral("rate_limit"));
+        QCOMPARE(role(routes, 0, "summary").toString(), QStringLiteral("10/s per ip"));
+        QCOMPARE(role(routes, 1, "handler").toString(), QStringLiteral("reverse_proxy"));
+    }
+
+    // Rejected/s beside errors/s: rate-limit rejections and drops, from the module families of
+    // successive snapshots, over the last 10 s and per second for the chart.
+    void traffic_counts_rate_limited_requests_per_second() {
+        TrafficStats traffic;
+        const auto snapshot = [](qint64 ms, std::uint64_t rejected, std::uint64_t dropped) {
+            Snapshot snap;
+            snap.taken_unix_ms = ms;
+            snap.families.push_back({"proxflow_rate_limit_requests_total", "", {
+                {{{"zone", "a"}, {"result", "allowed"}}, 1000},
+                {{{"zone", "a"}, {"result", "rejected"}}, rejected},
+                {{{"zone", "a"}, {"result", "dropped"}}, dropped}}});
+            return snap;
+        };
+        traffic.update(snapshot(100'000, 0, 0));
+        QCOMPARE(traffic.rejectedPerSecond(), 0.0);
+        traffic.update(snapshot(101'000, 30, 10));
+        traffic.update(snapshot(102'000, 50, 10));
+        QCOMPARE(traffic.rejectedPerSecond(), 30.0); // 60 in 2 s
+        const auto points = traffic.points("rejected");
+        QCOMPARE(points.size(), 2);
+        QCOMPARE(points[0], QPointF(-1, 40));
+        QCOMPARE(points[1], QPointF(0, 20));
+        QCOMPARE(traffic.maxErrors(), 50.0); // the error chart's axis holds the rejected line too
     }
 
     void the_handler_catalogue_is_the_engines() {
@@ -279,6 +473,13 @@ private slots:
         QVERIFY(caddy.found);
         QCOMPARE(caddy.requests, 1500.0);
         QVERIFY(!metricTotals(QStringLiteral("go_goroutines 12\n")).found);
+        const MetricTotals limited = metricTotals(QStringLiteral(
+            "proxflow_http_requests_total{server=\"a\"} 100\n"
+            "proxflow_rate_limit_requests_total{zone=\"api\",result=\"allowed\"} 60\n"
+            "proxflow_rate_limit_requests_total{zone=\"api\",result=\"rejected\"} 30\n"
+            "proxflow_rate_limit_requests_total{zone=\"api\",result=\"dropped\"} 4\n"
+            "proxflow_rate_limit_requests_total{zone=\"api\",result=\"delayed\"} 6\n"));
+        QCOMPARE(limited.rateLimited, 34.0);
     }
 };
 

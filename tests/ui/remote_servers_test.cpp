@@ -206,6 +206,32 @@ private slots:
         QCOMPARE(remote->requestsTotal(), seen); // not watching: no polls
         QCOMPARE(remote->metricsTime(), at);
     }
+
+    // The Policies view's live rates from a remote server: its admin API's GET /rate_limit/zones,
+    // read every 2 s without blocking; a server that cannot be read says so.
+    void policy_rates_come_from_the_remote_admin_api() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        session.remote()->setAddress(admin_);
+        session.pullFromServer();
+        QTRY_VERIFY_WITH_TIMEOUT(session.document()->serverNames().contains("remote"), 5000);
+        const QString policy = session.policies()->attach("apps.http.servers.remote.routes[0]");
+        session.document()->setText(policy + ".zone", "remote-zone");
+        session.document()->setText(policy + ".rate", "1");
+        session.document()->setText(policy + ".burst", "1");
+        QSignalSpy pushed(session.remote(), &RemoteAdmin::pushed);
+        session.pushToServer();
+        QVERIFY(pushed.wait(5000));
+        PolicyListModel* policies = session.policies();
+        policies->setFromRemote(true);
+        QTRY_VERIFY_WITH_TIMEOUT(policies->value(0, "live").toBool(), 10000);
+        for (int i = 0; i < 6; ++i) get(network_, site());
+        QTRY_VERIFY_WITH_TIMEOUT(policies->value(0, "rejectedPerSecond").toDouble() > 0, 10000);
+        QCOMPARE(policies->liveProblem(), QString());
+
+        session.remote()->setAddress(QStringLiteral("127.0.0.1:%1").arg(ConsoleSession::freePort()));
+        QTRY_VERIFY_WITH_TIMEOUT(!policies->liveProblem().isEmpty(), 10000);
+        QCOMPARE(policies->value(0, "live").toBool(), false);
+    }
 };
 
 QTEST_MAIN(RemoteServersTest)

@@ -3,6 +3,22 @@
 #include <nlohmann/json.hpp>
 
 namespace proxflow {
+namespace {
+
+// Requests rate limits turned away so far (429s and drops), from the family the rate_limit module
+// declares; 0 when no config has a rate limit. The page turns successive totals into a rate.
+std::uint64_t rate_limited(const metrics::Snapshot& snap) {
+    std::uint64_t total = 0;
+    for (const auto& family : snap.families) {
+        if (family.name != "proxflow_rate_limit_requests_total") continue;
+        for (const auto& [labels, value] : family.counters)
+            for (const auto& [name, label] : labels)
+                if (name == "result" && (label == "rejected" || label == "dropped")) total += value;
+    }
+    return total;
+}
+
+} // namespace
 
 std::string tick_event(const metrics::Snapshot& snap, std::int64_t history_through_second) {
     nlohmann::json countries = nlohmann::json::array();
@@ -23,6 +39,7 @@ std::string tick_event(const metrics::Snapshot& snap, std::int64_t history_throu
         {"p50_ms", snap.last_10s.p50_ms},
         {"p95_ms", snap.last_10s.p95_ms},
         {"p99_ms", snap.last_10s.p99_ms},
+        {"rate_limited", rate_limited(snap)},
         {"countries", countries},
     };
     return "id: " + std::to_string(history_through_second * 1000) + "\nevent: tick\ndata: " + data.dump() + "\n\n";

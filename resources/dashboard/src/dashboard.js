@@ -7,6 +7,7 @@
   const EMPTY_FILL = "#dfe4ec";
   const points = new Map(); // unix second -> {second, requests, errors, p50_ms, p95_ms, p99_ms}
   const connections = new Map(); // unix second -> open connections at the last tick of that second
+  const limited = []; // [tick ms, rate-limited total] over the last 10 s, for a rate like errors/s (10 s)
   const byCode = new Map(); // alpha-2 -> SVG path on the map
   const names = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "region" }) : null;
 
@@ -115,6 +116,12 @@
     $("eps").classList.toggle("bad", t.errors_per_second > 0);
     const errorShare = t.rps_10s > 0 ? (100 * t.errors_per_second_10s) / t.rps_10s : 0;
     $("eps-share").textContent = `${errorShare.toFixed(1)} % of requests (10 s)`;
+    limited.push([t.t, t.rate_limited || 0]);
+    while (limited.length > 2 && limited[1][0] <= t.t - 10000) limited.shift();
+    const [since, before] = limited[0];
+    const limitedRate = t.t > since ? (Math.max(0, (t.rate_limited || 0) - before) * 1000) / (t.t - since) : null;
+    $("limited").textContent = limitedRate === null ? "–" : limitedRate.toFixed(1); // a rate needs two ticks
+    $("limited").classList.toggle("bad", limitedRate > 0);
     $("conns").textContent = integer(t.active_connections);
     $("active-requests").textContent = `${integer(t.active_requests)} requests in flight`;
     $("latency").textContent = t.p99_ms > 0 ? `${ms(t.p50_ms)} / ${ms(t.p95_ms)} / ${ms(t.p99_ms)}` : "–";

@@ -160,6 +160,91 @@ TestCase {
         wait(0)
     }
 
+    // A route with a rate limit in front: the strip lists both in the order they run, the editor
+    // shows what the route does until the policy is picked, then the policy's own editor, whose
+    // choices are the catalogue's and whose edits land in the document.
+    function test_route_editor_shows_policies_in_front_and_their_editor() {
+        const doc = createTemporaryObject(documentComponent, test)
+        doc.addSite(":8080", "")
+        const route = "apps.http.servers.site0.routes[0]"
+        const policy = doc.attachHandler(route, "rate_limit")
+        compare(policy, route + ".handle[0]")
+        const editor = createTemporaryObject(routeEditorComponent, test, { document: doc, routePath: route })
+        verify(findChild(editor, "handlerStrip").visible)
+        tryCompare(findChild(editor, "handlerEditor"), "status", Loader.Ready)
+        compare(editorFile(editor), "ReverseProxyEditor.qml")
+        compare(findChild(editor, "handlerEditor").item.handlerPath, route + ".handle[1]")
+
+        mouseClick(findChild(editor, "handlerStep:0"))
+        compare(editor.handlerPath, policy)
+        compare(editorFile(editor), "RateLimitEditor.qml")
+        verify(findChild(editor, "removePolicy").visible)
+        const algorithm = findChild(editor, "choice:" + policy + ".algorithm")
+        compare(algorithm.count, HandlerCatalogue.choices("rate_limit", "algorithm").length)
+        compare(algorithm.currentValue, "token_bucket")
+        verify(findChild(editor, "field:" + policy + ".burst").visible)
+        verify(!findChild(editor, "field:" + policy + ".window").visible)
+        algorithm.activated(HandlerCatalogue.choices("rate_limit", "algorithm").indexOf("sliding_window"))
+        compare(doc.textAt(policy + ".algorithm"), "sliding_window")
+        verify(!findChild(editor, "field:" + policy + ".burst").visible)
+        verify(findChild(editor, "field:" + policy + ".window").visible)
+        verify(findChild(editor, "rateLimitSummary").text.indexOf("in any 1s") >= 0)
+
+        const rate = findChild(editor, "field:" + policy + ".rate")
+        rate.forceActiveFocus()
+        rate.selectAll()
+        for (const c of "600/m")
+            keyClick(c)
+        compare(doc.textAt(policy + ".rate"), "600/m")
+
+        const key = findChild(editor, "choice:" + policy + ".key")
+        key.activated(key.indexOfValue("header"))
+        const header = findChild(editor, "keyHeader")
+        verify(header.visible)
+        header.forceActiveFocus()
+        header.selectAll()
+        for (const c of "X-Team")
+            keyClick(c)
+        compare(doc.textAt(policy + ".key"), "{http.request.header.X-Team}")
+        compare(header.text, "X-Team")
+
+        const distributed = findChild(editor, "distributed")
+        verify(!findChild(editor, "field:" + policy + ".distributed.redis.address").visible)
+        distributed.toggle() // below the editor's fold: as a click would
+        distributed.toggled()
+        verify(doc.value(policy + ".distributed") !== undefined)
+        verify(findChild(editor, "field:" + policy + ".distributed.redis.address").visible)
+        doc.undo()
+        verify(!distributed.checked)
+
+        mouseClick(findChild(editor, "removePolicy"))
+        compare(doc.count(route + ".handle"), 1)
+        compare(editorFile(editor), "ReverseProxyEditor.qml")
+        verify(!findChild(editor, "handlerStrip").visible)
+        editor.destroy()
+        wait(0)
+    }
+
+    // An engine error for a rate-limit field shows under that field (the session puts the engine's
+    // error on the document; here it is set as the validation would).
+    function test_rate_limit_editor_shows_the_error_under_its_field() {
+        const doc = createTemporaryObject(documentComponent, test)
+        doc.addSite(":8080", "")
+        const route = "apps.http.servers.site0.routes[0]"
+        const policy = doc.attachHandler(route, "rate_limit")
+        const editor = createTemporaryObject(routeEditorComponent, test, { document: doc, routePath: route })
+        editor.show(policy)
+        compare(editorFile(editor), "RateLimitEditor.qml")
+        doc.setError(policy + ".rate", "the rate must be above 0, not 0")
+        verify(findChild(editor, "error:" + policy + ".rate").visible)
+        compare(findChild(editor, "error:" + policy + ".rate").text, "the rate must be above 0, not 0")
+        verify(!findChild(editor, "error:" + policy + ".burst").visible)
+        doc.setError("", "")
+        verify(!findChild(editor, "error:" + policy + ".rate").visible)
+        editor.destroy()
+        wait(0)
+    }
+
     // The kinds are the engine's catalogue; picking one writes that module's default.
     function test_route_editor_kinds_are_the_catalogue() {
         const doc = createTemporaryObject(documentComponent, test)
