@@ -1,6 +1,7 @@
 #include "screenshot_tour.hpp"
 
 #include "console_session.hpp"
+#include "rate_limit_policy.hpp"
 #include "traffic_generator.hpp"
 
 #include <QCoreApplication>
@@ -9,13 +10,22 @@
 #include <QImage>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QSet>
 #include <QTimer>
 
 namespace {
 constexpr int settle_ms = 900;
-const QStringList views = {"sites", "upstreams", "dashboard", "caddyfile", "history", "servers", "traffic"};
+const QStringList views = {"sites", "upstreams", "policies", "dashboard", "caddyfile", "history", "servers", "traffic"};
+constexpr int editor_steps = 3;
+
+QQuickItem* findItem(QQuickItem* at, const QString& name) {
+    if (at->objectName() == name) return at;
+    for (QQuickItem* child : at->childItems())
+        if (QQuickItem* found = findItem(child, name)) return found;
+    return nullptr;
+}
 }
 
 ScreenshotTour::ScreenshotTour(QQuickWindow* window, proxflow::ui::ConsoleSession* session, QString dir)
@@ -63,6 +73,18 @@ void ScreenshotTour::prepareTraffic() {
     // some of it over the world map.
     doc->setText(QStringLiteral("apps.traffic_metrics.geo_header"), QStringLiteral("CF-IPCountry"));
     doc->setList(QStringLiteral("apps.traffic_metrics.trusted_proxies"), QStringLiteral("127.0.0.1/32"));
+    // Rate limits attached as the Sites view's action does: /hello, which the test traffic floods a
+    // little past its limit, and /api/* by API key over a sliding window.
+    const QString hello = session_->policies()->attach(QStringLiteral("apps.http.servers.example.routes[0]"));
+    doc->setText(hello + QStringLiteral(".zone"), QStringLiteral("hello"));
+    doc->setText(hello + QStringLiteral(".rate"), QStringLiteral("200"));
+    doc->setText(hello + QStringLiteral(".burst"), QStringLiteral("40"));
+    const QString api = session_->policies()->attach(QStringLiteral("apps.http.servers.example.routes[1]"));
+    doc->setText(api + QStringLiteral(".zone"), QStringLiteral("api"));
+    doc->setText(api + QStringLiteral(".algorithm"), QStringLiteral("sliding_window"));
+    doc->setText(api + QStringLiteral(".rate"), QStringLiteral("600/m"));
+    doc->setText(api + QStringLiteral(".window"), QStringLiteral("1m"));
+    doc->setText(api + QStringLiteral(".key"), QStringLiteral("api_key"));
     session_->apply(QStringLiteral("example project"));
     connect(session_, &ConsoleSession::appliedConfig, this, [this, admin, doc](bool ok) {
         if (!ok) qWarning() << "example project was not applied:" << doc->errorPath() << doc->errorMessage();
@@ -83,7 +105,10 @@ void ScreenshotTour::prepareTraffic() {
             auto* errors = new proxflow::ui::TrafficGenerator(this);
             errors->start(url + QStringLiteral("/api/items"), 100, 2, QStringLiteral("GET"), 15);
         });
-        QTimer::singleShot(9000, this, [this] {
+        QTimer::singleShot(9000, this, [this, url] {
+            // Steady traffic past /hello's limit while the Policies view and the Dashboard are shot.
+            auto* steady = new proxflow::ui::TrafficGenerator(this);
+            steady->start(url + QStringLiteral("/hello"), 3600, 4, QStringLiteral("GET"), 240);
             for (const QString& view : views)
                 for (const char* theme : {"light", "dark"}) queue_ << view + QLatin1Char('/') + QLatin1String(theme);
             next();
@@ -105,26 +130,66 @@ void ScreenshotTour::sendFromCountries(const QString& url) {
         }
 }
 
-void ScreenshotTour::next() {
+void ScreenshotTour::showInRouteEditor(const QString& handlerPath) {
+    session_->ui()->setCurrentView(QStringLiteral("sites"));
+    if (QQuickItem* editor = findItem(window_->contentItem(), QStringLiteral("routeEditor")))
+        QMetaObject::invokeMethod(editor, "show", Q_ARG(QVariant, handlerPath));
+}
+
+void ScreenshotTour::stageEditor(int step) {
     auto* doc = session_->document();
-    const QString handler = QStringLiteral("apps.http.servers.") + session_->ui()->currentSite() + QStringLiteral(".routes[0].handle[0]");
-    if (queue_.isEmpty() && handlerEditorShots_ == 0) {
-        // Last, a module's own editor: the shown site's first route turned into a file_server, which
-        // the route editor loads by the handler's name (qml/editors/FileServerEditor.qml).
-        ++handlerEditorShots_;
+    const QString route = QStringLiteral("apps.http.servers.") + session_->ui()->currentSite() + QStringLiteral(".routes[0]");
+    const QString policy = route + QStringLiteral(".handle[0]");
+    const QString handler = route + QStringLiteral(".handle[%1]").arg(doc->mainHandlerIndex(route));
+    const auto queue = [this](const char* name, const char* view = "sites") {
+        for (const char* theme : {"light", "dark"})
+            queue_ << QLatin1String(view) + QLatin1Char('/') + QLatin1String(theme) + QLatin1Char('/') + QLatin1String(name);
+    };
+    switch (step) {
+    case 0: {
+        // The first route's rate limit turned into a sliding window by API key, delayed past it and
+        // shared through Redis (edited, not applied), as its editor writes them: in the route
+        // editor, then whole in the Policies view (its first policy), beside the live rates.
+        proxflow::ui::RateLimitPolicy typed;
+        typed.setDocument(doc);
+        typed.setHandlerPath(policy);
+        typed.setAlgorithm(QStringLiteral("sliding_window"));
+        doc->setText(policy + QStringLiteral(".rate"), QStringLiteral("600/m"));
+        doc->setValue(policy + QStringLiteral(".window"), QStringLiteral("1m"));
+        typed.setKeyKind(QStringLiteral("api_key"));
+        typed.setRejectKind(QStringLiteral("delay"));
+        doc->setValue(policy + QStringLiteral(".max_delay"), QStringLiteral("2s"));
+        typed.setDistributed(true);
+        doc->setText(policy + QStringLiteral(".distributed.redis.address"), QStringLiteral("redis.internal:6379"));
+        doc->setValue(policy + QStringLiteral(".distributed.sync_interval"), QStringLiteral("5s"));
+        showInRouteEditor(policy);
+        queue("rate-limit");
+        queue("rate-limit", "policies");
+        break;
+    }
+    case 1:
+        // A module's own editor: the route's handler turned into a file_server, which the route
+        // editor loads by the handler's name (qml/editors/FileServerEditor.qml).
         doc->setHandlerType(handler, QStringLiteral("file_server"));
         doc->setList(handler + QStringLiteral(".hide"), QStringLiteral(".git, *.bak"));
         doc->setValue(handler + QStringLiteral(".browse"), QVariantMap{});
-        for (const char* theme : {"light", "dark"}) queue_ << QStringLiteral("sites/") + QLatin1String(theme) + QStringLiteral("/file-server");
-    } else if (queue_.isEmpty() && handlerEditorShots_ == 1) {
+        showInRouteEditor(handler);
+        queue("file-server");
+        break;
+    default:
         // Then a module without an editor (encode): the generic view shows its Caddyfile, read-only.
-        ++handlerEditorShots_;
         doc->setHandlerType(handler, QStringLiteral("encode"));
         doc->setValue(handler + QStringLiteral(".encodings"), QVariantMap{{QStringLiteral("gzip"), QVariantMap{}}, {QStringLiteral("zstd"), QVariantMap{}}});
         doc->setList(handler + QStringLiteral(".prefer"), QStringLiteral("zstd, gzip"));
         doc->setValue(handler + QStringLiteral(".minimum_length"), 512);
-        for (const char* theme : {"light", "dark"}) queue_ << QStringLiteral("sites/") + QLatin1String(theme) + QStringLiteral("/generic-editor");
+        showInRouteEditor(handler);
+        queue("generic-editor");
+        break;
     }
+}
+
+void ScreenshotTour::next() {
+    if (queue_.isEmpty() && editorSteps_ < editor_steps) stageEditor(editorSteps_++);
     if (queue_.isEmpty()) {
         QCoreApplication::exit(failures_ ? 3 : 0);
         return;

@@ -21,6 +21,10 @@ private:
     void prepareTraffic();
     void sendFromCountries(const QString& url);
     void next();
+    // The editors shot after the views: a rate limit's, file_server's own, then the generic one.
+    void stageEditor(int step);
+    // Shows the handler at path in the Sites view's route editor.
+    void showInRouteEditor(const QString& handlerPath);
     bool grab(const QString& name);
 
     QQuickWindow* window_;
@@ -28,5 +32,5 @@ private:
     QString dir_;
     QStringList queue_; // "view/theme"
     int failures_ = 0;
-    int handlerEditorShots_ = 0; // the handler editors queued after the views (file_server's own, then the generic one)
+    int editorSteps_ = 0; // stageEditor steps taken
 };
