@@ -9,9 +9,10 @@ CORPUS_DIR holds NAME.caddyfile + NAME.json (the JSON real Caddy 2.6.2 adapts it
   fmt     `proxflow fmt NAME.caddyfile` prints exactly what `caddy fmt NAME.caddyfile` prints
           (every NAME.caddyfile, with or without NAME.json)
 
-CORPUS_DIR/known-failures.txt lists the failures of today, one `NAME  adapt|export|fmt  reason` a
-line (a line starting with # is a comment). The check fails when a case fails that is not listed, and when a listed
-one passes (the list only shrinks), or names a case that does not exist.
+--known-failures FILE (default CORPUS_DIR/known-failures.txt) lists the failures of today, one
+`NAME  adapt|export|fmt  reason` a line (a line starting with # is a comment). The check fails when a
+case fails that is not listed, and when a listed one passes (the list only shrinks), or names a case
+that does not exist.
 --print-failures prints today's failures in that format instead of judging them.
 
 Export and fmt need real caddy. Without it they are skipped and the exit status is 77 (CTest's

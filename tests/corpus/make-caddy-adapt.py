@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Make ../shared/corpus/caddy-adapt/ (beside the project, never in it) from Caddy's own adapter tests.
+"""Make tests/corpus/caddy-adapt/ from Caddy's own adapter tests.
 
   make-caddy-adapt.py --git-dir CADDY_MIRROR [--tag v2.6.2] [--caddy caddy] [--shared ../shared] [OUT]
 
@@ -9,8 +9,9 @@ runs real `caddy adapt --config Caddyfile --adapter caddyfile` on the Caddyfile 
 empty folder (with the files it imports beside it, at the paths the upstream test finds them)
 and keeps the case when that adapts without error and equals the expected JSON as a JSON value.
 A kept case is written as NAME.caddyfile + NAME.json (caddy's output, keys sorted, as
-`python3 -m json.tool --sort-keys` prints it); README.md lists the kept and the dropped cases.
-The known failures are tests/corpus/caddy-adapt.known-failures.txt.
+`python3 -m json.tool --sort-keys` prints it); README.md lists the kept and the dropped cases,
+LICENSE is Caddy's licence at TAG and NOTICE says what was taken and how it was changed (Apache-2.0,
+section 4). The known failures are tests/corpus/caddy-adapt.known-failures.txt.
 """
 import argparse
 import glob
@@ -56,6 +57,9 @@ class Mirror:
 
     def files(self, folder):
         return self.git("ls-tree", "-r", "--name-only", self.commit, folder + "/").split()
+
+    def files_at_root(self):
+        return self.git("ls-tree", "--name-only", self.commit).split()
 
     def read(self, path):
         return self.git("show", "%s:%s" % (self.commit, path))
@@ -152,6 +156,16 @@ def write(out, kept, dropped, mirror, caddy_version):
             os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True)
             with open(os.path.join(out, rel), "w") as f:
                 f.write(mirror.read("%s/%s" % (TEST_CWD, rel)))
+    with open(os.path.join(out, "LICENSE"), "w") as f:
+        f.write(mirror.read("LICENSE"))
+    # Apache-2.0 4(d): an upstream NOTICE must travel with the data; Caddy has had none so far.
+    if "NOTICE" in mirror.files_at_root():
+        upstream_notice = "Caddy's NOTICE file at that tag follows, unchanged.\n\n" + mirror.read("NOTICE")
+    else:
+        upstream_notice = "Caddy has no NOTICE file at that tag, so there is none to carry on."
+    with open(os.path.join(out, "NOTICE"), "w") as f:
+        f.write(NOTICE.format(tag=mirror.tag, commit=mirror.commit, adapt_dir=ADAPT_DIR, caddy_version=caddy_version,
+                              upstream_notice=upstream_notice))
     with open(os.path.join(out, "README.md"), "w") as f:
         f.write(README.format(total=len(kept) + len(dropped), kept=len(kept), dropped=len(dropped),
                               tag=mirror.tag, commit=mirror.commit, caddy_version=caddy_version,
@@ -162,6 +176,20 @@ def write(out, kept, dropped, mirror, caddy_version):
                                                      for n, why in dropped)))
 
 
+NOTICE = """\
+Caddyfile adapter tests of Caddy (https://github.com/caddyserver/caddy), folder {adapt_dir}/
+at tag {tag} (commit {commit}).
+Copyright 2015 Matthew Holt and The Caddy Authors.
+Licensed under the Apache License, Version 2.0; LICENSE beside this file is Caddy's LICENSE at that tag.
+
+Changes made here (Apache-2.0, section 4(b)): each NAME.caddyfile is the Caddyfile part of upstream's
+NAME.txt (the text before its line `----------`, trimmed, plus one newline); NAME.json is not
+upstream's expected JSON but what Debian's caddy {caddy_version} prints adapting NAME.caddyfile (equal to
+upstream's as a JSON value), keys sorted; testdata/ holds the file a case imports, unchanged.
+
+{upstream_notice}
+"""
+
 README = """\
 # Caddy's adapter tests at {tag}
 
@@ -169,7 +197,7 @@ README = """\
 `NAME.json` (the JSON real Caddy {caddy_version} makes of it). CTest runs them as
 `caddyfile_corpus_caddy_adapt` (`../check_corpus.py`): `proxflow adapt` must equal `NAME.json`,
 real caddy must read `proxflow export` of `NAME.json` back to `NAME.json`, and `proxflow fmt` must
-print what `caddy fmt` prints. The exceptions of today are in `known-failures.txt`, one
+print what `caddy fmt` prints. The exceptions of today are in `../caddy-adapt.known-failures.txt`, one
 `NAME  adapt|export|fmt  reason` a line; the check also fails when a listed case passes, so a fix
 deletes its line.
 
@@ -178,14 +206,14 @@ deletes its line.
 The data comes from <https://github.com/caddyserver/caddy>, folder `{adapt_dir}/`,
 at tag `{tag}` (commit `{commit}`). Each test file there is a Caddyfile, a line `----------`,
 then the JSON the test expects. Caddy is Copyright 2015 Matthew Holt and The Caddy Authors,
-licensed under the Apache License 2.0 (<https://www.apache.org/licenses/LICENSE-2.0>).
-Only these data files (and `testdata/`, the file one of them imports) were taken; no Go code was
-copied.
+licensed under the Apache License 2.0: `LICENSE` here is Caddy's, and `NOTICE` says what was taken
+and how it was changed. Only these data files (and `testdata/`, the file one of them imports) were
+taken; no Go code was copied.
 
 ## How it was made
 
 `../make-caddy-adapt.py --git-dir CADDY_MIRROR` (a git clone or mirror of the Caddy repository
-holding the tag) regenerates this folder, all but `known-failures.txt`. For every test file at
+holding the tag) regenerates this folder. For every test file at
 `{tag}` it splits the Caddyfile from the expected JSON as `caddyfile_adapt_test.go` does (the
 Caddyfile trimmed plus one newline, the JSON trimmed), copies the Caddyfile as `Caddyfile` into an
 empty folder with the files it imports, and runs `caddy adapt --config Caddyfile --adapter
@@ -212,7 +240,7 @@ case that qualifies is here.
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("out", nargs="?", default=os.path.join(HERE, "..", "..", "..", "shared", "corpus", "caddy-adapt"))
+    ap.add_argument("out", nargs="?", default=os.path.join(HERE, "caddy-adapt"))
     ap.add_argument("--git-dir", required=True, help="git mirror of github.com/caddyserver/caddy")
     ap.add_argument("--tag", default="v2.6.2")
     ap.add_argument("--caddy", default=os.environ.get("CADDY", "caddy"), help="real caddy (default: $CADDY or caddy)")

@@ -11,8 +11,7 @@ form of `python3 -m json.tool --sort-keys`). The oracle is Caddy 2.6.2; any
 other version is refused unless --any-version is given.
 
 --check compares instead of writing and exits 1 when a stored NAME.json
-differs or a case no longer adapts. DIR defaults to ../shared/corpus/real-world
-beside the project (the files are other projects', never kept in it).
+differs or a case no longer adapts. DIR defaults to tests/corpus/real-world.
 """
 import argparse
 import glob
@@ -49,7 +48,7 @@ def adapt(caddy, caddyfile):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("dir", nargs="?", default=os.path.join(HERE, "..", "..", "..", "shared", "corpus", "real-world"))
+    ap.add_argument("dir", nargs="?", default=os.path.join(HERE, "real-world"))
     ap.add_argument("--caddy", default=os.environ.get("CADDY", "caddy"))
     ap.add_argument("--check", action="store_true", help="compare with the stored NAME.json, write nothing")
     ap.add_argument("--any-version", action="store_true", help="accept a caddy other than " + ORACLE_VERSION)
