@@ -60,10 +60,7 @@ public:
         if (sets.size() > 1)
             throw ExportError(path + ".match", "several matcher sets (OR) have no Caddyfile form for one directive; split the route");
         const json& set = sets[0];
-        if (set.size() == 1 && set.contains("path") && set["path"].size() == 1) {
-            const std::string p = set["path"][0];
-            if (p.starts_with("/") && quote(p) == p) return p; // an inline path matcher is one bare token
-        }
+        if (std::string inline_token = inline_matcher_token(set); !inline_token.empty()) return inline_token;
         const std::string name = "@m" + std::to_string(w_.next_matcher_number());
         definitions_.push_back({name, set, path + ".match[0]"});
         return name;
@@ -189,8 +186,9 @@ void header_op_lines(const json& ops, const std::string& prefix, std::vector<std
 
 void write_handle_block(Writer& w, const std::string& m, const json& subroute, const std::string& path) {
     json inner = subroute.value("routes", json::array());
-    // handle_path's matcher is one path, which the route's matcher token is when it is a bare path.
-    if (m.starts_with("/") && !inner.empty() && inner[0] == json{{"handle", {strip_prefix_rewrite(m)}}}) {
+    // handle_path's matcher is one path, which the route's matcher token is when it is an inline path.
+    const auto matched_path = inline_matcher_path(m);
+    if (matched_path && !inner.empty() && inner[0] == json{{"handle", {strip_prefix_rewrite(*matched_path)}}}) {
         inner.erase(inner.begin());
         w.open("handle_path " + m);
     } else {

@@ -2,6 +2,7 @@
 
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/helper.hpp"
+#include "caddyfile/lexer.hpp"
 #include "config/object_reader.hpp"
 
 namespace proxflow::caddyfile {
@@ -20,6 +21,21 @@ std::string scalar_token(const nlohmann::json& v, const std::string& path) {
     const std::string bare = quote(s);
     if (bare == s && !scalar_value(Token{.text = s, .file = nullptr}).is_string()) return "\"" + s + "\"";
     return bare;
+}
+
+std::string inline_matcher_token(const nlohmann::json& set) {
+    if (!set.is_object() || set.size() != 1 || !set.contains("path") || !set["path"].is_array() || set["path"].size() != 1 ||
+        !set["path"][0].is_string())
+        return "";
+    const std::string p = set["path"][0];
+    return p.starts_with("/") ? quote(p) : "";
+}
+
+std::optional<std::string> inline_matcher_path(const std::string& token) {
+    if (token.empty()) return std::nullopt;
+    const Tokens read = tokenize(token, "matcher token");
+    if (read.size() != 1 || !read[0].text.starts_with("/")) return std::nullopt;
+    return read[0].text;
 }
 
 } // namespace proxflow::caddyfile

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +62,12 @@ std::string str(const nlohmann::json& value);
 // A string, number or boolean as the token Caddy's ScalarVal reads back to it: numbers and booleans
 // bare, strings quoted when bare they would read as another scalar ("5", "true").
 std::string scalar_token(const nlohmann::json& value, const std::string& path);
+// Caddy tells an inline matcher token by its text, quoted or not ("/a b/*" is a path like /a/*).
+// The token a matcher set is written as inline: one path starting with "/", quoted when it must be;
+// "" when the set needs a named matcher.
+std::string inline_matcher_token(const nlohmann::json& set);
+// The path an inline matcher token reads as; nothing for a named matcher or no token.
+std::optional<std::string> inline_matcher_path(const std::string& token);
 // Header operations ({set, add, delete, replace}) as Caddyfile lines, each after prefix.
 void header_op_lines(const nlohmann::json& ops, const std::string& prefix, std::vector<std::string>& lines);
 // One matcher of a matcher set as the lines of a named matcher's block.

@@ -258,11 +258,8 @@ std::size_t write_php_fastcgi(caddyfile::Writer& w, const json& routes, std::siz
     if (!e || e->count != inner.size()) return 0;
     const std::string route_path = index_path(path, first);
     const json& set = route["match"][0];
-    std::string matcher;
-    if (only_keys(set, {"path"}) && set["path"].is_array() && set["path"].size() == 1 && set["path"][0].is_string() &&
-        set["path"][0].get<std::string>().starts_with("/") && caddyfile::quote(set["path"][0]) == set["path"][0].get<std::string>()) {
-        matcher = set["path"][0];
-    } else {
+    std::string matcher = caddyfile::inline_matcher_token(set);
+    if (matcher.empty()) {
         // A named matcher may be defined anywhere in its block: Caddy reads the definitions first.
         matcher = "@m" + std::to_string(w.next_matcher_number());
         w.open(matcher);

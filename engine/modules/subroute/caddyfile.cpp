@@ -31,7 +31,7 @@ json route_shape(json value) {
 bool reads_back_as_handle(const Writer& outer, const std::string& m, const json& subroute, const std::string& path) {
     Writer probe(outer.stock());
     probe.open(":1");
-    write_handle_block(probe, m.starts_with("/") ? m : "", subroute, path);
+    write_handle_block(probe, inline_matcher_path(m) ? m : "", subroute, path);
     probe.close();
     try {
         const json adapted = adapt(probe.text(), "Caddyfile");
