@@ -93,8 +93,11 @@ void dynamic_upstream_lines(const DynamicUpstreamsConfig& d, std::vector<std::st
     body.push_back("}");
 }
 
+// Caddy makes the active and the passive checks on the first subdirective that writes into them, so
+// one present but empty is written as a subdirective with a zero value (as is keep_alive, below).
 void health_check_lines(const HealthChecksConfig& checks, std::vector<std::string>& body) {
     if (const auto& a = checks.active) {
+        if (*a == HealthChecksConfig::Active{}) body.push_back("health_interval 0");
         if (!a->uri.empty()) body.push_back("health_uri " + quote(a->uri));
         if (!a->path.empty()) body.push_back("health_path " + quote(a->path));
         if (a->port) body.push_back("health_port " + std::to_string(a->port));
@@ -111,6 +114,7 @@ void health_check_lines(const HealthChecksConfig& checks, std::vector<std::strin
         }
     }
     if (const auto& p = checks.passive) {
+        if (*p == HealthChecksConfig::Passive{}) body.push_back("fail_duration 0");
         if (p->fail_duration.count()) body.push_back("fail_duration " + format_duration(p->fail_duration));
         if (p->max_fails) body.push_back("max_fails " + std::to_string(p->max_fails));
         if (p->unhealthy_request_count) body.push_back("unhealthy_request_count " + std::to_string(p->unhealthy_request_count));
@@ -172,6 +176,7 @@ void transport_lines(const HttpTransportConfig& t, std::vector<std::string>& bod
     timeout("dial_timeout", t.dial_timeout);
     timeout("expect_continue_timeout", t.expect_continue_timeout);
     if (const auto& k = t.keep_alive) {
+        if (*k == HttpTransportConfig::KeepAlive{}) body.push_back("\tkeepalive_idle_conns 0");
         if (k->enabled == false) body.push_back("\tkeepalive off");
         timeout("keepalive", k->idle_timeout);
         timeout("keepalive_interval", k->probe_interval);
