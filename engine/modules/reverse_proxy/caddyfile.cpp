@@ -6,6 +6,7 @@
 #include "caddyfile/matchers.hpp"
 #include "config/object_reader.hpp"
 #include "http/ip_range.hpp"
+#include "modules/reverse_proxy/dynamic_upstreams_config.hpp"
 #include "modules/reverse_proxy/health_checks_config.hpp"
 #include "modules/reverse_proxy/load_balancing_config.hpp"
 #include "modules/reverse_proxy/transport_config.hpp"
@@ -163,51 +164,53 @@ void header_op(Dispenser& d, json& ops, const std::vector<std::string>& args) {
     apply_header_op(d, ops, nullptr, args[0], args.size() > 1 ? args[1] : "", args.size() > 2 ? args[2] : "");
 }
 
-// `dynamic a|srv ...` (Caddy's AUpstreams / SRVUpstreams UnmarshalCaddyfile).
+// `dynamic a|srv ...` (Caddy's AUpstreams / SRVUpstreams UnmarshalCaddyfile): into the config struct,
+// whose JSON leaves out zero values as Caddy's omitempty does; a field counts as given once non-empty.
 json parse_dynamic_upstreams(Dispenser& d) {
-    const std::string source = d.val();
-    if (source != "a" && source != "srv") {
-        if (source == "multi") d.fail("dynamic upstreams source 'multi' is not supported by ProxFlow yet");
-        d.fail("unknown dynamic upstreams source '" + source + "'");
+    DynamicUpstreamsConfig c;
+    c.source = d.val();
+    if (c.source != "a" && c.source != "srv") {
+        if (c.source == "multi") d.fail("dynamic upstreams source 'multi' is not supported by ProxFlow yet");
+        d.fail("unknown dynamic upstreams source '" + c.source + "'");
     }
-    json out{{"source", source}};
     const auto args = d.remaining_args();
-    if (args.size() > (source == "a" ? 2u : 1u)) d.wrong_args();
-    if (!args.empty()) out["name"] = args[0];
-    if (args.size() == 2) out["port"] = args[1];
+    if (args.size() > (c.source == "a" ? 2u : 1u)) d.wrong_args();
+    if (!args.empty()) c.name = args[0];
+    if (args.size() == 2) c.port = args[1];
     auto arg = [&]() -> std::string {
         if (!d.next_arg()) d.wrong_args();
         return d.val();
     };
-    auto once = [&](const char* key, const char* error) {
+    auto once = [&](std::string& field, const char* error) {
         const std::string value = arg();
-        if (out.contains(key)) d.fail(error);
-        out[key] = value;
+        if (!field.empty()) d.fail(error);
+        field = value;
     };
     auto duration_of = [&](const char* what) {
         const std::string value = arg();
         try {
-            return proxflow::parse_duration(json(value), "").count();
+            return proxflow::parse_duration(json(value), "");
         } catch (const ConfigError&) {
             d.fail(std::string(what) + " '" + value + "'");
         }
     };
+    const bool srv = c.source == "srv";
     for (int nesting = d.nesting(); d.next_block(nesting);) {
         const std::string option = d.val();
-        if (source == "srv" && option == "service") once("service", "srv service has already been specified");
-        else if (source == "srv" && option == "proto") once("proto", "srv proto has already been specified");
-        else if (option == "name") once("name", source == "srv" ? "srv name has already been specified" : "a name has already been specified");
-        else if (source == "a" && option == "port") once("port", "a port has already been specified");
-        else if (option == "refresh") out["refresh"] = duration_of("parsing refresh interval duration: bad duration");
+        if (srv && option == "service") once(c.service, "srv service has already been specified");
+        else if (srv && option == "proto") once(c.proto, "srv proto has already been specified");
+        else if (option == "name") once(c.name, srv ? "srv name has already been specified" : "a name has already been specified");
+        else if (!srv && option == "port") once(c.port, "a port has already been specified");
+        else if (option == "refresh") c.refresh = duration_of("parsing refresh interval duration: bad duration");
         else if (option == "resolvers") {
             auto addresses = d.remaining_args();
             if (addresses.empty()) d.fail("must specify at least one resolver address");
-            out["resolver"] = {{"addresses", addresses}};
-        } else if (option == "dial_timeout") out["dial_timeout"] = duration_of("bad timeout value");
-        else if (option == "dial_fallback_delay") out["dial_fallback_delay"] = duration_of("bad delay value");
+            c.resolver = ResolverConfig{addresses};
+        } else if (option == "dial_timeout") c.dial_timeout = duration_of("bad timeout value");
+        else if (option == "dial_fallback_delay") c.dial_fallback_delay = duration_of("bad delay value");
         else d.fail("unrecognized srv option '" + option + "'");
     }
-    return out;
+    return c.to_json();
 }
 
 } // namespace
