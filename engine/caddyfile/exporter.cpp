@@ -205,9 +205,10 @@ void write_matcher(Writer& w, const std::string& type, const json& value, const 
 void write_routes(Writer& w, const json& routes, const std::string& path) {
     // Named matchers are collected while writing the directives, then placed first.
     Writer body = w.nested();
-    body.ungrouped_subroutes = static_cast<int>(std::count_if(routes.begin(), routes.end(), [](const json& r) {
+    body.handle_blocks = static_cast<int>(std::count_if(routes.begin(), routes.end(), [](const json& r) {
         const json handlers = r.value("handle", json::array());
-        return !r.contains("group") && handlers.size() == 1 && handlers[0].value("handler", "") == "subroute";
+        const auto subroutes = std::count_if(handlers.begin(), handlers.end(), [](const json& h) { return h.value("handler", "") == "subroute"; });
+        return subroutes > 0 && static_cast<std::size_t>(subroutes) == handlers.size() && (r.contains("group") || handlers.size() == 1);
     }));
     MatcherNames names(body, path);
     // A module's route exporter may write several routes as the one directive that made them.

@@ -46,11 +46,11 @@ bool reads_back_as_handle(const Writer& outer, const std::string& m, const json&
 
 bool write_subroute(Writer& w, const std::string& m, const json& h, const std::string& path) {
     // A route block keeps each directive its own route: a route of several handlers comes out of a
-    // handle block only. One that could be either is a handle only when no other subroute of its
-    // block could be one: two handle blocks would be grouped.
+    // handle block only. One that could be either is a handle only when no other route of its block
+    // is or could be one: two handle blocks would be grouped.
     const json inner = h.value("routes", json::array());
     const auto several = std::find_if(inner.begin(), inner.end(), [](const json& r) { return r.value("handle", json::array()).size() > 1; });
-    if ((several != inner.end() || w.ungrouped_subroutes <= 1) && reads_back_as_handle(w, m, h, path)) {
+    if ((several != inner.end() || w.handle_blocks <= 1) && reads_back_as_handle(w, m, h, path)) {
         write_handle_block(w, m, h, path);
         return true;
     }
