@@ -246,16 +246,19 @@ std::size_t write_php_fastcgi(caddyfile::Writer& w, const json& routes, std::siz
         write_expansion(w, "", *e, index_path(index_path(path, first + e->count - 1) + ".handle", 0));
         return e->count;
     }
-    // Under the directive's matcher: one route whose only handler is a subroute of exactly those routes.
+    // Under the directive's matcher: one route whose handlers are each a subroute of exactly those routes
+    // (Caddy consolidates adjacent php_fastcgi with equal matchers into one route of several).
     const json& route = routes[first];
     if (!only_keys(route, {"match", "handle"}) || !route["match"].is_array() || route["match"].size() != 1 ||
-        !route["handle"].is_array() || route["handle"].size() != 1 || !only_keys(route["handle"][0], {"handler", "routes"}) ||
-        route["handle"][0]["handler"] != "subroute")
+        !route["handle"].is_array() || route["handle"].empty())
         return 0;
-    const json& inner = route["handle"][0]["routes"];
-    if (!inner.is_array() || inner.empty()) return 0;
-    const auto e = expansion_at(inner, 0);
-    if (!e || e->count != inner.size()) return 0;
+    std::vector<Expansion> expansions;
+    for (const json& h : route["handle"]) {
+        if (!only_keys(h, {"handler", "routes"}) || h["handler"] != "subroute" || !h["routes"].is_array() || h["routes"].empty()) return 0;
+        const auto e = expansion_at(h["routes"], 0);
+        if (!e || e->count != h["routes"].size()) return 0;
+        expansions.push_back(*e);
+    }
     const std::string route_path = index_path(path, first);
     const json& set = route["match"][0];
     std::string matcher = caddyfile::inline_matcher_token(set);
@@ -266,7 +269,9 @@ std::size_t write_php_fastcgi(caddyfile::Writer& w, const json& routes, std::siz
         for (auto it = set.begin(); it != set.end(); ++it) caddyfile::write_matcher(w, it.key(), it.value(), route_path + ".match[0]." + it.key());
         w.close();
     }
-    write_expansion(w, matcher, *e, index_path(route_path + ".handle[0].routes", e->count - 1) + ".handle[0]");
+    for (std::size_t i = 0; i < expansions.size(); ++i)
+        write_expansion(w, matcher, expansions[i],
+                        index_path(index_path(route_path + ".handle", i) + ".routes", expansions[i].count - 1) + ".handle[0]");
     return 1;
 }
 
