@@ -39,7 +39,10 @@ std::vector<std::string> preferred_chains_lines(const json& chains, const std::s
         return {"preferred_chains smallest"};
     }
     if (chains.size() != 1) throw ExportError(path, "a chain preference names root_common_name or any_common_name, not both nor neither, in a Caddyfile");
-    const auto& [key, names] = *chains.items().begin();
+    // The one entry by its iterator: items().begin() is a temporary, and *it refers into it.
+    const auto entry = chains.begin();
+    const std::string& key = entry.key();
+    const json& names = entry.value();
     if (!names.is_array() || names.empty()) throw ExportError(path + "." + key, "an empty list has no Caddyfile form");
     return {"preferred_chains {", "\t" + key + words(names), "}"};
 }
