@@ -9,6 +9,7 @@
 #include "caddyfile/writer.hpp"
 #include "config/object_reader.hpp"
 #include "modules/reverse_proxy/caddyfile.hpp"
+#include "modules/reverse_proxy/fastcgi_transport_config.hpp"
 
 #include <optional>
 
@@ -43,9 +44,10 @@ json php_files(const std::vector<std::string>& extensions) {
     return json::array({{{"path", paths}}});
 }
 
-// What php_fastcgi takes out of its block before reverse_proxy reads the rest.
+// What php_fastcgi takes out of its block before reverse_proxy reads the rest. The transport's JSON
+// leaves out zero values, as Caddy's omitempty does.
 struct Overrides {
-    json transport{{"protocol", "fastcgi"}};
+    FastcgiTransportConfig transport;
     std::vector<std::string> extensions{".php"};
     std::string index = "index.php";
     std::vector<std::string> try_files;
@@ -59,10 +61,10 @@ Tokens take_overrides(const Tokens& tokens, Overrides& o) {
     const auto take_line = [&](int from) {
         for (int i = from; i <= d.cursor(); ++i) taken[static_cast<std::size_t>(i)] = true;
     };
-    const auto timeout = [&](const char* key) {
+    const auto timeout = [&](std::chrono::nanoseconds& field) {
         if (!d.next_arg()) d.wrong_args();
         try {
-            o.transport[key] = proxflow::parse_duration(json(d.val()), "").count();
+            field = proxflow::parse_duration(json(d.val()), "");
         } catch (const ConfigError& e) {
             d.fail("bad timeout value " + d.val() + ": " + e.what());
         }
@@ -74,14 +76,14 @@ Tokens take_overrides(const Tokens& tokens, Overrides& o) {
             const std::string sub = d.val();
             if (sub == "root") {
                 if (!d.next_arg()) d.wrong_args();
-                o.transport["root"] = d.val();
+                o.transport.root = d.val();
             } else if (sub == "split") {
                 o.extensions = d.remaining_args();
                 if (o.extensions.empty()) d.wrong_args();
             } else if (sub == "env") {
                 const auto args = d.remaining_args();
                 if (args.size() != 2) d.wrong_args();
-                o.transport["env"][args[0]] = args[1];
+                o.transport.env[args[0]] = args[1];
             } else if (sub == "index") {
                 const auto args = d.remaining_args();
                 if (args.size() != 1) d.wrong_args();
@@ -89,11 +91,18 @@ Tokens take_overrides(const Tokens& tokens, Overrides& o) {
             } else if (sub == "try_files") {
                 o.try_files = d.remaining_args();
                 if (o.try_files.empty()) d.wrong_args();
-            } else if (sub == "resolve_root_symlink" || sub == "capture_stderr") {
+            } else if (sub == "resolve_root_symlink") {
                 d.remaining_args();
-                o.transport[sub] = true;
-            } else if (sub == "dial_timeout" || sub == "read_timeout" || sub == "write_timeout") {
-                timeout(sub.c_str());
+                o.transport.resolve_root_symlink = true;
+            } else if (sub == "capture_stderr") {
+                d.remaining_args();
+                o.transport.capture_stderr = true;
+            } else if (sub == "dial_timeout") {
+                timeout(o.transport.dial_timeout);
+            } else if (sub == "read_timeout") {
+                timeout(o.transport.read_timeout);
+            } else if (sub == "write_timeout") {
+                timeout(o.transport.write_timeout);
             } else {
                 continue;
             }
@@ -121,7 +130,7 @@ std::vector<caddyfile::ConfigValue> parse_php_fastcgi(Helper& h) {
     const json user_matcher = h.extract_matcher_set();
     Overrides o;
     Helper proxy = h.with_tokens(take_overrides(h.d.tokens(), o));
-    o.transport["split_path"] = o.extensions;
+    o.transport.split_path = o.extensions;
 
     json routes = json::array();
     if (o.index != "off") {
@@ -130,7 +139,7 @@ std::vector<caddyfile::ConfigValue> parse_php_fastcgi(Helper& h) {
         routes.push_back(rewrite_route(o.try_files, o.extensions));
     }
     proxy.d.next();
-    const json handler = caddyfile::parse_reverse_proxy_segment(proxy, {{"handler", "reverse_proxy"}, {"transport", o.transport}});
+    const json handler = caddyfile::parse_reverse_proxy_segment(proxy, {{"handler", "reverse_proxy"}, {"transport", o.transport.to_json()}});
     routes.push_back({{"match", php_files(o.extensions)}, {"handle", {handler}}});
 
     // The directive's matcher must match before any of these: they go in a subroute under it.

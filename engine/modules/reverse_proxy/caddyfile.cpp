@@ -7,6 +7,7 @@
 #include "config/object_reader.hpp"
 #include "http/ip_range.hpp"
 #include "modules/reverse_proxy/dynamic_upstreams_config.hpp"
+#include "modules/reverse_proxy/fastcgi_transport_config.hpp"
 #include "modules/reverse_proxy/health_checks_config.hpp"
 #include "modules/reverse_proxy/load_balancing_config.hpp"
 #include "modules/reverse_proxy/transport_config.hpp"
@@ -39,9 +40,16 @@ int to_int(const Dispenser& d, const std::string& text, const char* what) {
     d.fail(std::string("bad ") + what + " '" + text + "'");
 }
 
-// `transport fastcgi { ... }` (Caddy's fastcgi.Transport.UnmarshalCaddyfile).
+// A field Caddy tags omitempty: its zero value (0 or "") leaves the key out, even after an earlier line set it.
+void set_omitempty(json& object, const char* key, json value) {
+    if (value == 0 || value == "") object.erase(key);
+    else object[key] = std::move(value);
+}
+
+// `transport fastcgi { ... }` (Caddy's fastcgi.Transport.UnmarshalCaddyfile), as the config struct's
+// JSON, which leaves out zero values as Caddy's omitempty does.
 json parse_fastcgi_transport(Dispenser& d) {
-    json t{{"protocol", "fastcgi"}};
+    FastcgiTransportConfig t;
     auto arg = [&]() -> std::string {
         if (!d.next_arg()) d.wrong_args();
         return d.val();
@@ -49,33 +57,33 @@ json parse_fastcgi_transport(Dispenser& d) {
     auto timeout = [&]() {
         const std::string value = arg();
         try {
-            return proxflow::parse_duration(json(value), "").count();
+            return proxflow::parse_duration(json(value), "");
         } catch (const ConfigError& e) {
             d.fail("bad timeout value " + value + ": " + e.what());
         }
     };
-    auto flag = [&](const char* key) {
+    auto flag = [&](bool& field) {
         if (d.next_arg()) d.wrong_args();
-        t[key] = true;
+        field = true;
     };
     while (d.next_block(1)) {
         const std::string option = d.val();
-        if (option == "root") t["root"] = arg();
+        if (option == "root") t.root = arg();
         else if (option == "split") {
-            t["split_path"] = d.remaining_args();
-            if (t["split_path"].empty()) d.wrong_args();
+            t.split_path = d.remaining_args();
+            if (t.split_path.empty()) d.wrong_args();
         } else if (option == "env") {
             const auto args = d.remaining_args();
             if (args.size() != 2) d.wrong_args();
-            t["env"][args[0]] = args[1];
-        } else if (option == "resolve_root_symlink") flag("resolve_root_symlink");
-        else if (option == "dial_timeout") t["dial_timeout"] = timeout();
-        else if (option == "read_timeout") t["read_timeout"] = timeout();
-        else if (option == "write_timeout") t["write_timeout"] = timeout();
-        else if (option == "capture_stderr") flag("capture_stderr");
+            t.env[args[0]] = args[1];
+        } else if (option == "resolve_root_symlink") flag(t.resolve_root_symlink);
+        else if (option == "dial_timeout") t.dial_timeout = timeout();
+        else if (option == "read_timeout") t.read_timeout = timeout();
+        else if (option == "write_timeout") t.write_timeout = timeout();
+        else if (option == "capture_stderr") flag(t.capture_stderr);
         else d.fail("unrecognized subdirective " + option);
     }
-    return t;
+    return t.to_json();
 }
 
 // `transport http { ... }` (Caddy's HTTPTransport UnmarshalCaddyfile), as its JSON.
@@ -240,6 +248,12 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
     HealthChecksConfig health;
     auto active = [&]() -> HealthChecksConfig::Active& { return ensure(health.active); };
     auto passive = [&]() -> HealthChecksConfig::Passive& { return ensure(health.passive); };
+    // method and rewrite make the rewrite object even when they leave it empty, as Caddy's do.
+    auto rewrite = [&]() -> json& {
+        json& r = handler["rewrite"];
+        if (r.is_null()) r = json::object();
+        return r;
+    };
     auto arg = [&]() -> std::string {
         if (!d.next_arg()) d.wrong_args();
         return d.val();
@@ -304,13 +318,13 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
                 std::size_t used = 0;
                 const long long n = std::stoll(v, &used);
                 if (used != v.size()) throw std::invalid_argument(v);
-                handler["flush_interval"] = n;
+                set_omitempty(handler, "flush_interval", n);
             } catch (const std::exception&) {
-                handler["flush_interval"] = parse_caddy_duration(d, v);
+                set_omitempty(handler, "flush_interval", parse_caddy_duration(d, v));
             }
         } else if (sub == "buffer_requests") handler["buffer_requests"] = true;
         else if (sub == "buffer_responses") handler["buffer_responses"] = true;
-        else if (sub == "max_buffer_size") handler["max_buffer_size"] = parse_size(d, arg());
+        else if (sub == "max_buffer_size") set_omitempty(handler, "max_buffer_size", parse_size(d, arg()));
         else if (sub == "trusted_proxies") {
             for (const auto& v : d.remaining_args()) {
                 if (v == "private_ranges")
@@ -322,10 +336,10 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
         } else if (sub == "header_down") {
             header_op(d, handler["headers"]["response"], d.remaining_args());
         } else if (sub == "method") {
-            handler["rewrite"]["method"] = arg();
+            set_omitempty(rewrite(), "method", arg());
             if (d.next_arg()) d.wrong_args();
         } else if (sub == "rewrite") {
-            handler["rewrite"]["uri"] = arg();
+            set_omitempty(rewrite(), "uri", arg());
             if (d.next_arg()) d.wrong_args();
         } else if (sub == "transport") {
             const std::string name = arg();

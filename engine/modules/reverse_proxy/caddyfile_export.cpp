@@ -287,6 +287,8 @@ void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const s
     if (c.health_checks) health_check_lines(*c.health_checks, body);
     if (c.load_balancing) load_balancing_lines(*c.load_balancing, body);
     if (c.max_buffer_size) body.push_back("max_buffer_size " + std::to_string(c.max_buffer_size));
+    // An empty rewrite is made, as by Caddy, by a method or rewrite line with an empty value.
+    if (c.rewrite.value.is_object() && c.rewrite.value.empty()) body.push_back("method \"\"");
     if (!c.rewrite.value.is_null())
         for (auto r = c.rewrite.value.begin(); r != c.rewrite.value.end(); ++r) {
             if (r.key() == "method") body.push_back("method " + quote(str(r.value())));
