@@ -1,8 +1,7 @@
 // Arbitrary text through everything a user's Caddyfile meets: format, adapt, and for what adapts,
 // export and adapt again. Expected failures are AdaptError/ConfigError/ExportError; anything else
-// escaping, a crash, a hang or a leak is a bug. With PROXFLOW_FUZZ_ROUNDTRIP=1 an export that does
-// not adapt back to the same JSON is one too: the long hunts by hand use it (it still finds exotic
-// inputs the exporter writes wrongly), CTest's bounded run does not.
+// escaping, a crash, a hang or a leak is a bug. With PROXFLOW_FUZZ_ROUNDTRIP=1 (CTest's run sets it)
+// an export that does not adapt back to the same JSON is one too.
 #include "caddyfile/adapter.hpp"
 #include "caddyfile/exporter.hpp"
 #include "caddyfile/formatter.hpp"
