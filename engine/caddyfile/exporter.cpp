@@ -38,6 +38,14 @@ bool braces_are_placeholders(const std::string& value) {
     return depth == 0 && !value.starts_with("{ ") && value != "{}";
 }
 
+// The export runs through caddy fmt, which reads braces outside "…" as blocks ("{{" loses one):
+// a bare or backquoted token must come out of it as it went in, mid-line and at the start of a line.
+bool survives_fmt(const std::string& token) {
+    for (const std::string& line : {"x " + token + "\n", token + " x\n"})
+        if (format(line) != line) return false;
+    return true;
+}
+
 // Inside "…" Caddy's lexer takes a backslash before a quote or a newline as an escape, so such a
 // backslash, or one at the very end, cannot be written there.
 bool fits_double_quotes(const std::string& value) {
@@ -352,7 +360,8 @@ std::string quote(const std::string& value) {
     if (const auto expanded = replace_shorthands(value); expanded != value)
         throw ExportError("value \"" + value + "\"", "a Caddyfile would read it as \"" + expanded + "\" (Caddy expands shorthand placeholders)");
     const bool control = std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-    const bool plain = !value.empty() && !control && value.find_first_of(" \"'`#\\") == std::string::npos && braces_are_placeholders(value);
+    const bool plain = !value.empty() && !control && value.find_first_of(" \"'`#\\") == std::string::npos &&
+                       braces_are_placeholders(value) && survives_fmt(value);
     if (plain) return value;
     if (fits_double_quotes(value)) {
         std::string escaped;
@@ -363,7 +372,8 @@ std::string quote(const std::string& value) {
         return "\"" + escaped + "\"";
     }
     // caddy fmt does not see backticks: it indents lines and breaks at braces inside them.
-    if (value.find_first_of("`\n") == std::string::npos && braces_are_placeholders(value)) return "`" + value + "`";
+    if (value.find_first_of("`\n") == std::string::npos && braces_are_placeholders(value) && survives_fmt("`" + value + "`"))
+        return "`" + value + "`";
     throw ExportError("value \"" + value + "\"", "no Caddyfile token can hold it (a backslash before a quote or at the end, with braces)");
 }
 
