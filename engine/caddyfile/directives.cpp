@@ -146,6 +146,17 @@ json consolidate_routes(json routes) {
     return routes;
 }
 
+bool sorts_before_within_directive(const std::string& directive, const json& a, const json& b) {
+    const auto a_len = single_path_length(a), b_len = single_path_length(b);
+    const bool a_matched = a.contains("match"), b_matched = b.contains("match");
+    if (directive == "vars") {
+        if (a_len > 0 && b_len > 0) return a_len < b_len;
+        return !a_matched && b_matched;
+    }
+    if (a_len > 0 && b_len > 0) return a_len > b_len;
+    return a_matched && !b_matched;
+}
+
 json build_subroute(std::vector<ConfigValue> routes, AdaptCounters& groups, const Options& options) {
     for (const auto& r : routes)
         if (directive_position(r.directive, options.order) == static_cast<int>(options.order.size()))
@@ -154,14 +165,7 @@ json build_subroute(std::vector<ConfigValue> routes, AdaptCounters& groups, cons
         if (a.directive != b.directive)
             return directive_position(a.directive, options.order) < directive_position(b.directive, options.order);
         if (a.keeps_order || b.keeps_order) return false;
-        const auto a_len = single_path_length(a.value), b_len = single_path_length(b.value);
-        const bool a_matched = a.value.contains("match"), b_matched = b.value.contains("match");
-        if (a.directive == "vars") {
-            if (a_len > 0 && b_len > 0) return a_len < b_len;
-            return !a_matched && b_matched;
-        }
-        if (a_len > 0 && b_len > 0) return a_len > b_len;
-        return a_matched && !b_matched;
+        return sorts_before_within_directive(a.directive, a.value, b.value);
     });
 
     // handle, rewrite and root are mutually exclusive: each kind goes in one group (rewrite always).

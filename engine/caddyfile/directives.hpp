@@ -38,6 +38,10 @@ std::vector<ConfigValue> parse_directives(const Tokens& block, MatcherDefs& matc
 // Caddy's buildSubroute. Returns the subroute's routes.
 json build_subroute(std::vector<ConfigValue> routes, AdaptCounters& groups, const Options& options);
 
+// Caddy's order of two routes of one directive (sortRoutes): the longer single path first (vars: the
+// shorter), else a route with a matcher before one without.
+bool sorts_before_within_directive(const std::string& directive, const nlohmann::json& a, const nlohmann::json& b);
+
 // Adjacent routes with equal matchers, terminal flag and group become one.
 json consolidate_routes(json routes);
 

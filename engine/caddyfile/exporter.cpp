@@ -210,21 +210,50 @@ void write_matcher(Writer& w, const std::string& type, const json& value, const 
     MatcherNames::write_matcher(w, type, value, path);
 }
 
+namespace {
+
+// Caddy groups handle blocks when a block has several, so of the block's subroutes outside any group
+// at most one is a `handle`, and none beside grouped ones. The others are route blocks, which Caddy
+// sorts among themselves: when the first would not stay first, it was the handle (handle sorts
+// before route). Routes a module writes as its own directive (module_span) are no blocks.
+std::size_t lone_handle_route(const json& routes, const std::vector<std::size_t>& module_span) {
+    std::vector<std::size_t> lone;
+    for (std::size_t i = 0; i < routes.size(); i += module_span[i] ? module_span[i] : 1) {
+        if (module_span[i]) continue;
+        const json handlers = routes[i].value("handle", json::array());
+        const bool subroutes = !handlers.empty() && std::all_of(handlers.begin(), handlers.end(), [](const json& h) {
+            return h.value("handler", "") == "subroute";
+        });
+        if (!subroutes) continue;
+        if (routes[i].contains("group")) return routes.size();
+        if (handlers.size() == 1) lone.push_back(i);
+    }
+    if (lone.size() == 1) return lone[0];
+    if (lone.size() > 1 && sorts_before_within_directive("route", routes[lone[1]], routes[lone[0]])) return lone[0];
+    return routes.size();
+}
+
+} // namespace
+
 void write_routes(Writer& w, const json& routes, const std::string& path) {
     // Named matchers are collected while writing the directives, then placed first.
     Writer body = w.nested();
-    body.handle_blocks = static_cast<int>(std::count_if(routes.begin(), routes.end(), [](const json& r) {
-        const json handlers = r.value("handle", json::array());
-        const auto subroutes = std::count_if(handlers.begin(), handlers.end(), [](const json& h) { return h.value("handler", "") == "subroute"; });
-        return subroutes > 0 && static_cast<std::size_t>(subroutes) == handlers.size() && (r.contains("group") || handlers.size() == 1);
-    }));
     MatcherNames names(body, path);
-    // A module's route exporter may write several routes as the one directive that made them.
+    // A module's route exporter may write several routes as the one directive that made them; which
+    // routes it takes is found first, on a scratch writer, to tell the block's handle blocks.
+    std::vector<std::size_t> module_span(routes.size(), 0);
+    for (std::size_t i = 0; i < routes.size(); i += module_span[i] ? module_span[i] : 1) {
+        Writer scratch(w.stock());
+        module_span[i] = write_module_routes(scratch, routes, i, path);
+    }
+    const std::size_t handle_at = lone_handle_route(routes, module_span);
     for (std::size_t i = 0; i < routes.size();) {
-        if (const std::size_t written = write_module_routes(body, routes, i, path)) {
-            i += written;
+        if (module_span[i]) {
+            write_module_routes(body, routes, i, path);
+            i += module_span[i];
             continue;
         }
+        body.may_be_handle = i == handle_at;
         write_route(body, names, routes[i], index_path(path, i));
         ++i;
     }

@@ -24,10 +24,8 @@ public:
     int next_matcher_number() { return (*matchers_named_)++; }
 
     std::vector<std::string> warnings;
-    // How many routes of the block being written are, or could be written as, handle blocks: grouped
-    // subroutes, and one subroute outside any group. Caddy groups handle blocks when a block has
-    // several, so an ungrouped subroute can be a `handle` only when it is the block's only one.
-    int handle_blocks = 0;
+    // Whether the route being written may be its block's one `handle` block (see write_routes).
+    bool may_be_handle = false;
 
     void line(const std::string& text) { lines_.push_back({depth_, text}); }
     // Another writer's lines, nested at this one's depth (a quoted value's own newlines untouched).

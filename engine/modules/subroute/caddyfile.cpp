@@ -50,7 +50,7 @@ bool write_subroute(Writer& w, const std::string& m, const json& h, const std::s
     // is or could be one: two handle blocks would be grouped.
     const json inner = h.value("routes", json::array());
     const auto several = std::find_if(inner.begin(), inner.end(), [](const json& r) { return r.value("handle", json::array()).size() > 1; });
-    if ((several != inner.end() || w.handle_blocks <= 1) && reads_back_as_handle(w, m, h, path)) {
+    if ((several != inner.end() || w.may_be_handle) && reads_back_as_handle(w, m, h, path)) {
         write_handle_block(w, m, h, path);
         return true;
     }
