@@ -60,6 +60,11 @@ std::chrono::nanoseconds parse_duration(const json& value, const std::string& pa
         else throw ConfigError(path, "invalid duration \"" + text + "\": unknown unit \"" + unit + "\"");
         total += amount * scale;
     }
+    // Go's ParseDuration refuses what int64 nanoseconds cannot hold, 2^63-1 at most and -2^63 at least;
+    // the sum is a double here, so a value that rounds to 2^63 is the extreme of its sign.
+    constexpr double limit = 9223372036854775808.0;
+    if (total > limit) throw ConfigError(path, "invalid duration \"" + text + "\": out of range");
+    if (total == limit) return negative ? nanoseconds::min() : nanoseconds::max();
     return nanoseconds(static_cast<std::int64_t>(std::llround(negative ? -total : total)));
 }
 
@@ -67,7 +72,8 @@ std::string go_duration_string(std::chrono::nanoseconds d) {
     std::int64_t ns = d.count();
     if (ns == 0) return "0s";
     std::string sign = ns < 0 ? "-" : "";
-    const std::uint64_t u = ns < 0 ? static_cast<std::uint64_t>(-ns) : static_cast<std::uint64_t>(ns);
+    // The magnitude in unsigned arithmetic, as Go's Duration.String: -ns overflows for the minimum.
+    const std::uint64_t u = ns < 0 ? 0 - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
     // A whole part and a fraction of `digits` digits, trailing zeros dropped, as Go's fmtFrac.
     const auto fraction = [](std::uint64_t whole, std::uint64_t frac, int digits, const char* unit) {
         std::string text = std::to_string(whole);
@@ -88,13 +94,10 @@ std::string go_duration_string(std::chrono::nanoseconds d) {
 }
 
 std::string format_duration(std::chrono::nanoseconds d) {
-    auto ns = d.count();
-    if (ns == 0) return "0s";
-    std::string out;
-    if (ns < 0) {
-        out = "-";
-        ns = -ns;
-    }
+    if (d.count() == 0) return "0s";
+    std::string out = d.count() < 0 ? "-" : "";
+    // The magnitude in unsigned arithmetic: negating the minimum overflows.
+    const std::uint64_t ns = d.count() < 0 ? 0 - static_cast<std::uint64_t>(d.count()) : static_cast<std::uint64_t>(d.count());
     if (ns % 1000000000 != 0) {
         if (ns % 1000000 == 0) return out + std::to_string(ns / 1000000) + "ms";
         if (ns % 1000 == 0) return out + std::to_string(ns / 1000) + "us";

@@ -56,6 +56,21 @@ private slots:
         QCOMPARE(QString::fromStdString(go_duration_string(nanoseconds(999))), QString("999ns"));
         QCOMPARE(QString::fromStdString(go_duration_string(nanoseconds(0))), QString("0s"));
     }
+
+    // As Go's ParseDuration: beyond int64 nanoseconds is an error, not a wrapped value; and the extremes
+    // print without overflowing (-min is not an int64).
+    void durations_beyond_int64_are_refused_and_the_extremes_print() {
+        using namespace std::chrono;
+        QCOMPARE(parse_duration(json("9223372036s"), "x"), nanoseconds(9223372036000000000));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, parse_duration(json("9223372037s"), "x"));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, parse_duration(json("-9223372037s"), "x"));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, parse_duration(json("99999999999999999999999h"), "x"));
+        QCOMPARE(parse_duration(json("-9223372036854775808ns"), "x"), nanoseconds::min());
+        QCOMPARE(parse_duration(json("9223372036854775807ns"), "x"), nanoseconds::max());
+        QCOMPARE(QString::fromStdString(format_duration(nanoseconds::min())), QString("-9223372036854775808ns"));
+        QCOMPARE(QString::fromStdString(format_duration(nanoseconds::max())), QString("9223372036854775807ns"));
+        QCOMPARE(QString::fromStdString(go_duration_string(nanoseconds::min())), QString("-2562047h47m16.854775808s"));
+    }
 };
 
 QTEST_APPLESS_MAIN(ObjectReaderTest)
