@@ -102,6 +102,37 @@ class BadConfigs(harness.ProxyTestCase):
             with self.subTest(path=path):
                 self.assert_rejected(edited(edit), path, message)
 
+    def test_circuit_breaker_and_adaptive_settings_out_of_range_are_refused_at_their_path(self):
+        def breaker(**settings):
+            return lambda c: handler(c).update(circuit_breaker={"type": "intelligent", **settings})
+
+        def adaptive(**settings):
+            return lambda c: handler(c).update(load_balancing={"selection_policy": {"policy": "adaptive", **settings}})
+        cb, sp = f"{RP}.circuit_breaker", f"{RP}.load_balancing.selection_policy"
+        rate, positive = "above 0 and at most 1", "must be positive"
+        cases = [
+            (lambda c: handler(c).update(circuit_breaker={"type": "simple"}), f"{cb}.type",
+             'unknown circuit breaker type "simple"'),
+            (lambda c: handler(c).update(circuit_breaker={"failure_threshold": 0.5}), f"{cb}.type", "needs a type"),
+            (breaker(failure_threshold=1.5), f"{cb}.failure_threshold", rate),
+            (breaker(failure_threshold=0), f"{cb}.failure_threshold", rate),
+            (breaker(failure_threshold=-0.2), f"{cb}.failure_threshold", rate),
+            (breaker(recovery_timeout="-5s"), f"{cb}.recovery_timeout", positive),
+            (breaker(recovery_timeout=-5000000000), f"{cb}.recovery_timeout", positive),  # integer nanoseconds
+            (breaker(latency_threshold="-1ms"), f"{cb}.latency_threshold", positive),
+            (breaker(evaluation_window="-1m"), f"{cb}.evaluation_window", positive),
+            (breaker(ramp_up_duration="-30s"), f"{cb}.ramp_up_duration", "must not be negative"),
+            (breaker(half_open_max_requests=0), f"{cb}.half_open_max_requests", "at least 1"),
+            (breaker(min_requests=0), f"{cb}.min_requests", "at least 1"),
+            (adaptive(alpha=1.5), f"{sp}.alpha", rate),
+            (adaptive(alpha=0), f"{sp}.alpha", rate),
+            (adaptive(update_interval="-1s"), f"{sp}.update_interval", positive),
+            (adaptive(history_length=0), f"{sp}.history_length", "history_length must be"),
+        ]
+        for edit, path, message in cases:
+            with self.subTest(path=path, message=message):
+                self.assert_rejected(edited(edit), path, message)
+
     def test_tls_settings_not_served_yet_are_refused_at_their_path(self):
         policies = "apps.http.servers.srv0.tls_connection_policies"
         cases = [
@@ -221,6 +252,19 @@ class BadConfigs(harness.ProxyTestCase):
         self.assert_rejected(text, "Caddyfile:3", "reverse_prxy", "reverse_proxy", name="Caddyfile")
         text = "http://127.0.0.1:8123 {\n\trespnd \"hi\"\n}\n"
         self.assert_rejected(text, "site.conf:2", "respnd", "'respond'", name="site.conf", adapter="caddyfile")
+
+    def test_circuit_breaker_and_adaptive_mistakes_in_a_caddyfile_name_their_line(self):
+        cases = [
+            ("circuit_breaker simple", 3, "simple"),
+            ("circuit_breaker intelligent {\n\t\tfailure_threshold 1.5\n\t}", 4, "failure_threshold"),
+            ("circuit_breaker intelligent {\n\t\tmin_requests 5\n\t\trecovery_timeout -5s\n\t}", 5, "recovery_timeout"),
+            ("lb_policy adaptive {\n\t\talpha 1.5\n\t}", 4, "alpha"),
+            ("lb_policy adaptive {\n\t\thistory_length 10\n\t\tupdate_interval -1m\n\t}", 5, "update_interval"),
+        ]
+        for body, line, word in cases:
+            with self.subTest(body=body):
+                text = f"http://127.0.0.1:8123 {{\n\treverse_proxy 127.0.0.1:9000 {{\n\t{body}\n\t}}\n}}\n"
+                self.assert_rejected(text, f"Caddyfile:{line}", word, name="Caddyfile")
 
     def test_a_caddyfile_error_in_an_imported_file_names_that_file(self):
         self.write("snippet.caddy", "\tbind 127.0.0.1\n\tencodee gzip\n")
