@@ -58,12 +58,11 @@ void EngineWorker::validate(const nlohmann::json& config, quint64 generation, co
 void EngineWorker::poll() {
     if (!engine_) return;
     emit snapshotReady(engine_->metrics_snapshot(true));
-    for (const ModuleDescriptor& module : modules()) {
-        if (!module.status.read) continue;
-        const QString path = QString::fromStdString(module.status.admin_path);
-        const qint64 at = QDeadlineTimer::current().deadline();
-        emit moduleStatusReady(path, engine_->module_status(module.status.admin_path), at);
-    }
+    for (const ModuleDescriptor& module : modules())
+        for (const StatusEndpoint& endpoint : module.status.endpoints) {
+            const qint64 at = QDeadlineTimer::current().deadline();
+            emit moduleStatusReady(QString::fromStdString(endpoint.admin_path), engine_->module_status(endpoint.admin_path), at);
+        }
 }
 
 void EngineWorker::shutdown() {

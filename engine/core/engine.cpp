@@ -147,7 +147,8 @@ json Engine::config() const {
 
 json Engine::module_status(std::string_view admin_path) const {
     for (const ModuleDescriptor& module : modules())
-        if (module.status.read && module.status.admin_path == admin_path) return module.status.read(state_);
+        for (const StatusEndpoint& endpoint : module.status.endpoints)
+            if (endpoint.admin_path == admin_path) return endpoint.read(state_);
     return nullptr;
 }
 

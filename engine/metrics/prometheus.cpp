@@ -1,5 +1,6 @@
 #include "metrics/prometheus.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -37,6 +38,38 @@ void family(std::string& out, const char* name, const char* type, const char* he
     out += ' ';
     out += type;
     out += '\n';
+}
+
+void sample(std::string& out, const std::string& name, const std::string& labels, double value);
+
+// The circuit breaker's and the adaptive policy's view of the upstreams they watch; nothing when
+// neither is configured.
+void write_resilience(std::string& out, const std::vector<UpstreamStats>& upstreams) {
+    const auto label = [](const UpstreamStats& u) { return "upstream=\"" + escape_label(u.address) + "\""; };
+    const bool breakers = std::any_of(upstreams.begin(), upstreams.end(), [](const UpstreamStats& u) { return !u.circuit_state.empty(); });
+    if (breakers) {
+        family(out, "proxflow_reverse_proxy_upstream_circuit_state", "gauge",
+               "1 for the state the upstream's circuit is in (closed, open, half_open, ramp_up), 0 for the others.");
+        for (const auto& u : upstreams)
+            if (!u.circuit_state.empty())
+                for (const char* state : {"closed", "open", "half_open", "ramp_up"})
+                    sample(out, "proxflow_reverse_proxy_upstream_circuit_state", label(u) + ",state=\"" + state + "\"",
+                           u.circuit_state == state ? 1 : 0);
+        family(out, "proxflow_reverse_proxy_upstream_circuit_failure_rate", "gauge",
+               "Failed attempts / attempts in the circuit breaker's sliding window.");
+        for (const auto& u : upstreams)
+            if (!u.circuit_state.empty()) sample(out, "proxflow_reverse_proxy_upstream_circuit_failure_rate", label(u), u.failure_rate);
+    }
+    if (std::any_of(upstreams.begin(), upstreams.end(), [](const UpstreamStats& u) { return u.weight >= 0; })) {
+        family(out, "proxflow_reverse_proxy_upstream_predicted_load_seconds", "gauge",
+               "The adaptive policy's prediction of the time to the response header in the next interval.");
+        for (const auto& u : upstreams)
+            if (u.predicted_load_ms >= 0)
+                sample(out, "proxflow_reverse_proxy_upstream_predicted_load_seconds", label(u), u.predicted_load_ms / 1000);
+        family(out, "proxflow_reverse_proxy_upstream_weight", "gauge", "The share of new requests the adaptive policy gives the upstream.");
+        for (const auto& u : upstreams)
+            if (u.weight >= 0) sample(out, "proxflow_reverse_proxy_upstream_weight", label(u), u.weight);
+    }
 }
 
 void sample(std::string& out, const std::string& name, const std::string& labels, double value) {
@@ -149,6 +182,7 @@ std::string render_prometheus(const Snapshot& snap) {
     family(out, "proxflow_reverse_proxy_upstream_header_duration_seconds", "histogram", "Time from sending a request to the upstream's response header.");
     for (const auto& u : snap.upstreams)
         histogram(out, "proxflow_reverse_proxy_upstream_header_duration_seconds", "upstream=\"" + escape_label(u.address) + "\"", u.latency);
+    write_resilience(out, snap.upstreams);
     // Modules' own families, as they declared them.
     for (const auto& f : snap.families) {
         family(out, f.name.c_str(), f.type.c_str(), f.help.c_str());

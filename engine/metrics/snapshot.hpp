@@ -43,6 +43,22 @@ struct UpstreamStats {
     std::uint64_t requests = 0;
     std::uint64_t failures = 0; // dial errors, timeouts, bad gateways
     HistogramCounts latency;    // time to the response header
+    // The circuit breaker's view; circuit_state is "" when no breaker watches this upstream, else
+    // closed, open, half_open or ramp_up.
+    std::string circuit_state;
+    double failure_rate = 0;           // failures / attempts in the breaker's sliding window
+    std::uint64_t window_requests = 0; // attempts in that window
+    double ramp_share = 1;             // ramp_up: the share of its full weight it gets now
+    // The adaptive policy's view; negative when no adaptive policy picks this upstream.
+    double predicted_load_ms = -1; // predicted mean time to the response header in the next interval
+    double weight = -1;            // the share of new requests its prediction earns (0-1)
+};
+
+// One circuit breaker transition, for logs, the admin API and the dashboard's latency chart.
+struct CircuitEvent {
+    std::int64_t unix_ms = 0;
+    std::string upstream, from, to;
+    std::string reason; // the numbers that caused it: "failure rate 0.62 >= 0.5 over 13 attempts"
 };
 
 struct CountryStats {
@@ -69,6 +85,7 @@ struct Snapshot {
     std::vector<ServerStats> servers;
     std::vector<ServerStats> routes;      // a server's top-level routes, named "srv0 routes[2]"
     std::vector<UpstreamStats> upstreams;
+    std::vector<CircuitEvent> circuit_events; // the latest transitions, oldest first (at most 100)
     std::vector<CountryStats> countries; // busiest first
     std::vector<FamilySample> families;  // the metric families modules declare
 };

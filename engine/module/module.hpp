@@ -88,9 +88,12 @@ struct AppSpec {
 // What a module shows of its live state, kept in the engine's UsagePool across reloads: a read-only
 // admin API endpoint (Caddy's GET /reverse_proxy/upstreams; the console reads the same JSON) and its
 // part of the metrics snapshot that /metrics, the dashboard and the console render.
-struct StatusSpec {
-    std::string admin_path = {};
+struct StatusEndpoint {
+    std::string admin_path;
     nlohmann::json (*read)(const UsagePool& state) = nullptr;
+};
+struct StatusSpec {
+    std::vector<StatusEndpoint> endpoints = {};
     void (*add_to_snapshot)(const UsagePool& state, metrics::Snapshot& snap) = nullptr;
 };
 

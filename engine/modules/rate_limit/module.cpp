@@ -22,7 +22,7 @@ ModuleDescriptor rate_limit_module() {
                         .choices = {{"algorithm", {"token_bucket", "leaky_bucket", "sliding_window"}},
                                     {"key", {"ip", "user", "api_key"}},
                                     {"reject", {"429", "delay", "drop"}}}},
-            .status = {.admin_path = "/rate_limit/zones", .read = rate_limit::zones_status, .add_to_snapshot = rate_limit::add_zones_to_snapshot},
+            .status = {.endpoints = {{"/rate_limit/zones", rate_limit::zones_status}}, .add_to_snapshot = rate_limit::add_zones_to_snapshot},
             .proxflow_only = true};
 }
 

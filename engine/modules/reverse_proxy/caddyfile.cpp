@@ -6,6 +6,7 @@
 #include "caddyfile/matchers.hpp"
 #include "config/object_reader.hpp"
 #include "http/ip_range.hpp"
+#include "modules/reverse_proxy/circuit_breaker_config.hpp"
 #include "modules/reverse_proxy/dynamic_upstreams_config.hpp"
 #include "modules/reverse_proxy/fastcgi_transport_config.hpp"
 #include "modules/reverse_proxy/health_checks_config.hpp"
@@ -141,6 +142,72 @@ json parse_transport(Dispenser& d) {
     return t.to_json();
 }
 
+// Checks the JSON a block has written so far with the config's own validation, so an error names the
+// line (and the block's directive) that made it.
+template <class Config>
+Config checked(const Dispenser& d, const json& value, const std::string& directive) {
+    try {
+        return Config::from_json(value, "");
+    } catch (const ConfigError& e) {
+        d.fail(directive + ": " + e.what());
+    }
+}
+
+double to_number(const Dispenser& d, const std::string& text, const char* what) {
+    try {
+        std::size_t used = 0;
+        const double value = std::stod(text, &used);
+        if (used == text.size()) return value;
+    } catch (...) {
+    }
+    d.fail(std::string("bad ") + what + " '" + text + "'");
+}
+
+// `lb_policy adaptive { history_length; update_interval; alpha }`.
+void parse_adaptive_options(Dispenser& d, SelectionPolicyConfig& policy) {
+    for (int nesting = d.nesting(); d.next_block(nesting);) {
+        const std::string option = d.val();
+        if (!d.next_arg()) d.wrong_args();
+        const std::string value = d.val();
+        if (d.next_arg()) d.wrong_args();
+        if (option == "history_length") policy.history_length = to_int(d, value, "history_length");
+        else if (option == "update_interval") policy.update_interval = std::chrono::nanoseconds(parse_caddy_duration(d, value));
+        else if (option == "alpha") policy.alpha = to_number(d, value, "alpha");
+        else d.fail("unrecognized adaptive option '" + option + "'");
+        json written = policy.to_json();
+        written[option] = option == "alpha" ? json(policy.alpha) : option == "history_length" ? json(policy.history_length)
+                                                                                              : json(policy.update_interval.count());
+        checked<SelectionPolicyConfig>(d, written, "lb_policy adaptive");
+    }
+}
+
+// `circuit_breaker intelligent { failure_threshold; recovery_timeout; half_open_max_requests;
+// latency_threshold; min_requests; evaluation_window; ramp_up_duration; failure_status }`.
+json parse_circuit_breaker(Dispenser& d) {
+    if (!d.next_arg()) d.fail("circuit_breaker needs a type (ProxFlow has 'intelligent')");
+    const std::string type = d.val();
+    if (type != "intelligent") d.fail("unknown circuit breaker type '" + type + "' (ProxFlow has 'intelligent')");
+    if (d.next_arg()) d.wrong_args();
+    json breaker = {{"type", type}};
+    for (int nesting = d.nesting(); d.next_block(nesting);) {
+        const std::string option = d.val();
+        auto args = d.remaining_args();
+        if (args.empty() || (option != "failure_status" && args.size() > 1)) d.wrong_args();
+        if (option == "failure_threshold") breaker[option] = to_number(d, args[0], "failure_threshold");
+        else if (option == "half_open_max_requests" || option == "min_requests") breaker[option] = to_int(d, args[0], option.c_str());
+        else if (option == "recovery_timeout" || option == "latency_threshold" || option == "evaluation_window" ||
+                 option == "ramp_up_duration")
+            breaker[option] = parse_caddy_duration(d, args[0]);
+        else if (option == "failure_status") {
+            json& statuses = breaker[option] = json::array();
+            for (const auto& v : args)
+                statuses.push_back(to_int(d, v.size() == 3 && v.ends_with("xx") ? v.substr(0, 1) : v, "status value"));
+        } else d.fail("unrecognized circuit_breaker option '" + option + "'");
+        checked<CircuitBreakerConfig>(d, breaker, "circuit_breaker");
+    }
+    return checked<CircuitBreakerConfig>(d, breaker, "circuit_breaker").to_json();
+}
+
 SelectionPolicyConfig parse_selection_policy(Dispenser& d) {
     SelectionPolicyConfig policy;
     policy.policy = d.val();
@@ -163,6 +230,7 @@ SelectionPolicyConfig parse_selection_policy(Dispenser& d) {
         d.fail("unknown load-balancing policy '" + name + "'");
     }
     if (d.next_arg()) d.wrong_args();
+    if (name == "adaptive") parse_adaptive_options(d, policy);
     return policy;
 }
 
@@ -271,6 +339,9 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
             if (!d.next_arg()) d.wrong_args();
             if (lb.selection_policy) d.fail("load balancing selection policy already specified");
             lb.selection_policy = parse_selection_policy(d);
+        } else if (sub == "circuit_breaker") {
+            if (handler.contains("circuit_breaker")) d.fail("circuit breaker already specified");
+            handler["circuit_breaker"] = parse_circuit_breaker(d);
         } else if (sub == "lb_retries") lb.retries = to_int(d, arg(), "lb_retries number");
         else if (sub == "lb_try_duration") lb.try_duration = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
         else if (sub == "lb_try_interval") lb.try_interval = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));

@@ -127,6 +127,39 @@ void health_check_lines(const HealthChecksConfig& checks, std::vector<std::strin
     }
 }
 
+// A status list as unhealthy_status reads it: classes as "5xx".
+std::string status_words(const std::vector<int>& statuses) {
+    std::string out;
+    for (int s : statuses) out += " " + (s < 10 ? std::to_string(s) + "xx" : std::to_string(s));
+    return out;
+}
+
+// A block of "\tname value" lines after head, or head alone when there are none.
+void block_lines(const std::string& head, const std::vector<std::string>& lines, std::vector<std::string>& body) {
+    if (lines.empty()) {
+        body.push_back(head);
+        return;
+    }
+    body.push_back(head + " {");
+    for (const auto& l : lines) body.push_back("\t" + l);
+    body.push_back("}");
+}
+
+void circuit_breaker_lines(const CircuitBreakerConfig& cb, std::vector<std::string>& body) {
+    const CircuitBreakerConfig defaults;
+    std::vector<std::string> lines;
+    if (cb.failure_threshold != defaults.failure_threshold) lines.push_back("failure_threshold " + json(cb.failure_threshold).dump());
+    if (cb.recovery_timeout != defaults.recovery_timeout) lines.push_back("recovery_timeout " + format_duration(cb.recovery_timeout));
+    if (cb.half_open_max_requests != defaults.half_open_max_requests)
+        lines.push_back("half_open_max_requests " + std::to_string(cb.half_open_max_requests));
+    if (cb.latency_threshold != defaults.latency_threshold) lines.push_back("latency_threshold " + format_duration(cb.latency_threshold));
+    if (cb.min_requests != defaults.min_requests) lines.push_back("min_requests " + std::to_string(cb.min_requests));
+    if (cb.evaluation_window != defaults.evaluation_window) lines.push_back("evaluation_window " + format_duration(cb.evaluation_window));
+    if (cb.ramp_up_duration != defaults.ramp_up_duration) lines.push_back("ramp_up_duration " + format_duration(cb.ramp_up_duration));
+    if (cb.failure_status != defaults.failure_status) lines.push_back("failure_status" + status_words(cb.failure_status));
+    block_lines("circuit_breaker intelligent", lines, body);
+}
+
 void load_balancing_lines(const LoadBalancingConfig& lb, std::vector<std::string>& body) {
     if (const auto& sp = lb.selection_policy) {
         std::string line = "lb_policy " + (sp->policy.empty() ? std::string("random") : sp->policy);
@@ -134,7 +167,11 @@ void load_balancing_lines(const LoadBalancingConfig& lb, std::vector<std::string
         for (const std::string* arg : {&sp->field, &sp->key, &sp->name, &sp->secret})
             if (!arg->empty()) line += " " + quote(*arg);
         for (int weight : sp->weights) line += " " + std::to_string(weight);
-        body.push_back(line);
+        std::vector<std::string> adaptive;
+        if (sp->history_length) adaptive.push_back("history_length " + std::to_string(sp->history_length));
+        if (sp->update_interval.count()) adaptive.push_back("update_interval " + format_duration(sp->update_interval));
+        if (sp->alpha) adaptive.push_back("alpha " + json(sp->alpha).dump());
+        block_lines(line, adaptive, body);
     }
     if (lb.retries) body.push_back("lb_retries " + std::to_string(lb.retries));
     if (lb.try_duration.count()) body.push_back("lb_try_duration " + format_duration(lb.try_duration));
@@ -269,13 +306,13 @@ void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const s
         head += " " + quote(*token);
     }
     if (h2c) c.transport.reset();
-    if (!c.circuit_breaker.is_null()) throw ExportError(path + ".circuit_breaker", "reverse_proxy option 'circuit_breaker' has no Caddyfile export here yet");
     if (c.request_buffers || c.response_buffers)
         throw ExportError(path + (c.request_buffers ? ".request_buffers" : ".response_buffers"),
                           "Caddy 2.7's buffer sizes have no Caddyfile export here yet");
     // In the order of the handler's keys, as the lines always came.
     if (c.buffer_requests) body.push_back("buffer_requests");
     if (c.buffer_responses) body.push_back("buffer_responses");
+    if (c.circuit_breaker) circuit_breaker_lines(*c.circuit_breaker, body);
     if (c.dynamic_upstreams) dynamic_upstream_lines(*c.dynamic_upstreams, body);
     if (c.flush_interval.count())
         body.push_back("flush_interval " + (c.flush_interval.count() < 0 ? std::to_string(c.flush_interval.count())

@@ -1,6 +1,8 @@
 // Caddy's load-balancing selection policies, one small class each.
 #include "modules/reverse_proxy/lb_policies.hpp"
 
+#include "modules/reverse_proxy/adaptive_policy.hpp"
+
 #include "http/client_ip.hpp"
 #include "http/request_context.hpp"
 #include "routing/server_runtime.hpp"
@@ -241,6 +243,13 @@ std::unique_ptr<SelectionPolicy> make_selection_policy(const SelectionPolicyConf
     if (name == "round_robin") return std::make_unique<RoundRobinPolicy>();
     if (name == "weighted_round_robin") return std::make_unique<WeightedRoundRobinPolicy>(config->weights, upstream_count);
     if (name == "least_conn") return std::make_unique<LeastConnPolicy>();
+    if (name == "adaptive") {
+        AdaptiveSettings settings;
+        if (config->history_length) settings.history_length = config->history_length;
+        if (config->update_interval.count()) settings.update_interval = config->update_interval;
+        if (config->alpha) settings.alpha = config->alpha;
+        return make_adaptive_policy(settings);
+    }
     if (name == "ip_hash")
         return std::make_unique<KeyHashPolicy>(
             [](const RequestContext& ctx, std::string& key) {

@@ -12,7 +12,8 @@ bool has_fallback(const std::string& policy) { return policy == "query" || polic
 bool SelectionPolicyConfig::operator==(const SelectionPolicyConfig& other) const {
     const bool same_fallback = fallback && other.fallback ? *fallback == *other.fallback : fallback == other.fallback;
     return policy == other.policy && choose == other.choose && field == other.field && key == other.key && name == other.name &&
-           secret == other.secret && weights == other.weights && same_fallback;
+           secret == other.secret && weights == other.weights && history_length == other.history_length &&
+           update_interval == other.update_interval && alpha == other.alpha && same_fallback;
 }
 
 SelectionPolicyConfig SelectionPolicyConfig::from_json(const json& value, const std::string& path) {
@@ -29,6 +30,20 @@ SelectionPolicyConfig SelectionPolicyConfig::from_json(const json& value, const 
         c.weights = r.integers("weights");
         for (std::size_t i = 0; i < c.weights.size(); ++i)
             if (c.weights[i] < 0) throw ConfigError(index_path(r.path_of("weights"), i), "weight must not be negative");
+    } else if (c.policy == "adaptive") {
+        if (r.has("history_length")) {
+            const auto length = r.integer("history_length");
+            if (length < 1 || length > 10'000) throw ConfigError(r.path_of("history_length"), "history_length must be 1 to 10000 intervals");
+            c.history_length = static_cast<int>(length);
+        }
+        if (r.has("update_interval")) {
+            c.update_interval = r.duration("update_interval");
+            if (c.update_interval.count() <= 0) throw ConfigError(r.path_of("update_interval"), "update_interval must be positive");
+        }
+        if (r.has("alpha")) {
+            c.alpha = r.number("alpha");
+            if (!(c.alpha > 0 && c.alpha <= 1)) throw ConfigError(r.path_of("alpha"), "alpha must be above 0 and at most 1");
+        }
     } else if (c.policy == "query") {
         c.key = r.string("key");
         if (c.key.empty()) throw ConfigError(r.path_of("key"), "query policy needs a key");
@@ -51,6 +66,9 @@ json SelectionPolicyConfig::to_json() const {
     if (!policy.empty()) out["policy"] = policy;
     if (choose) out["choose"] = choose;
     if (!weights.empty()) out["weights"] = weights;
+    if (history_length) out["history_length"] = history_length;
+    if (update_interval.count()) out["update_interval"] = update_interval.count();
+    if (alpha) out["alpha"] = alpha;
     if (!key.empty()) out["key"] = key;
     if (!field.empty()) out["field"] = field;
     if (!name.empty()) out["name"] = name;

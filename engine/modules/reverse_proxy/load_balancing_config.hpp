@@ -22,6 +22,9 @@ struct SelectionPolicyConfig {
     std::string name;         // cookie: its name; "" is "lb"
     std::string secret;       // cookie: the HMAC key of its value
     std::vector<int> weights; // weighted_round_robin, in upstream order
+    int history_length = 0;                    // adaptive: intervals kept; 0 is 10
+    std::chrono::nanoseconds update_interval{}; // adaptive: 0 is 1 minute
+    double alpha = 0;                           // adaptive: smoothing factor (0-1]; 0 is 0.3
     // query, header and cookie: for requests without their key (Caddy 2.7); null is random.
     std::shared_ptr<const SelectionPolicyConfig> fallback;
 

@@ -7,6 +7,7 @@ namespace proxflow {
 
 HandlerPtr make_reverse_proxy(ObjectReader& r, BuildContext& build);
 nlohmann::json upstreams_status(const UsagePool& state);
+nlohmann::json circuit_events_status(const UsagePool& state);
 void add_upstreams_to_snapshot(const UsagePool& state, metrics::Snapshot& snap);
 
 ModuleDescriptor reverse_proxy_module() {
@@ -24,8 +25,8 @@ ModuleDescriptor reverse_proxy_module() {
             .console = {.label = "Reverse proxy",
                         .default_json = {{"upstreams", nlohmann::json::array()}},
                         .choices = {{"selection_policy", selection_policy_names()}}},
-            .status = {.admin_path = "/reverse_proxy/upstreams",
-                       .read = upstreams_status,
+            .status = {.endpoints = {{"/reverse_proxy/upstreams", upstreams_status},
+                                     {"/reverse_proxy/circuit_events", circuit_events_status}},
                        .add_to_snapshot = add_upstreams_to_snapshot}};
 }
 

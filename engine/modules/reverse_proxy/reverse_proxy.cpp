@@ -11,6 +11,7 @@
 #include "http/response_filter.hpp"
 #include "http/served_methods.hpp"
 #include "module/build_context.hpp"
+#include "modules/reverse_proxy/circuit_breaker.hpp"
 #include "modules/reverse_proxy/connection_pool.hpp"
 #include "modules/reverse_proxy/dynamic_upstreams.hpp"
 #include "modules/reverse_proxy/forwarded_headers.hpp"
@@ -62,6 +63,33 @@ private:
     UpstreamHost* host_;
 };
 
+// One attempt at an upstream as its circuit sees it: a half-open circuit's trial is given back
+// however the attempt ends; an attempt that ends without a verdict (the client went away) is not counted.
+class CircuitAttempt {
+public:
+    CircuitAttempt(const CircuitBreaker* breaker, UpstreamHost& host, CircuitBreaker::Attempt kind)
+        : breaker_(breaker), host_(host), kind_(kind) {}
+    CircuitAttempt(const CircuitAttempt&) = delete;
+    CircuitAttempt& operator=(const CircuitAttempt&) = delete;
+    ~CircuitAttempt() {
+        if (breaker_ && kind_ == CircuitBreaker::Attempt::trial) host_.circuit.trials_in_flight.fetch_sub(1, std::memory_order_acq_rel);
+    }
+    void finish(bool failed) {
+        if (breaker_) std::exchange(breaker_, nullptr)->finish(host_, kind_, failed);
+    }
+
+private:
+    const CircuitBreaker* breaker_;
+    UpstreamHost& host_;
+    CircuitBreaker::Attempt kind_;
+};
+
+// The response header an attempt got, for its circuit and the adaptive policy; status 0: none.
+struct Answer {
+    unsigned status = 0;
+    std::chrono::nanoseconds time_to_header{};
+};
+
 // A request's exchange with one upstream once the response header is in: what streaming the
 // response to the client needs, whether proxy_to does it or a handle_response route's copy_response.
 struct UpstreamExchange {
@@ -83,16 +111,27 @@ public:
         request_piece_size_ = std::min(ScratchBuffer::capacity, transport_.write_buffer_size);
         const auto& checks = config.health_checks;
         if (checks && checks->passive) passive_ = PassiveHealthCheck(*checks->passive);
-        if (config.dynamic_upstreams)
-            dynamic_ = std::make_unique<DynamicUpstreams>(*config.dynamic_upstreams, build.state,
-                                                          [passive = passive_](Upstream& up) { passive.limit(up); });
+        if (config.circuit_breaker)
+            breaker_ = std::make_shared<const CircuitBreaker>(
+                *config.circuit_breaker, build.state.get_or_make<CircuitEventLog>("", [] { return std::make_shared<CircuitEventLog>(); }));
+        const auto& lb = config.load_balancing;
+        records_load_ = lb && lb->selection_policy && lb->selection_policy->policy == "adaptive";
+        // What this handler's health checks, breaker and policy put on each upstream it dials.
+        auto fit = [passive = passive_, breaker = breaker_, records_load = records_load_](Upstream& up) {
+            passive.limit(up);
+            up.breaker = breaker;
+            if (breaker) breaker->watch(*up.host);
+            else up.host->circuit.watched.store(false, std::memory_order_relaxed);
+            up.host->load.watched.store(records_load, std::memory_order_relaxed);
+        };
+        if (config.dynamic_upstreams) dynamic_ = std::make_unique<DynamicUpstreams>(*config.dynamic_upstreams, build.state, fit);
         for (const auto& entry : config.upstreams) {
             Upstream up = Upstream::from_dial(entry.dial.value, entry.dial.path, build.state);
             up.max_requests = entry.max_requests;
-            passive_.limit(up);
+            fit(up);
             upstreams_.push_back(std::move(up));
         }
-        if (const auto& lb = config.load_balancing) {
+        if (lb) {
             policy_ = make_selection_policy(lb->selection_policy ? &*lb->selection_policy : nullptr, upstreams_.size());
             retries_ = lb->retries;
             try_duration_ = lb->try_duration;
@@ -152,7 +191,8 @@ public:
         if (dynamic_) found = co_await dynamic_->get(ctx);
         const std::vector<Upstream>& pool = found ? *found : upstreams_;
         for (int attempt = 0;; ++attempt) {
-            const Upstream* up = policy_->select(pool, ctx);
+            CircuitBreaker::Attempt kind = CircuitBreaker::Attempt::normal;
+            const Upstream* up = pick(pool, ctx, kind);
             Outcome outcome = Outcome::dial_failed;
             if (up) {
                 std::optional<Upstream> resolved;
@@ -168,7 +208,11 @@ public:
                 }
                 const Upstream& target = resolved ? *resolved : *up;
                 ctx.upstream_hostport = target.dial;
-                outcome = co_await proxy_to(target, ctx, send_body, asked_gzip, original);
+                CircuitAttempt circuit(breaker_.get(), *target.host, kind);
+                Answer answer;
+                const auto attempt_began = records_load_ ? Clock::now() : Clock::time_point{}; // timeouts' load
+                outcome = co_await proxy_to(target, ctx, send_body, asked_gzip, original, answer);
+                judge(target, outcome, answer, Clock::now() - attempt_began, circuit);
                 if (outcome == Outcome::done) co_return true;
                 if (outcome == Outcome::continue_chain) co_return false;
                 count_failure(target, ctx);
@@ -185,7 +229,12 @@ public:
                 continue;
             }
             ctx.upstream_hostport.clear();
-            if (!up) co_await write_error(ctx, http::status::service_unavailable);
+            if (!up) {
+                // Every circuit open: say when the first may take a trial, as a 503 should.
+                if (const long seconds = breaker_ ? breaker_->retry_after(pool) : 0)
+                    ctx.response_headers_to_add.emplace_back("Retry-After", std::to_string(seconds));
+                co_await write_error(ctx, http::status::service_unavailable);
+            }
             else if (outcome == Outcome::timed_out) co_await write_error(ctx, http::status::gateway_timeout);
             else co_await write_error(ctx, http::status::bad_gateway);
             co_return true;
@@ -255,6 +304,39 @@ private:
         return method == http::verb::get || method == http::verb::head || method == http::verb::options;
     }
 
+    // The policy's pick, holding a trial when its circuit is half-open (another request may have taken
+    // the last one since the policy looked: pick again). When nothing is available, ramping-up
+    // upstreams are taken at full share rather than failing the request.
+    const Upstream* pick(const std::vector<Upstream>& pool, RequestContext& ctx, CircuitBreaker::Attempt& kind) const {
+        if (!breaker_) return policy_->select(pool, ctx);
+        for (int round = 0; round < 4; ++round) {
+            const Upstream* up = policy_->select(pool, ctx);
+            if (!up) {
+                const CircuitBreaker::FullShare full_share;
+                up = policy_->select(pool, ctx);
+            }
+            if (!up) return nullptr;
+            kind = breaker_->begin(*up->host);
+            if (kind != CircuitBreaker::Attempt::refused) return up;
+        }
+        return nullptr;
+    }
+
+    // One verdict per attempt for the circuit and one sample for the adaptive policy. A failure is
+    // what passive health checks count (no answer, a timeout, a broken body) or, for the circuit, a
+    // status it lists or an answer slower than its latency_threshold.
+    void judge(const Upstream& up, Outcome outcome, const Answer& answer, std::chrono::nanoseconds elapsed,
+               CircuitAttempt& circuit) const {
+        if (records_load_) {
+            if (answer.status) up.host->load.record(answer.time_to_header);
+            else if (outcome == Outcome::timed_out) up.host->load.record(elapsed);
+        }
+        if (!breaker_) return;
+        const bool answered = outcome == Outcome::done || outcome == Outcome::continue_chain;
+        if (answered && !answer.status) return; // ended on the client's side: no verdict
+        circuit.finish(!answered || breaker_->is_failure(answer.status, answer.time_to_header));
+    }
+
     void count_failure(const Upstream& up, RequestContext& ctx) const {
         if (ctx.count_metrics) up.host->counters.local().failures.add();
         passive_.count_failure(up.host, ctx.client.get_executor());
@@ -316,7 +398,7 @@ private:
     }
 
     awaitable<Outcome> proxy_to(const Upstream& up, RequestContext& ctx, bool send_body, bool asked_gzip,
-                                OriginalRequest& original) const {
+                                OriginalRequest& original, Answer& answer) const {
         auto& req = ctx.request();
         const bool has_body = send_body && !ctx.parser.is_done();
         const bool waits_for_continue = has_body && transport_.expect_continue_timeout.count() > 0 &&
@@ -403,15 +485,16 @@ private:
 
         auto& res = response->get();
         const unsigned status = res.result_int();
+        answer = {status, Clock::now() - sent_at};
         if (ctx.count_metrics)
             up.host->counters.local().record(status, static_cast<std::uint64_t>(
-                std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_at).count()));
+                std::chrono::duration_cast<std::chrono::microseconds>(answer.time_to_header).count()));
         // Read before the header is edited for the client: whether the upstream keeps the connection
         // (not when it answered without the body it was promised).
         const bool upstream_keeps_alive = response->keep_alive() && !answered_before_body; // the parser's flags
         const bool gunzip = asked_gzip && gunzip_upstream_body(*response);
         if (passive_.status_is_failure(status) ||
-            (passive_.unhealthy_latency.count() > 0 && Clock::now() - sent_at > passive_.unhealthy_latency))
+            (passive_.unhealthy_latency.count() > 0 && answer.time_to_header > passive_.unhealthy_latency))
             count_failure(up, ctx);
 
         if (status == 101) {
@@ -637,6 +720,8 @@ private:
     std::shared_ptr<ConnectionLimit> limit_; // transport.max_conns_per_host; null: no limit
     std::size_t request_piece_size_ = ScratchBuffer::capacity;
     PassiveHealthCheck passive_;
+    std::shared_ptr<const CircuitBreaker> breaker_; // null: no circuit_breaker
+    bool records_load_ = false;                     // lb_policy adaptive
     std::vector<Upstream> upstreams_;
     std::unique_ptr<DynamicUpstreams> dynamic_;
     std::unique_ptr<SelectionPolicy> policy_;

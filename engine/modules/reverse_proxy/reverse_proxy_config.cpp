@@ -46,7 +46,8 @@ ReverseProxyConfig ReverseProxyConfig::from_json(ObjectReader& r) {
             c.fastcgi_transport = FastcgiTransportConfig::from_json(*transport, r.path_of("transport"));
         else c.transport = HttpTransportConfig::from_json(*transport, r.path_of("transport"));
     }
-    if (const json* breaker = r.take("circuit_breaker")) c.circuit_breaker = expect_object(*breaker, r.path_of("circuit_breaker"));
+    if (const json* breaker = r.take("circuit_breaker"))
+        c.circuit_breaker = CircuitBreakerConfig::from_json(*breaker, r.path_of("circuit_breaker"));
     if (const json* lb = r.take("load_balancing")) c.load_balancing = LoadBalancingConfig::from_json(*lb, r.path_of("load_balancing"));
     if (const json* checks = r.take("health_checks")) c.health_checks = HealthChecksConfig::from_json(*checks, r.path_of("health_checks"));
     if (const json* upstreams = r.take("upstreams")) c.upstreams = upstreams_from_json(*upstreams, r.path_of("upstreams"));
@@ -75,7 +76,7 @@ json ReverseProxyConfig::to_json() const {
     json out = json::object();
     if (transport) out["transport"] = transport->to_json();
     if (fastcgi_transport) out["transport"] = fastcgi_transport->to_json();
-    if (!circuit_breaker.is_null()) out["circuit_breaker"] = circuit_breaker;
+    if (circuit_breaker) out["circuit_breaker"] = circuit_breaker->to_json();
     if (load_balancing) out["load_balancing"] = load_balancing->to_json();
     if (health_checks) out["health_checks"] = health_checks->to_json();
     if (!upstreams.empty()) out["upstreams"] = upstreams_to_json(upstreams);
@@ -109,9 +110,9 @@ void ReverseProxyConfig::check_supported(const std::string& path) const {
         throw ConfigError(join_path(path, "upstreams"), "reverse_proxy needs at least one upstream");
     if (load_balancing) load_balancing->check_supported(join_path(path, "load_balancing"), dynamic_upstreams.has_value());
     const std::pair<const char*, bool> unsupported[] = {
-        {"circuit_breaker", !circuit_breaker.is_null()}, {"buffer_requests", buffer_requests},
-        {"buffer_responses", buffer_responses},          {"request_buffers", request_buffers != 0},
-        {"response_buffers", response_buffers != 0},     {"max_buffer_size", max_buffer_size != 0}};
+        {"buffer_requests", buffer_requests},        {"buffer_responses", buffer_responses},
+        {"request_buffers", request_buffers != 0},   {"response_buffers", response_buffers != 0},
+        {"max_buffer_size", max_buffer_size != 0}};
     for (const auto& [key, set] : unsupported)
         if (set)
             throw ConfigError(join_path(path, key), std::string("reverse_proxy option \"") + key + "\" is not supported by ProxFlow yet");

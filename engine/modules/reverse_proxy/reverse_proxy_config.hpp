@@ -5,6 +5,7 @@
 // matchers, routes, a rewrite) stay JSON, with their paths, until the runtime builds them.
 #include "config/located.hpp"
 #include "config/object_reader.hpp"
+#include "modules/reverse_proxy/circuit_breaker_config.hpp"
 #include "modules/reverse_proxy/dynamic_upstreams_config.hpp"
 #include "modules/reverse_proxy/fastcgi_transport_config.hpp"
 #include "modules/reverse_proxy/health_checks_config.hpp"
@@ -35,7 +36,7 @@ struct ReverseProxyConfig {
 
     std::optional<HttpTransportConfig> transport;           // {"protocol": "http"}
     std::optional<FastcgiTransportConfig> fastcgi_transport; // {"protocol": "fastcgi"}: refused at run
-    json circuit_breaker; // null when unset
+    std::optional<CircuitBreakerConfig> circuit_breaker;
     std::optional<LoadBalancingConfig> load_balancing;
     std::optional<HealthChecksConfig> health_checks;
     std::vector<UpstreamConfig> upstreams;

@@ -3,6 +3,8 @@
 #include "metrics/request_counters.hpp"
 #include "metrics/thread_shards.hpp"
 #include "module/usage_pool.hpp"
+#include "modules/reverse_proxy/circuit_breaker.hpp"
+#include "modules/reverse_proxy/load_history.hpp"
 #include "routing/placeholder.hpp"
 
 #include <atomic>
@@ -37,6 +39,8 @@ struct UpstreamHost {
     // Responses (status class, time from sending the request to the response header) and failed
     // attempts, one shard per recording thread; only counted while traffic metrics are on.
     metrics::ThreadShards<metrics::UpstreamCounters> counters;
+    CircuitState circuit; // only moves when a circuit_breaker watches this upstream
+    LoadHistory load;     // only fed when an adaptive policy balances it
 };
 
 // One entry of a reverse_proxy's `upstreams`, with the limits its handler's health policy sets.
@@ -52,6 +56,7 @@ struct Upstream {
     // A dial with placeholders ("{upstream}:80") is resolved per request (Caddy's replaceable
     // upstreams); its counters and health are shared by every address it resolves to, as in Caddy.
     std::optional<Template> dial_template;
+    std::shared_ptr<const CircuitBreaker> breaker; // the handler's circuit_breaker; null: none
 
     bool healthy() const {
         if (host->active_unhealthy.load(std::memory_order_relaxed)) return false;
@@ -61,7 +66,9 @@ struct Upstream {
         return true;
     }
     bool full() const { return max_requests > 0 && host->active_requests.load(std::memory_order_relaxed) >= max_requests; }
-    bool available() const { return healthy() && !full(); }
+    // The circuit is asked last: a ramping-up circuit's answer is a draw that should only be spent
+    // on an upstream that is otherwise fit.
+    bool available() const { return healthy() && !full() && (!breaker || breaker->selectable(*host)); }
     // Makes this upstream's limits the ones its host's status reports.
     void publish_limits() const {
         host->max_fails.store(max_fails, std::memory_order_relaxed);

@@ -38,6 +38,7 @@ std::shared_ptr<const void> build_traffic_metrics(const nlohmann::json*, const s
 }
 
 json upstreams_status(const UsagePool&) { throw std::logic_error("reverse_proxy's status is not in the fuzzer"); }
+json circuit_events_status(const UsagePool&) { throw std::logic_error("reverse_proxy's status is not in the fuzzer"); }
 void add_upstreams_to_snapshot(const UsagePool&, metrics::Snapshot&) {
     throw std::logic_error("reverse_proxy's status is not in the fuzzer");
 }
