@@ -6,18 +6,19 @@ import unittest
 
 import harness
 from harness import free_port, proxy_config, reverse_proxy, wait_until
-from resilience import load, metric, reset, stats, upstreams
+from resilience import load, metric, reset, set_mode, stats, upstreams
 
 FAST_MS, SLOW_MS = 20, 100
 
 
 class Adaptive(harness.ProxyTestCase):
-    def start_pair(self, policy):
+    def start_pair(self, policy, **options):
         self.fast = self.start_backend("switchable", "fast", "--mode", "slow", "--delay-ms", str(FAST_MS))
         self.slow = self.start_backend("switchable", "slow", "--mode", "slow", "--delay-ms", str(SLOW_MS))
         self.port, self.admin = free_port(), free_port()
         self.start_proxflow(proxy_config(self.port, [reverse_proxy(
-            self.fast.port, self.slow.port, load_balancing={"selection_policy": policy})], admin_port=self.admin),
+            self.fast.port, self.slow.port, load_balancing={"selection_policy": policy}, **options)],
+            admin_port=self.admin),
             wait_port=self.port)
 
     def entries(self):
@@ -65,6 +66,16 @@ class Adaptive(harness.ProxyTestCase):
             print(f"\n{report}\nslow share {share:.3f} of {sent}")
         # Weighted choice alone would give it 1/6; the in-flight tie-break of two choices gives it less.
         self.assertLess(share, 0.2, f"slow got {share:.3f} of {sent}\n{report}")
+
+    def test_an_upstream_with_an_open_circuit_gets_nothing_and_the_others_take_its_share(self):
+        self.start_pair({"policy": "adaptive", "update_interval": "1s"},
+                        circuit_breaker={"type": "intelligent", "min_requests": 3, "recovery_timeout": "60s"})
+        set_mode(self.fast, "fail")
+        wait_until(lambda: load(self.port, 0.2, connections=1) and
+                   upstreams(self.admin)[f"127.0.0.1:{self.fast.port}"]["circuit_state"] == "open",
+                   timeout=10, what="fast's circuit open")
+        share, sent = self.slow_share(1.5)
+        self.assertEqual(share, 1.0, f"slow got {share:.3f} of {sent}")
 
     def test_round_robin_beside_it_gives_the_slow_upstream_half(self):
         # The same pair and load under round_robin: what "a much smaller share" is compared with.
