@@ -158,8 +158,8 @@ bool CircuitBreaker::enter(UpstreamHost& host, CircuitPhase from, CircuitPhase t
     metrics::CircuitEvent event{unix_ms_now(), host.dial, std::string(phase_name(from)), std::string(phase_name(to)), reason};
     log_line(to == CircuitPhase::open ? "warn" : "info", "http.handlers.reverse_proxy.circuit_breaker",
              "circuit " + event.to + ": " + reason,
-             {{"upstream", host.dial}, {"from", event.from}, {"to", event.to}, {"failure_rate", totals.failure_rate()},
-              {"attempts", totals.attempts}, {"failures", totals.failures}});
+             {{"upstream", host.dial}, {"from", event.from}, {"to", event.to}, {"reason", reason},
+              {"failure_rate", totals.failure_rate()}, {"attempts", totals.attempts}, {"failures", totals.failures}});
     if (events_) events_->add(std::move(event));
     return true;
 }

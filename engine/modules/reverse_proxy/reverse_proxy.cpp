@@ -131,6 +131,11 @@ public:
             fit(up);
             upstreams_.push_back(std::move(up));
         }
+        // Before its first update an adaptive policy weighs every upstream the same; say so.
+        if (records_load_)
+            for (const auto& up : upstreams_)
+                if (up.host->load.weight.load(std::memory_order_relaxed) < 0)
+                    up.host->load.weight.store(1.0 / static_cast<double>(upstreams_.size()), std::memory_order_relaxed);
         if (lb) {
             policy_ = make_selection_policy(lb->selection_policy ? &*lb->selection_policy : nullptr, upstreams_.size());
             retries_ = lb->retries;
@@ -211,7 +216,7 @@ public:
                 CircuitAttempt circuit(breaker_.get(), *target.host, kind);
                 Answer answer;
                 const auto attempt_began = records_load_ ? Clock::now() : Clock::time_point{}; // timeouts' load
-                outcome = co_await proxy_to(target, ctx, send_body, asked_gzip, original, answer);
+                outcome = co_await proxy_to(target, ctx, send_body, asked_gzip, original, answer, circuit);
                 judge(target, outcome, answer, Clock::now() - attempt_began, circuit);
                 if (outcome == Outcome::done) co_return true;
                 if (outcome == Outcome::continue_chain) co_return false;
@@ -322,9 +327,8 @@ private:
         return nullptr;
     }
 
-    // One verdict per attempt for the circuit and one sample for the adaptive policy. A failure is
-    // what passive health checks count (no answer, a timeout, a broken body) or, for the circuit, a
-    // status it lists or an answer slower than its latency_threshold.
+    // One sample for the adaptive policy, and the circuit's verdict on an attempt that got no answer
+    // (proxy_to judged those that did on their header): no connection, a timeout, no response.
     void judge(const Upstream& up, Outcome outcome, const Answer& answer, std::chrono::nanoseconds elapsed,
                CircuitAttempt& circuit) const {
         if (records_load_) {
@@ -333,8 +337,7 @@ private:
         }
         if (!breaker_) return;
         const bool answered = outcome == Outcome::done || outcome == Outcome::continue_chain;
-        if (answered && !answer.status) return; // ended on the client's side: no verdict
-        circuit.finish(!answered || breaker_->is_failure(answer.status, answer.time_to_header));
+        if (!answered) circuit.finish(true); // (an attempt the client ended is given no verdict)
     }
 
     void count_failure(const Upstream& up, RequestContext& ctx) const {
@@ -398,7 +401,7 @@ private:
     }
 
     awaitable<Outcome> proxy_to(const Upstream& up, RequestContext& ctx, bool send_body, bool asked_gzip,
-                                OriginalRequest& original, Answer& answer) const {
+                                OriginalRequest& original, Answer& answer, CircuitAttempt& circuit) const {
         auto& req = ctx.request();
         const bool has_body = send_body && !ctx.parser.is_done();
         const bool waits_for_continue = has_body && transport_.expect_continue_timeout.count() > 0 &&
@@ -486,6 +489,9 @@ private:
         auto& res = response->get();
         const unsigned status = res.result_int();
         answer = {status, Clock::now() - sent_at};
+        // Judged on the header, before the client has it: its next request already sees the circuit
+        // this answer opened.
+        if (breaker_) circuit.finish(breaker_->is_failure(status, answer.time_to_header));
         if (ctx.count_metrics)
             up.host->counters.local().record(status, static_cast<std::uint64_t>(
                 std::chrono::duration_cast<std::chrono::microseconds>(answer.time_to_header).count()));
