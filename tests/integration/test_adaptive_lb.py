@@ -2,6 +2,8 @@
 the other: what it predicts and weighs (GET /reverse_proxy/upstreams and /metrics), the share the slow
 one gets under a bounded keep-alive load, equal weights with no history, and round_robin beside it."""
 import os
+import threading
+import time
 import unittest
 
 import harness
@@ -66,6 +68,39 @@ class Adaptive(harness.ProxyTestCase):
             print(f"\n{report}\nslow share {share:.3f} of {sent}")
         # Weighted choice alone would give it 1/6; the in-flight tie-break of two choices gives it less.
         self.assertLess(share, 0.2, f"slow got {share:.3f} of {sent}\n{report}")
+
+    def test_predictions_follow_exponential_smoothing_and_a_recovered_upstream_regains_its_share(self):
+        alpha = 0.3
+        self.start_pair({"policy": "adaptive", "update_interval": "1s", "alpha": alpha})
+        predictions = []  # each new value of slow's prediction, in order
+        done = threading.Event()
+
+        def watch():
+            while not done.is_set():
+                value = self.entries()[1]["predicted_load_ms"]
+                if value is not None and (not predictions or value != predictions[-1]):
+                    predictions.append(value)
+                time.sleep(0.05)
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            load(self.port, 2.5, connections=6)
+            before = len(predictions)
+            set_mode(self.slow, "slow", delay_ms=FAST_MS)
+            load(self.port, 4.5, connections=6)
+            share, sent = self.slow_share(1.0)
+        finally:
+            done.set()
+            watcher.join()
+        after = predictions[before:]
+        report = f"predictions {[round(p, 1) for p in predictions]}, switched after the {before}th"
+        self.assertGreaterEqual(len(after), 4, report)
+        # From the second interval after the switch on, each interval's mean is the fast level, so the
+        # distance to it shrinks by (1 - alpha) per update.
+        level = self.entries()[0]["predicted_load_ms"]
+        for earlier, later in zip(after[1:], after[2:]):
+            self.assertAlmostEqual((later - level) / (earlier - level), 1 - alpha, delta=0.1, msg=report)
+        self.assertGreater(share, 0.2, f"slow, fast again, got {share:.3f} of {sent}; {report}")
 
     def test_an_upstream_with_an_open_circuit_gets_nothing_and_the_others_take_its_share(self):
         self.start_pair({"policy": "adaptive", "update_interval": "1s"},
