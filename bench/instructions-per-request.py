@@ -9,7 +9,8 @@ worker under `valgrind --tool=callgrind` in front of the same nginx backend; aft
 counters are zeroed, REQUESTS requests are sent with h2load over 8 keep-alive HTTP/1.1 connections,
 and the dump's total Ir over REQUESTS is printed. Kernel work (system calls) is not counted.
 With KEEP=1 in the environment the dumps are kept for callgrind_annotate; SITE_EXTRA adds its text to
-ProxFlow's site block (e.g. a rate_limit, to count what it costs)."""
+ProxFlow's site block (e.g. a rate_limit, to count what it costs) and RP_EXTRA to its reverse_proxy
+block (e.g. a circuit_breaker)."""
 import os, re, shutil, socket, subprocess, sys, tempfile, time
 
 BIN = os.path.abspath(sys.argv[1])
@@ -104,9 +105,10 @@ try:
         results["haproxy"] = count("haproxy", ["haproxy", "-db", "-f", cfg], port)
     port = free_port()
     caddyfile = f"{WORK}/Caddyfile"
+    rp_block = f" {{\n{os.environ['RP_EXTRA']}\t}}" if os.environ.get("RP_EXTRA") else ""
     with open(caddyfile, "w") as f:
         f.write(f"{{\n\tadmin off\n\tauto_https off\n}}\n\nhttp://127.0.0.1:{port} {{\n\tbind 127.0.0.1\n"
-                f"{os.environ.get('SITE_EXTRA', '')}\treverse_proxy 127.0.0.1:{backend_port}\n}}\n")
+                f"{os.environ.get('SITE_EXTRA', '')}\treverse_proxy 127.0.0.1:{backend_port}{rp_block}\n}}\n")
     results["proxflow"] = count("proxflow", [BIN, "run", "--config", caddyfile, "--threads", "1"], port)
     print(f"instructions per request (callgrind Ir, user space), GET {PATH}, {REQUESTS} requests:")
     print("| proxy | Ir per request | vs nginx |\n|---|---:|---:|")
