@@ -112,6 +112,24 @@ class Adaptive(harness.ProxyTestCase):
         share, sent = self.slow_share(1.5)
         self.assertEqual(share, 1.0, f"slow got {share:.3f} of {sent}")
 
+    def test_a_backend_that_fails_fast_does_not_draw_more_traffic(self):
+        # Three equal backends; one starts answering 500 at once. Its time to response header drops, but
+        # errors are no sign of spare capacity: it must not be given more than an equal share.
+        backends = [self.start_backend("switchable", name, "--mode", "slow", "--delay-ms", str(FAST_MS))
+                    for name in ("x", "y", "z")]
+        self.port, self.admin = free_port(), free_port()
+        self.start_proxflow(proxy_config(self.port, [reverse_proxy(
+            *[b.port for b in backends], load_balancing={"selection_policy": {"policy": "adaptive", "update_interval": "1s"}})],
+            admin_port=self.admin), wait_port=self.port)
+        load(self.port, 2.5, connections=4)
+        set_mode(backends[0], "fail")
+        load(self.port, 3.0, connections=4)  # three updates with the failures in them
+        reset(*backends)
+        results = load(self.port, 1.0, connections=4)
+        failing = stats(backends[0])["requests"] / len(results)
+        report = f"failing backend got {failing:.3f} of {len(results)}; upstreams {list(upstreams(self.admin).values())}"
+        self.assertLessEqual(failing, 0.36, report)
+
     def test_round_robin_beside_it_gives_the_slow_upstream_half(self):
         # The same pair and load under round_robin: what "a much smaller share" is compared with.
         self.start_pair({"policy": "round_robin"})
