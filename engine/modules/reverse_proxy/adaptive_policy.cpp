@@ -1,8 +1,9 @@
 #include "modules/reverse_proxy/adaptive_policy.hpp"
 
+#include "modules/reverse_proxy/random_draw.hpp"
+
 #include <algorithm>
 #include <atomic>
-#include <random>
 
 namespace proxflow {
 namespace {
@@ -12,9 +13,19 @@ using Clock = std::chrono::steady_clock;
 // Below this a prediction is noise; it also keeps 1/prediction finite.
 constexpr double min_prediction_ms = 0.001;
 
-double uniform_draw() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0, 1)(rng);
+// The available upstreams of the request being placed, each with the running total of the weights
+// up to it; one per thread, so placing a request allocates nothing.
+using Candidates = std::vector<std::pair<const Upstream*, double>>;
+Candidates& candidates_of_thread() {
+    thread_local Candidates candidates;
+    return candidates;
+}
+
+const Upstream* draw(const Candidates& candidates, double total) {
+    const double at = random_unit() * total;
+    for (const auto& [up, cumulative] : candidates)
+        if (at < cumulative) return up;
+    return candidates.back().first;
 }
 
 class AdaptivePolicy final : public SelectionPolicy {
@@ -24,7 +35,7 @@ public:
 
     const Upstream* select(const std::vector<Upstream>& pool, RequestContext&) const override {
         update_if_due(pool);
-        auto& candidates = candidates_of_thread(); // cumulative weights, for draw()
+        Candidates& candidates = candidates_of_thread();
         candidates.clear();
         double total = 0;
         for (const auto& up : pool) {
@@ -38,27 +49,25 @@ public:
         if (candidates.size() == 1) return candidates.front().first;
         // Two independent draws: both land on an upstream with its weight squared, which is how one
         // predicted slow still gets the few requests that show when it has recovered.
-        const Upstream* a = draw(total);
-        const Upstream* b = draw(total);
+        const Upstream* a = draw(candidates, total);
+        const Upstream* b = draw(candidates, total);
         if (b == a) return a;
         const double cost_a = cost(*a), cost_b = cost(*b);
         if (cost_a != cost_b) return cost_a < cost_b ? a : b;
-        return uniform_draw() < 0.5 ? a : b;
+        return random_unit() < 0.5 ? a : b;
     }
 
 private:
-    static const Upstream* draw(double total) {
-        const double at = uniform_draw() * total;
-        for (const auto& [up, cumulative] : candidates_of_thread())
-            if (at < cumulative) return up;
-        return candidates_of_thread().back().first;
-    }
-    static std::vector<std::pair<const Upstream*, double>>& candidates_of_thread();
-
     double cost(const Upstream& up) const {
         double predicted = up.host->load.predicted_ms.load(std::memory_order_relaxed);
         if (predicted < 0) predicted = mean_prediction_ms_.load(std::memory_order_relaxed);
         return predicted * (up.host->active_requests.load(std::memory_order_relaxed) + 1);
+    }
+
+    // Whether up could be picked now, without spending a ramping-up circuit's draw.
+    static bool pickable(const Upstream& up) {
+        if (!up.healthy() || up.full()) return false;
+        return !up.breaker || up.host->circuit.phase.load(std::memory_order_relaxed) != CircuitPhase::open;
     }
 
     // One thread per interval closes it: the others go on with the weights they find.
@@ -90,26 +99,25 @@ private:
             load.predicted_ms.store(predicted, std::memory_order_relaxed);
             predictions.push_back(predicted);
         }
-        // An upstream without history gets the average weight of the others (all new: equal).
+        // An upstream without history gets the average weight of the others (all new: equal); one
+        // that cannot be picked now gets none, its share going to the others.
         const double average_inverse = known ? known_sum / known : 1.0;
         mean_prediction_ms_.store(known ? 1.0 / average_inverse : 1.0, std::memory_order_relaxed);
+        std::vector<double> inverses(pool.size(), 0.0);
         double total = 0;
-        for (double p : predictions) total += p > 0 ? 1.0 / p : average_inverse;
         for (std::size_t i = 0; i < pool.size(); ++i) {
-            const double inverse = predictions[i] > 0 ? 1.0 / predictions[i] : average_inverse;
-            pool[i].host->load.weight.store(inverse / total, std::memory_order_relaxed);
+            if (!pickable(pool[i])) continue;
+            inverses[i] = predictions[i] > 0 ? 1.0 / predictions[i] : average_inverse;
+            total += inverses[i];
         }
+        for (std::size_t i = 0; i < pool.size(); ++i)
+            pool[i].host->load.weight.store(total > 0 ? inverses[i] / total : 0.0, std::memory_order_relaxed);
     }
 
     AdaptiveSettings settings_;
     mutable std::atomic<std::int64_t> next_update_ns_;
     mutable std::atomic<double> mean_prediction_ms_{1.0};
 };
-
-std::vector<std::pair<const Upstream*, double>>& AdaptivePolicy::candidates_of_thread() {
-    thread_local std::vector<std::pair<const Upstream*, double>> candidates;
-    return candidates;
-}
 
 } // namespace
 

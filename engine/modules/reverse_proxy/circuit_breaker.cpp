@@ -1,23 +1,18 @@
 #include "modules/reverse_proxy/circuit_breaker.hpp"
 
 #include "logging/log_line.hpp"
+#include "modules/reverse_proxy/random_draw.hpp"
 #include "modules/reverse_proxy/upstream.hpp"
 #include "http/status_code.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <random>
 
 namespace proxflow {
 namespace {
 
 thread_local int full_share_depth = 0;
-
-double uniform_draw() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0, 1)(rng);
-}
 
 std::string fixed(double value, int digits) {
     char text[32];
@@ -71,7 +66,6 @@ CircuitBreaker::CircuitBreaker(const CircuitBreakerConfig& config, std::shared_p
 void CircuitBreaker::watch(UpstreamHost& host) const {
     host.circuit.window.set_length(config_.evaluation_window);
     host.circuit.ramp_ns.store(config_.ramp_up_duration.count(), std::memory_order_relaxed);
-    host.circuit.watched.store(true, std::memory_order_relaxed);
 }
 
 
@@ -92,7 +86,7 @@ bool CircuitBreaker::selectable(UpstreamHost& host) const {
                   "ramp_up_duration " + seconds_text(config_.ramp_up_duration) + " passed", now);
             return true;
         }
-        return full_share_depth > 0 || uniform_draw() < ramp_share(now - since, config_.ramp_up_duration);
+        return full_share_depth > 0 || random_unit() < ramp_share(now - since, config_.ramp_up_duration);
     }
     return true;
 }

@@ -36,7 +36,7 @@ public:
 
     CircuitBreaker(const CircuitBreakerConfig& config, std::shared_ptr<CircuitEventLog> events);
 
-    // Puts host's circuit under these thresholds (the config built last sets its window).
+    // Sets host's circuit window to these settings (the config built last sets it).
     void watch(UpstreamHost& host) const;
     // Whether a selection policy may pick host now: closed; half-open with a trial free (open turns
     // half-open here once recovery_timeout has passed); ramping up, at random with its share f(t).

@@ -3,16 +3,19 @@
 namespace proxflow {
 namespace {
 
+std::string got(const json& value) { return " (got " + value.dump() + ")"; }
+
 std::chrono::nanoseconds positive(ObjectReader& r, const char* key, std::chrono::nanoseconds fallback, bool zero_ok = false) {
+    const json written = r.has(key) ? r.raw().at(key) : json();
     const auto value = r.duration(key, fallback);
     if (value.count() < 0 || (!zero_ok && value.count() == 0))
-        throw ConfigError(r.path_of(key), std::string(key) + (zero_ok ? " must not be negative" : " must be positive"));
+        throw ConfigError(r.path_of(key), std::string(key) + (zero_ok ? " must not be negative" : " must be positive") + got(written));
     return value;
 }
 
 int at_least_one(ObjectReader& r, const char* key, int fallback) {
     const auto value = r.integer(key, fallback);
-    if (value < 1 || value > 1'000'000'000) throw ConfigError(r.path_of(key), std::string(key) + " must be at least 1");
+    if (value < 1 || value > 1'000'000'000) throw ConfigError(r.path_of(key), std::string(key) + " must be at least 1" + got(value));
     return static_cast<int>(value);
 }
 
@@ -27,7 +30,7 @@ CircuitBreakerConfig CircuitBreakerConfig::from_json(const json& value, const st
     CircuitBreakerConfig c;
     c.failure_threshold = r.number("failure_threshold", c.failure_threshold);
     if (!(c.failure_threshold > 0 && c.failure_threshold <= 1))
-        throw ConfigError(r.path_of("failure_threshold"), "failure_threshold must be a rate above 0 and at most 1");
+        throw ConfigError(r.path_of("failure_threshold"), "failure_threshold must be a rate above 0 and at most 1" + got(c.failure_threshold));
     c.recovery_timeout = positive(r, "recovery_timeout", c.recovery_timeout);
     c.half_open_max_requests = at_least_one(r, "half_open_max_requests", c.half_open_max_requests);
     c.latency_threshold = positive(r, "latency_threshold", c.latency_threshold);
@@ -39,7 +42,7 @@ CircuitBreakerConfig CircuitBreakerConfig::from_json(const json& value, const st
         for (std::size_t i = 0; i < c.failure_status.size(); ++i) {
             const int s = c.failure_status[i];
             if (!((s >= 1 && s <= 5) || (s >= 100 && s <= 599)))
-                throw ConfigError(index_path(r.path_of("failure_status"), i), "a status code (100-599) or class (1-5) is expected");
+                throw ConfigError(index_path(r.path_of("failure_status"), i), "a status code (100-599) or class (1-5) is expected" + got(s));
         }
         if (c.failure_status.empty()) throw ConfigError(r.path_of("failure_status"), "failure_status needs at least one status");
     }

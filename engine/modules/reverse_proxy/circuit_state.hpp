@@ -21,7 +21,7 @@ std::string_view phase_name(CircuitPhase phase);
 double ramp_share(std::chrono::nanoseconds since_began, std::chrono::nanoseconds ramp_length);
 
 struct CircuitState {
-    std::atomic<bool> watched{false}; // a running config has a breaker on this upstream
+    std::atomic<int> watchers{0}; // upstreams of running configs whose breaker watches this circuit
     std::atomic<CircuitPhase> phase{CircuitPhase::closed};
     std::atomic<std::int64_t> since_ns{0}; // steady clock, when the phase began
     std::atomic<std::int64_t> ramp_ns{0};  // the watching breaker's ramp_up_duration, for status reports

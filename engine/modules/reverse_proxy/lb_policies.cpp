@@ -2,6 +2,7 @@
 #include "modules/reverse_proxy/lb_policies.hpp"
 
 #include "modules/reverse_proxy/adaptive_policy.hpp"
+#include "modules/reverse_proxy/random_draw.hpp"
 
 #include "http/client_ip.hpp"
 #include "http/request_context.hpp"
@@ -12,16 +13,10 @@
 #include <atomic>
 #include <functional>
 #include <map>
-#include <random>
 #include <stdexcept>
 
 namespace proxflow {
 namespace {
-
-std::uint64_t random_below(std::uint64_t n) {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    return n ? rng() % n : 0;
-}
 
 std::uint64_t hash64(std::string_view a, std::string_view b) {
     std::uint64_t h = 1469598103934665603ull;

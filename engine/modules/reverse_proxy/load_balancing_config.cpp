@@ -33,16 +33,20 @@ SelectionPolicyConfig SelectionPolicyConfig::from_json(const json& value, const 
     } else if (c.policy == "adaptive") {
         if (r.has("history_length")) {
             const auto length = r.integer("history_length");
-            if (length < 1 || length > 10'000) throw ConfigError(r.path_of("history_length"), "history_length must be 1 to 10000 intervals");
+            if (length < 1 || length > 10'000)
+                throw ConfigError(r.path_of("history_length"), "history_length must be 1 to 10000 intervals (got " + std::to_string(length) + ")");
             c.history_length = static_cast<int>(length);
         }
         if (r.has("update_interval")) {
+            const std::string written = r.raw().at("update_interval").dump();
             c.update_interval = r.duration("update_interval");
-            if (c.update_interval.count() <= 0) throw ConfigError(r.path_of("update_interval"), "update_interval must be positive");
+            if (c.update_interval.count() <= 0)
+                throw ConfigError(r.path_of("update_interval"), "update_interval must be positive (got " + written + ")");
         }
         if (r.has("alpha")) {
             c.alpha = r.number("alpha");
-            if (!(c.alpha > 0 && c.alpha <= 1)) throw ConfigError(r.path_of("alpha"), "alpha must be above 0 and at most 1");
+            if (!(c.alpha > 0 && c.alpha <= 1))
+                throw ConfigError(r.path_of("alpha"), "alpha must be above 0 and at most 1 (got " + json(c.alpha).dump() + ")");
         }
     } else if (c.policy == "query") {
         c.key = r.string("key");

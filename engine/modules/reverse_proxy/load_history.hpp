@@ -11,7 +11,7 @@
 namespace proxflow {
 
 struct LoadHistory {
-    std::atomic<bool> watched{false}; // a running config balances this upstream adaptively
+    std::atomic<int> watchers{0}; // upstreams of running configs an adaptive policy balances
     std::atomic<std::uint64_t> interval_attempts{0};
     std::atomic<std::uint64_t> interval_micros{0};
     std::atomic<double> predicted_ms{-1}; // -1: no interval with traffic yet

@@ -121,8 +121,7 @@ public:
             passive.limit(up);
             up.breaker = breaker;
             if (breaker) breaker->watch(*up.host);
-            else up.host->circuit.watched.store(false, std::memory_order_relaxed);
-            up.host->load.watched.store(records_load, std::memory_order_relaxed);
+            up.watch(breaker != nullptr, records_load);
         };
         if (config.dynamic_upstreams) dynamic_ = std::make_unique<DynamicUpstreams>(*config.dynamic_upstreams, build.state, fit);
         for (const auto& entry : config.upstreams) {
@@ -215,7 +214,7 @@ public:
                 ctx.upstream_hostport = target.dial;
                 CircuitAttempt circuit(breaker_.get(), *target.host, kind);
                 Answer answer;
-                const auto attempt_began = records_load_ ? Clock::now() : Clock::time_point{}; // timeouts' load
+                const auto attempt_began = records_load_ ? Clock::now() : Clock::time_point{}; // failures' load
                 outcome = co_await proxy_to(target, ctx, send_body, asked_gzip, original, answer, circuit);
                 judge(target, outcome, answer, Clock::now() - attempt_began, circuit);
                 if (outcome == Outcome::done) co_return true;
@@ -329,15 +328,17 @@ private:
 
     // One sample for the adaptive policy, and the circuit's verdict on an attempt that got no answer
     // (proxy_to judged those that did on their header): no connection, a timeout, no response.
+    static constexpr std::chrono::seconds failure_load{1};
     void judge(const Upstream& up, Outcome outcome, const Answer& answer, std::chrono::nanoseconds elapsed,
                CircuitAttempt& circuit) const {
-        if (records_load_) {
-            if (answer.status) up.host->load.record(answer.time_to_header);
-            else if (outcome == Outcome::timed_out) up.host->load.record(elapsed);
-        }
-        if (!breaker_) return;
         const bool answered = outcome == Outcome::done || outcome == Outcome::continue_chain;
-        if (!answered) circuit.finish(true); // (an attempt the client ended is given no verdict)
+        if (records_load_ && (answer.status || !answered)) {
+            // A failure weighs at least a second: a backend that fails fast must not look fastest.
+            const auto time = answer.status ? answer.time_to_header : elapsed;
+            const bool failed = !answer.status || answer.status >= 500;
+            up.host->load.record(failed ? std::max<std::chrono::nanoseconds>(time, failure_load) : time);
+        }
+        if (breaker_ && !answered) circuit.finish(true); // (an attempt the client ended is given no verdict)
     }
 
     void count_failure(const Upstream& up, RequestContext& ctx) const {

@@ -3,6 +3,32 @@
 #include "config/config_error.hpp"
 
 namespace proxflow {
+namespace {
+
+// One upstream's count among its host's watchers, given back when the last copy of it goes.
+class Watching {
+public:
+    Watching(std::shared_ptr<UpstreamHost> host, bool circuit, bool load) : host_(std::move(host)), circuit_(circuit), load_(load) {
+        if (circuit_) host_->circuit.watchers.fetch_add(1, std::memory_order_relaxed);
+        if (load_) host_->load.watchers.fetch_add(1, std::memory_order_relaxed);
+    }
+    Watching(const Watching&) = delete;
+    Watching& operator=(const Watching&) = delete;
+    ~Watching() {
+        if (circuit_) host_->circuit.watchers.fetch_sub(1, std::memory_order_relaxed);
+        if (load_) host_->load.watchers.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+private:
+    std::shared_ptr<UpstreamHost> host_;
+    bool circuit_, load_;
+};
+
+} // namespace
+
+void Upstream::watch(bool circuit, bool load) {
+    watching = circuit || load ? std::make_shared<const Watching>(host, circuit, load) : nullptr;
+}
 
 Upstream Upstream::from_dial(const std::string& dial, const std::string& path, UsagePool& state) {
     Upstream up;

@@ -57,6 +57,7 @@ struct Upstream {
     // upstreams); its counters and health are shared by every address it resolves to, as in Caddy.
     std::optional<Template> dial_template;
     std::shared_ptr<const CircuitBreaker> breaker; // the handler's circuit_breaker; null: none
+    std::shared_ptr<const void> watching;           // counts this upstream among its host's watchers
 
     bool healthy() const {
         if (host->active_unhealthy.load(std::memory_order_relaxed)) return false;
@@ -74,6 +75,10 @@ struct Upstream {
         host->max_fails.store(max_fails, std::memory_order_relaxed);
         host->unhealthy_request_count.store(unhealthy_request_count, std::memory_order_relaxed);
     }
+
+    // Counts this upstream (and every copy of it) among its host's watchers while it lives, for the
+    // circuit and the load history as asked: status reports show what some running config watches.
+    void watch(bool circuit, bool load);
 
     // Parses "host:port" as Caddy's dial field; throws ConfigError naming path. The host's live state
     // comes from state, keyed by dial, so it outlives reloads.

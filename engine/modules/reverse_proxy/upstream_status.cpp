@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 // What a breaker and an adaptive policy know of host, into stats; untouched when neither watches it.
 void read_resilience(const UpstreamHost& host, metrics::UpstreamStats& stats) {
     const CircuitState& c = host.circuit;
-    if (c.watched.load(std::memory_order_relaxed)) {
+    if (c.watchers.load(std::memory_order_relaxed) > 0) {
         const auto now = Clock::now();
         const auto phase = c.phase.load(std::memory_order_acquire);
         const auto totals = c.window.totals(now);
@@ -34,9 +34,10 @@ void read_resilience(const UpstreamHost& host, metrics::UpstreamStats& stats) {
         }
     }
     const LoadHistory& load = host.load;
-    if (load.watched.load(std::memory_order_relaxed)) {
+    if (load.watchers.load(std::memory_order_relaxed) > 0) {
         stats.predicted_load_ms = load.predicted_ms.load(std::memory_order_relaxed);
-        stats.weight = load.weight.load(std::memory_order_relaxed);
+        // An open circuit gets no requests whatever its weight at the last update.
+        stats.weight = stats.circuit_state == "open" ? 0.0 : load.weight.load(std::memory_order_relaxed);
     }
 }
 
@@ -69,7 +70,7 @@ json upstreams_status(const UsagePool& state) {
             entry["window_requests"] = stats.window_requests;
             entry["ramp_share"] = stats.ramp_share;
         }
-        if (stats.weight >= 0 || stats.predicted_load_ms >= 0 || host->load.watched.load(std::memory_order_relaxed)) {
+        if (stats.weight >= 0 || stats.predicted_load_ms >= 0 || host->load.watchers.load(std::memory_order_relaxed) > 0) {
             entry["predicted_load_ms"] = stats.predicted_load_ms < 0 ? json(nullptr) : json(stats.predicted_load_ms);
             entry["weight"] = stats.weight < 0 ? json(nullptr) : json(stats.weight);
         }

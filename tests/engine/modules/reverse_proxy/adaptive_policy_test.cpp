@@ -124,10 +124,10 @@ private slots:
             }
             return std::string("no error");
         };
-        QCOMPARE(error("{'policy': 'adaptive', 'alpha': 1.5}"), std::string("lb.alpha: alpha must be above 0 and at most 1"));
-        QCOMPARE(error("{'policy': 'adaptive', 'alpha': 0}"), std::string("lb.alpha: alpha must be above 0 and at most 1"));
-        QCOMPARE(error("{'policy': 'adaptive', 'update_interval': '-1s'}"), std::string("lb.update_interval: update_interval must be positive"));
-        QCOMPARE(error("{'policy': 'adaptive', 'history_length': 0}"), std::string("lb.history_length: history_length must be 1 to 10000 intervals"));
+        QCOMPARE(error("{'policy': 'adaptive', 'alpha': 1.5}"), std::string("lb.alpha: alpha must be above 0 and at most 1 (got 1.5)"));
+        QCOMPARE(error("{'policy': 'adaptive', 'alpha': 0}"), std::string("lb.alpha: alpha must be above 0 and at most 1 (got 0.0)"));
+        QCOMPARE(error("{'policy': 'adaptive', 'update_interval': '-1s'}"), std::string("lb.update_interval: update_interval must be positive (got \"-1s\")"));
+        QCOMPARE(error("{'policy': 'adaptive', 'history_length': 0}"), std::string("lb.history_length: history_length must be 1 to 10000 intervals (got 0)"));
         QCOMPARE(error("{'policy': 'round_robin', 'alpha': 0.5}"), std::string("lb.alpha: unknown field \"alpha\""));
     }
 };

@@ -186,11 +186,11 @@ private slots:
             }
             return std::string("no error");
         };
-        QCOMPARE(error("'failure_threshold': 1.5"), std::string("cb.failure_threshold: failure_threshold must be a rate above 0 and at most 1"));
-        QCOMPARE(error("'recovery_timeout': '-5s'"), std::string("cb.recovery_timeout: recovery_timeout must be positive"));
-        QCOMPARE(error("'ramp_up_duration': '-1s'"), std::string("cb.ramp_up_duration: ramp_up_duration must not be negative"));
-        QCOMPARE(error("'half_open_max_requests': 0"), std::string("cb.half_open_max_requests: half_open_max_requests must be at least 1"));
-        QCOMPARE(error("'failure_status': [700]"), std::string("cb.failure_status[0]: a status code (100-599) or class (1-5) is expected"));
+        QCOMPARE(error("'failure_threshold': 1.5"), std::string("cb.failure_threshold: failure_threshold must be a rate above 0 and at most 1 (got 1.5)"));
+        QCOMPARE(error("'recovery_timeout': '-5s'"), std::string("cb.recovery_timeout: recovery_timeout must be positive (got \"-5s\")"));
+        QCOMPARE(error("'ramp_up_duration': '-1s'"), std::string("cb.ramp_up_duration: ramp_up_duration must not be negative (got \"-1s\")"));
+        QCOMPARE(error("'half_open_max_requests': 0"), std::string("cb.half_open_max_requests: half_open_max_requests must be at least 1 (got 0)"));
+        QCOMPARE(error("'failure_status': [700]"), std::string("cb.failure_status[0]: a status code (100-599) or class (1-5) is expected (got 700)"));
         QCOMPARE(error("'speed': 1"), std::string("cb.speed: unknown field \"speed\""));
         try {
             CircuitBreakerConfig::from_json(json::parse(q("{'type': 'latency'}")), "cb");
