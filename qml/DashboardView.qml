@@ -68,6 +68,7 @@ Item {
                     dark: view.dark
                     yMax: view.traffic.maxLatency
                     yTitle: qsTr("ms")
+                    markers: view.traffic.circuitEvents
                     lines: [{ kind: "p50", name: "p50", color: "#16a34a" },
                             { kind: "p95", name: "p95", color: "#f59e0b" },
                             { kind: "p99", name: "p99", color: "#a855f7" }]

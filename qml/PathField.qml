@@ -15,6 +15,7 @@ ColumnLayout {
     // A duration: nanoseconds read as Caddy writes them ("1m30s"); typed text stays text, which the
     // engine parses (so "60" without a unit is its error, not 60 ns).
     property bool duration: false
+    property bool number: false // a decimal ("0.5") is written as a number, as integers always are
     // errorPath is read so the binding follows errorChanged.
     readonly property string error: document && document.errorPath !== undefined ? document.errorFor(path) : ""
     property alias field: input
@@ -24,11 +25,14 @@ ColumnLayout {
     function current() { return root.duration ? root.document.durationTextAt(root.path) : root.document.textAt(root.path) }
     function write(text) {
         if (root.list) root.document.setList(root.path, text)
+        else if (root.number) root.document.setNumber(root.path, text)
         else if (!root.duration) root.document.setText(root.path, text)
         else if (text.trim() === "") root.document.remove(root.path)
         else root.document.setValue(root.path, text)
     }
     function normalized(text) {
+        // "0." or "0.50" while typing is the number the document holds (0, 0.5): leave the text alone.
+        if (root.number && text.trim() !== "" && Number(text) === Number(root.current())) return root.current()
         if (!root.list) return text.trim() === "" ? "" : text
         return text.split(",").map(s => s.trim()).filter(s => s !== "").join(", ")
     }

@@ -24,8 +24,13 @@ Frame {
         for (let i = 0; i < handlers.length; ++i)
             if (handlers[i].path === path) chosenIndex = i
     }
+    // Scrolls the handler's editor into view as far as it goes (the screenshot tour's long editors).
+    function scrollToEnd() {
+        scroll.contentItem.contentY = Math.max(0, scroll.contentHeight - scroll.availableHeight)
+    }
 
     ScrollView {
+        id: scroll
         anchors.fill: parent
         contentWidth: availableWidth
         clip: true

@@ -3,8 +3,9 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import ProxFlow.Ui
 
-// The upstreams of one reverse_proxy route with live state, its load-balancing policy and its
-// active and passive health checks.
+// The upstreams of one reverse_proxy route with live state (health, circuit breaker state, the
+// adaptive policy's predicted load and weight), its load-balancing policy, its circuit breaker and its
+// active and passive health checks. Live state comes from the embedded engine or a remote admin API.
 Item {
     id: view
     required property ConsoleSession session
@@ -21,6 +22,27 @@ Item {
         handlerPath: view.handlerPath
         engine: view.session.engine
         traffic: view.session.traffic
+        remote: view.session.remote
+    }
+    ResilienceSettings {
+        id: resilience
+        document: view.doc
+        handlerPath: view.handlerPath
+    }
+    readonly property bool circuitColumns: upstreams.anyCircuit || resilience.circuitBreaker
+    readonly property bool adaptiveColumns: upstreams.anyAdaptive || resilience.adaptive
+    // The table's columns: [title, relative width, shown]. Widths are shares of the table's width, so
+    // the header and every row line up whichever columns show.
+    readonly property var columns: [[qsTr("Address"), 1.1, true], [qsTr("Max"), 0.4, true], [qsTr("Health"), 0.8, true],
+                                    [qsTr("In flight"), 0.5, true], [qsTr("Requests"), 0.65, true], [qsTr("Failures"), 0.55, true],
+                                    [qsTr("p50 ms"), 0.5, true], [qsTr("Circuit · fail rate"), 1.1, circuitColumns],
+                                    [qsTr("Weight · load"), 0.95, adaptiveColumns], ["", 0.3, true]]
+    readonly property real tableSpacing: 6
+    readonly property var columnWidths: {
+        const shown = columns.filter(c => c[2])
+        const total = shown.reduce((sum, c) => sum + c[1], 0)
+        const free = list.width - (shown.length - 1) * tableSpacing
+        return columns.map(c => c[2] ? Math.floor(free * c[1] / total) : 0)
     }
 
     ColumnLayout {
@@ -40,6 +62,22 @@ Item {
                 textRole: "label"
             }
             Item { Layout.fillWidth: true }
+            Label { text: qsTr("Live state from"); color: palette.placeholderText }
+            ComboBox {
+                objectName: "upstreamLiveSource"
+                Layout.preferredWidth: 300
+                model: [qsTr("this console's engine"), qsTr("%1 (admin API)").arg(view.session.remote.address)]
+                currentIndex: upstreams.fromRemote ? 1 : 0
+                onActivated: index => upstreams.fromRemote = index === 1
+            }
+        }
+        Label {
+            objectName: "upstreamLiveProblem"
+            Layout.fillWidth: true
+            visible: text !== ""
+            text: upstreams.liveProblem
+            color: "#dc2626"
+            wrapMode: Text.Wrap
         }
 
         Label {
@@ -60,19 +98,22 @@ Item {
                 Layout.preferredWidth: 3
                 spacing: 6
 
-                RowLayout {
+                // A positioner, not a layout: its widths come from the list's, which a layout's implicit
+                // width would feed back into.
+                Row {
                     Layout.fillWidth: true
-                    spacing: 8
+                    spacing: view.tableSpacing
                     Repeater {
-                        model: [[qsTr("Address"), 2.6], [qsTr("Max req."), 1], [qsTr("Health"), 1.2], [qsTr("In flight"), 1],
-                                [qsTr("Requests"), 1], [qsTr("Failures"), 1], [qsTr("p50 ms"), 1], ["", 0.4]]
+                        model: view.columns
                         Label {
                             required property var modelData
+                            required property int index
                             text: modelData[0]
+                            visible: modelData[2]
+                            width: view.columnWidths[index]
                             font.pixelSize: 12
                             color: palette.placeholderText
-                            Layout.fillWidth: true
-                            Layout.preferredWidth: modelData[1] * 100
+                            elide: Text.ElideRight
                         }
                     }
                 }
@@ -92,40 +133,84 @@ Item {
                         required property bool known
                         required property bool healthy
                         required property int inFlight
+                        required property bool hasTotals
                         required property var requests
                         required property var failures
                         required property double latencyMs
+                        required property string circuitState
+                        required property double failureRate
+                        required property var windowRequests
+                        required property double rampShare
+                        required property double predictedLoadMs
+                        required property double weight
                         width: ListView.view.width
-                        spacing: 8
+                        spacing: view.tableSpacing
+                        // A value with a smaller second line under it.
+                        component TwoLines: Column {
+                            property alias text: first.text
+                            property alias color: first.color
+                            property alias bold: first.font.bold
+                            property alias detail: second.text
+                            Label { id: first; width: parent.width; elide: Text.ElideRight }
+                            Label { id: second; width: parent.width; elide: Text.ElideRight; font.pixelSize: 10; opacity: 0.75 }
+                        }
                         PathField {
-                            Layout.fillWidth: true
-                            Layout.preferredWidth: 260
+                            Layout.preferredWidth: view.columnWidths[0]
                             document: view.doc
                             path: row.path + ".dial"
                         }
                         PathField {
-                            Layout.fillWidth: true
-                            Layout.preferredWidth: 100
+                            Layout.preferredWidth: view.columnWidths[1]
                             document: view.doc
                             path: row.path + ".max_requests"
                             placeholder: "∞"
                         }
                         RowLayout {
-                            Layout.fillWidth: true
-                            Layout.preferredWidth: 120
+                            Layout.preferredWidth: view.columnWidths[2]
+                            spacing: 5
                             Rectangle {
                                 width: 10; height: 10; radius: 5
                                 color: !row.known ? "#9ca3af" : row.healthy ? "#22c55e" : "#dc2626"
                             }
-                            Label { text: !row.known ? qsTr("not applied") : row.healthy ? qsTr("healthy") : qsTr("down") }
+                            Label { text: !row.known ? qsTr("not applied") : row.healthy ? qsTr("healthy") : qsTr("down"); elide: Text.ElideRight; Layout.fillWidth: true }
                         }
-                        Label { text: row.inFlight; Layout.fillWidth: true; Layout.preferredWidth: 100 }
-                        Label { objectName: "requests:" + row.index; text: row.requests; Layout.fillWidth: true; Layout.preferredWidth: 100 }
-                        Label { text: row.failures; Layout.fillWidth: true; Layout.preferredWidth: 100 }
-                        Label { text: row.latencyMs.toFixed(1); Layout.fillWidth: true; Layout.preferredWidth: 100 }
+                        Label { Layout.preferredWidth: view.columnWidths[3]; text: row.inFlight }
+                        Label { Layout.preferredWidth: view.columnWidths[4]; objectName: "requests:" + row.index; text: row.hasTotals ? row.requests : "—" }
+                        Label { Layout.preferredWidth: view.columnWidths[5]; text: row.hasTotals ? row.failures : "—" }
+                        Label { Layout.preferredWidth: view.columnWidths[6]; text: row.hasTotals ? row.latencyMs.toFixed(1) : "—" }
+                        RowLayout {
+                            objectName: "circuit:" + row.index
+                            visible: view.columns[7][2]
+                            Layout.preferredWidth: view.columnWidths[7]
+                            spacing: 5
+                            Rectangle {
+                                width: 10; height: 10; radius: 5
+                                Layout.alignment: Qt.AlignTop
+                                Layout.topMargin: 4
+                                visible: row.circuitState !== ""
+                                color: CircuitStates.color(row.circuitState)
+                            }
+                            TwoLines {
+                                objectName: "circuitState:" + row.index
+                                Layout.fillWidth: true
+                                bold: row.circuitState === "open"
+                                color: row.circuitState === "" ? palette.placeholderText : CircuitStates.color(row.circuitState)
+                                text: CircuitStates.label(row.circuitState)
+                                      + (row.circuitState === "ramp_up" ? " " + Math.round(row.rampShare * 100) + " %" : "")
+                                detail: row.circuitState === "" ? "" : qsTr("%1 % of %2").arg(Math.round(row.failureRate * 100)).arg(row.windowRequests)
+                            }
+                        }
+                        TwoLines {
+                            objectName: "weight:" + row.index
+                            visible: view.columns[8][2]
+                            Layout.preferredWidth: view.columnWidths[8]
+                            text: row.weight < 0 ? "—" : Math.round(row.weight * 100) + " %"
+                            // No history yet: the average weight of the others.
+                            detail: row.weight < 0 ? "" : row.predictedLoadMs < 0 ? qsTr("no history") : qsTr("%1 ms").arg(row.predictedLoadMs.toFixed(1))
+                        }
                         ToolButton {
                             text: "✕"
-                            Layout.preferredWidth: 40
+                            Layout.preferredWidth: view.columnWidths[9]
                             onClicked: view.doc.remove(row.path)
                         }
                     }
@@ -150,7 +235,7 @@ Item {
             }
 
             Frame {
-                Layout.preferredWidth: 360
+                Layout.preferredWidth: 320
                 Layout.fillHeight: true
                 ScrollView {
                     anchors.fill: parent
@@ -167,7 +252,14 @@ Item {
                             readonly property var policies: HandlerCatalogue.choices("reverse_proxy", "selection_policy")
                             model: policies
                             currentIndex: Math.max(0, policies.indexOf(view.policy))
-                            onActivated: index => view.doc.setText(view.lb + ".selection_policy.policy", policies[index])
+                            // A new policy starts without the old one's options, which it would refuse.
+                            onActivated: index => view.doc.setValue(view.lb + ".selection_policy", { policy: policies[index] })
+                        }
+                        AdaptivePolicyFields {
+                            Layout.fillWidth: true
+                            columns: 1
+                            document: view.doc
+                            handlerPath: view.handlerPath
                         }
                         PathField {
                             Layout.fillWidth: true
@@ -211,6 +303,14 @@ Item {
                         RowLayout {
                             PathField { Layout.fillWidth: true; document: view.doc; path: view.lb + ".retries"; label: qsTr("Retries"); placeholder: "0" }
                             PathField { Layout.fillWidth: true; document: view.doc; path: view.lb + ".try_duration"; label: qsTr("Try for"); placeholder: "0s" }
+                        }
+
+                        Label { text: qsTr("Circuit breaker"); font.bold: true; Layout.topMargin: 8 }
+                        CircuitBreakerFields {
+                            Layout.fillWidth: true
+                            columns: 1
+                            document: view.doc
+                            handlerPath: view.handlerPath
                         }
 
                         Label { text: qsTr("Active health checks"); font.bold: true; Layout.topMargin: 8 }

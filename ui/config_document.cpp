@@ -12,6 +12,8 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
+#include <cmath>
+
 namespace proxflow::ui {
 namespace {
 
@@ -133,6 +135,16 @@ void ConfigDocument::setText(const QString& path, const QString& text) {
         else if (trimmed == QLatin1String("true") || trimmed == QLatin1String("false")) p.make(next) = trimmed == QLatin1String("true");
         else p.make(next) = text.toStdString();
     }
+    commit(std::move(next), path);
+}
+
+void ConfigDocument::setNumber(const QString& path, const QString& text) {
+    bool isNumber = false, isInt = false;
+    const double d = text.trimmed().toDouble(&isNumber);
+    text.trimmed().toLongLong(&isInt);
+    if (!isNumber || isInt || !std::isfinite(d)) return setText(path, text);
+    json next = root_;
+    JsonPath(path).make(next) = d;
     commit(std::move(next), path);
 }
 

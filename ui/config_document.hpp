@@ -59,6 +59,9 @@ public:
     Q_INVOKABLE void setValue(const QString& path, const QVariant& value);
     // Text as typed: numbers and booleans stay numbers and booleans; "" removes the key.
     Q_INVOKABLE void setText(const QString& path, const QString& text);
+    // As setText, and a decimal ("0.5") is a number too; text that is no number stays text, for the
+    // engine's validation to name.
+    Q_INVOKABLE void setNumber(const QString& path, const QString& text);
     // Comma-separated text into an array (integers stay integers); "" removes the key.
     Q_INVOKABLE void setList(const QString& path, const QString& text);
     Q_INVOKABLE void remove(const QString& path);

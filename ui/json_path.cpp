@@ -1,5 +1,6 @@
 #include "json_path.hpp"
 
+#include <QJSValue>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -113,6 +114,8 @@ QVariant toVariant(const json& value) {
 
 json fromVariant(const QVariant& value) {
     if (!value.isValid() || value.isNull()) return nullptr;
+    // A JS object or array passed from QML (setValue(path, {policy: "adaptive"})) arrives wrapped.
+    if (value.metaType() == QMetaType::fromType<QJSValue>()) return fromVariant(value.value<QJSValue>().toVariant());
     switch (value.typeId()) {
     case QMetaType::QString: return value.toString().toStdString();
     case QMetaType::Bool: return value.toBool();

@@ -2,6 +2,9 @@
 
 #include <QtCharts/QXYSeries>
 
+#include <QDateTime>
+#include <QVariantMap>
+
 #include <algorithm>
 #include <cmath>
 
@@ -54,6 +57,22 @@ double TrafficStats::rejectedPerSecond() const {
     while (std::next(from) != rejected_.end() && from->first < now - rejected_window_ms) ++from;
     if (from->first >= now) return 0;
     return std::max(0.0, total - from->second) * 1000.0 / double(now - from->first);
+}
+
+QVariantList TrafficStats::circuitEvents() const {
+    QVariantList out;
+    const qint64 now = last_.taken_unix_ms / 1000; // as points() counts x
+    for (const metrics::CircuitEvent& e : last_.circuit_events) {
+        const double x = double(e.unix_ms) / 1000.0 - double(now);
+        if (x < -seriesSeconds() || x > 1) continue;
+        out << QVariantMap{{"x", x},
+                           {"time", QDateTime::fromMSecsSinceEpoch(e.unix_ms).toString(QStringLiteral("HH:mm:ss.zzz"))},
+                           {"upstream", QString::fromStdString(e.upstream)},
+                           {"from", QString::fromStdString(e.from)},
+                           {"to", QString::fromStdString(e.to)},
+                           {"reason", QString::fromStdString(e.reason)}};
+    }
+    return out;
 }
 
 QList<QPointF> TrafficStats::points(const QString& kind) const {

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPointF>
 #include <QPointer>
+#include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
 #include <deque>
@@ -36,6 +37,9 @@ class TrafficStats : public QObject {
     Q_PROPERTY(double maxLatency READ maxLatency NOTIFY updated)
     Q_PROPERTY(double maxConnections READ maxConnections NOTIFY updated)
     Q_PROPERTY(int seriesSeconds READ seriesSeconds CONSTANT)
+    // The circuit breakers' transitions of the charts' five minutes, oldest first, for the latency
+    // chart's markers: [{x (seconds relative to now, as the charts' x), time, upstream, from, to, reason}].
+    Q_PROPERTY(QVariantList circuitEvents READ circuitEvents NOTIFY updated)
 
 public:
     explicit TrafficStats(QObject* parent = nullptr);
@@ -58,6 +62,7 @@ public:
     double maxLatency() const { return maxLatency_; }
     double maxConnections() const { return maxConnections_; }
     int seriesSeconds() const { return 300; }
+    QVariantList circuitEvents() const;
 
     // kind: requests, errors, rejected, p50, p95, p99 or connections. x is seconds relative to now (-300..0).
     Q_INVOKABLE void attach(const QString& kind, QAbstractSeries* series);

@@ -1,6 +1,7 @@
 #include "screenshot_tour.hpp"
 
 #include "console_session.hpp"
+#include "demo_backend.hpp"
 #include "rate_limit_policy.hpp"
 #include "traffic_generator.hpp"
 
@@ -12,13 +13,14 @@
 #include <QNetworkReply>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTimer>
 
 namespace {
 constexpr int settle_ms = 900;
 const QStringList views = {"sites", "upstreams", "policies", "dashboard", "caddyfile", "history", "servers", "traffic"};
-constexpr int editor_steps = 3;
+constexpr int editor_steps = 4;
 
 QQuickItem* findItem(QQuickItem* at, const QString& name) {
     if (at->objectName() == name) return at;
@@ -96,14 +98,35 @@ void ScreenshotTour::prepareTraffic() {
         session_->testTraffic()->start(url + QStringLiteral("/hello"), 2400, 6, QStringLiteral("GET"), 300);
         sendFromCountries(url + QStringLiteral("/hello"));
         QTimer::singleShot(2000, this, [this, doc, url] {
-            // A second applied edit gives History something to diff.
+            // A second applied edit gives History something to diff: /api/* gets the circuit breaker
+            // and the adaptive policy over three real upstreams, a fast one, one that refuses
+            // connections for the first seconds (its circuit opens, then ramps up once it answers) and
+            // one that never listens (open). Passive checks would keep the recovering one down for
+            // their fail_duration; here the breaker does that job.
             const QString proxy = doc->proxyHandlers().value(0).toMap().value(QStringLiteral("path")).toString();
-            doc->addUpstream(proxy, QStringLiteral("127.0.0.1:9003"));
-            doc->setText(proxy + QStringLiteral(".load_balancing.selection_policy.policy"), QStringLiteral("least_conn"));
-            session_->apply(QStringLiteral("third upstream, least_conn"));
-            // Upstreams that are not running answer 502: the error chart has something to show.
-            auto* errors = new proxflow::ui::TrafficGenerator(this);
-            errors->start(url + QStringLiteral("/api/items"), 100, 2, QStringLiteral("GET"), 15);
+            const auto dial = [](int port) { return QVariantMap{{QStringLiteral("dial"), QStringLiteral("127.0.0.1:%1").arg(port)}}; };
+            const int fast = proxflow::ui::ConsoleSession::freePort(), recovering = proxflow::ui::ConsoleSession::freePort(),
+                      down = proxflow::ui::ConsoleSession::freePort();
+            (new DemoBackend(3, this))->listen(quint16(fast));
+            doc->setValue(proxy + QStringLiteral(".upstreams"), QVariantList{dial(fast), dial(recovering), dial(down)});
+            doc->remove(proxy + QStringLiteral(".health_checks"));
+            doc->setValue(proxy + QStringLiteral(".load_balancing"),
+                          QVariantMap{{QStringLiteral("selection_policy"),
+                                       QVariantMap{{QStringLiteral("policy"), QStringLiteral("adaptive")},
+                                                   {QStringLiteral("update_interval"), QStringLiteral("2s")}}}});
+            doc->setValue(proxy + QStringLiteral(".circuit_breaker"),
+                          QVariantMap{{QStringLiteral("type"), QStringLiteral("intelligent")},
+                                      {QStringLiteral("min_requests"), 5},
+                                      {QStringLiteral("evaluation_window"), QStringLiteral("10s")},
+                                      {QStringLiteral("recovery_timeout"), QStringLiteral("4s")},
+                                      {QStringLiteral("half_open_max_requests"), 2},
+                                      {QStringLiteral("ramp_up_duration"), QStringLiteral("2m")}});
+            proxyHandler_ = proxy;
+            session_->apply(QStringLiteral("circuit breaker, adaptive balancing"));
+            QTimer::singleShot(3000, this, [this, recovering] { (new DemoBackend(12, this))->listen(quint16(recovering)); });
+            // Before the breakers open, the refused connections answer 502: the error chart has something to show.
+            auto* api = new proxflow::ui::TrafficGenerator(this);
+            api->start(url + QStringLiteral("/api/items"), 3000, 2, QStringLiteral("GET"), 25);
         });
         QTimer::singleShot(9000, this, [this, url] {
             // Steady traffic past /hello's limit while the Policies view and the Dashboard are shot.
@@ -132,6 +155,11 @@ void ScreenshotTour::sendFromCountries(const QString& url) {
 
 void ScreenshotTour::showInRouteEditor(const QString& handlerPath) {
     session_->ui()->setCurrentView(QStringLiteral("sites"));
+    // The route the handler belongs to is picked in the route list first (…routes[N].handle[M]).
+    static const QRegularExpression route(QStringLiteral("\\.routes\\[(\\d+)\\]\\.handle\\[\\d+\\]$"));
+    if (const auto match = route.match(handlerPath); match.hasMatch())
+        if (QQuickItem* list = findItem(window_->contentItem(), QStringLiteral("routeList")))
+            list->setProperty("currentIndex", match.captured(1).toInt());
     if (QQuickItem* editor = findItem(window_->contentItem(), QStringLiteral("routeEditor")))
         QMetaObject::invokeMethod(editor, "show", Q_ARG(QVariant, handlerPath));
 }
@@ -168,6 +196,14 @@ void ScreenshotTour::stageEditor(int step) {
         break;
     }
     case 1:
+        // The proxy route's editor scrolled to its load balancing and circuit breaker (as applied:
+        // the breaker section open, the adaptive policy's options shown).
+        showInRouteEditor(proxyHandler_);
+        if (QQuickItem* editor = findItem(window_->contentItem(), QStringLiteral("routeEditor")))
+            QTimer::singleShot(300, editor, [editor] { QMetaObject::invokeMethod(editor, "scrollToEnd"); });
+        queue("circuit-breaker");
+        break;
+    case 2:
         // A module's own editor: the route's handler turned into a file_server, which the route
         // editor loads by the handler's name (qml/editors/FileServerEditor.qml).
         doc->setHandlerType(handler, QStringLiteral("file_server"));

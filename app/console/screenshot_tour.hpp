@@ -21,7 +21,8 @@ private:
     void prepareTraffic();
     void sendFromCountries(const QString& url);
     void next();
-    // The editors shot after the views: a rate limit's, file_server's own, then the generic one.
+    // The editors shot after the views: a rate limit's, the circuit breaker's, file_server's own,
+    // then the generic one.
     void stageEditor(int step);
     // Shows the handler at path in the Sites view's route editor.
     void showInRouteEditor(const QString& handlerPath);
@@ -33,4 +34,5 @@ private:
     QStringList queue_; // "view/theme"
     int failures_ = 0;
     int editorSteps_ = 0; // stageEditor steps taken
+    QString proxyHandler_; // the reverse_proxy with the circuit breaker and the adaptive policy
 };

@@ -6,6 +6,7 @@
 #include "policy_list_model.hpp"
 #include "remote_admin.hpp"
 #include "rate_limit_policy.hpp"
+#include "resilience_settings.hpp"
 #include "route_list_model.hpp"
 #include "server_list_model.hpp"
 #include "site_list_model.hpp"
@@ -113,6 +114,161 @@ private slots:
         doc.remove(handler + ".upstreams[0]");
         QCOMPARE(upstreams.rowCount(), 1);
         QCOMPARE(role(upstreams, 0, "dial").toString(), QStringLiteral("127.0.0.1:2"));
+    }
+
+    // The breaker's and the adaptive policy's view of each upstream, from the embedded engine's
+    // snapshot: an upstream no breaker watches has no state ("—" in the view), negative weights mean
+    // no adaptive policy.
+    void upstreams_show_circuit_state_and_adaptive_weight_from_the_snapshot() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        const QString handler = "apps.http.servers.site0.routes[0].handle[0]";
+        doc.addUpstream(handler, "127.0.0.1:1");
+        doc.addUpstream(handler, "127.0.0.1:2");
+        doc.addUpstream(handler, "127.0.0.1:3");
+        TrafficStats traffic;
+        UpstreamListModel upstreams;
+        QAbstractItemModelTester tester(&upstreams, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        upstreams.setDocument(&doc);
+        upstreams.setHandlerPath(handler);
+        upstreams.setTraffic(&traffic);
+        QVERIFY(!upstreams.anyCircuit() && !upstreams.anyAdaptive());
+        QCOMPARE(role(upstreams, 0, "circuitState").toString(), QString());
+        QCOMPARE(role(upstreams, 0, "weight").toDouble(), -1.0);
+
+        QSignalSpy columns(&upstreams, &UpstreamListModel::columnsChanged);
+        Snapshot snap;
+        proxflow::metrics::UpstreamStats open, ramping;
+        open.address = "127.0.0.1:1";
+        open.circuit_state = "open";
+        open.failure_rate = 0.62;
+        open.window_requests = 13;
+        open.predicted_load_ms = 250;
+        open.weight = 0;
+        ramping.address = "127.0.0.1:2";
+        ramping.circuit_state = "ramp_up";
+        ramping.failure_rate = 0;
+        ramping.window_requests = 4;
+        ramping.ramp_share = 0.25;
+        ramping.predicted_load_ms = 12.5;
+        ramping.weight = 0.8;
+        snap.upstreams = {open, ramping};
+        traffic.update(snap);
+        QCOMPARE(columns.count(), 1);
+        QVERIFY(upstreams.anyCircuit() && upstreams.anyAdaptive());
+        QCOMPARE(role(upstreams, 0, "circuitState").toString(), QStringLiteral("open"));
+        QCOMPARE(role(upstreams, 0, "failureRate").toDouble(), 0.62);
+        QCOMPARE(role(upstreams, 0, "windowRequests").toLongLong(), 13);
+        QCOMPARE(role(upstreams, 0, "weight").toDouble(), 0.0);
+        QCOMPARE(role(upstreams, 1, "circuitState").toString(), QStringLiteral("ramp_up"));
+        QCOMPARE(role(upstreams, 1, "rampShare").toDouble(), 0.25);
+        QCOMPARE(role(upstreams, 1, "predictedLoadMs").toDouble(), 12.5);
+        QCOMPARE(role(upstreams, 1, "weight").toDouble(), 0.8);
+        QCOMPARE(role(upstreams, 2, "circuitState").toString(), QString()); // not in the snapshot
+        QCOMPARE(role(upstreams, 2, "predictedLoadMs").toDouble(), -1.0);
+        QVERIFY(role(upstreams, 0, "hasTotals").toBool());
+
+        // The same upstream closing again is a data change, not a reset: the view keeps its rows.
+        QSignalSpy reset(&upstreams, &QAbstractItemModel::modelReset);
+        snap.upstreams[0].circuit_state = "closed";
+        traffic.update(snap);
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(role(upstreams, 0, "circuitState").toString(), QStringLiteral("closed"));
+    }
+
+    // From a remote admin API the same numbers come from GET /reverse_proxy/upstreams's fields (present
+    // only when configured); it has no request totals.
+    void upstreams_read_circuit_state_from_a_remote_status() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        const QString handler = "apps.http.servers.site0.routes[0].handle[0]";
+        doc.addUpstream(handler, "127.0.0.1:1");
+        doc.addUpstream(handler, "127.0.0.1:2");
+        TrafficStats traffic;
+        UpstreamListModel upstreams;
+        QAbstractItemModelTester tester(&upstreams, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        upstreams.setDocument(&doc);
+        upstreams.setHandlerPath(handler);
+        upstreams.setTraffic(&traffic);
+        upstreams.setFromRemote(true);
+        Snapshot local; // the embedded engine's numbers do not leak into a remote's rows
+        proxflow::metrics::UpstreamStats mine;
+        mine.address = "127.0.0.1:1";
+        mine.circuit_state = "closed";
+        mine.requests = 99;
+        local.upstreams = {mine};
+        traffic.update(local);
+        upstreams.updateStatus(json::parse(R"([
+            {"address": "127.0.0.1:1", "num_requests": 2, "fails": 0, "healthy": true, "circuit_state": "half_open",
+             "failure_rate": 0.5, "window_requests": 20, "ramp_share": 1, "predicted_load_ms": 40.5, "weight": 0.25},
+            {"address": "127.0.0.1:2", "num_requests": 0, "fails": 1, "healthy": true}])"));
+        QCOMPARE(role(upstreams, 0, "circuitState").toString(), QStringLiteral("half_open"));
+        QCOMPARE(role(upstreams, 0, "failureRate").toDouble(), 0.5);
+        QCOMPARE(role(upstreams, 0, "windowRequests").toLongLong(), 20);
+        QCOMPARE(role(upstreams, 0, "predictedLoadMs").toDouble(), 40.5);
+        QCOMPARE(role(upstreams, 0, "weight").toDouble(), 0.25);
+        QCOMPARE(role(upstreams, 0, "inFlight").toInt(), 2);
+        QVERIFY(!role(upstreams, 0, "hasTotals").toBool());
+        QCOMPARE(role(upstreams, 0, "requests").toULongLong(), 0ull);
+        QCOMPARE(role(upstreams, 1, "circuitState").toString(), QString());
+        QCOMPARE(role(upstreams, 1, "weight").toDouble(), -1.0);
+        QVERIFY(role(upstreams, 1, "known").toBool());
+    }
+
+    // The breaker switch writes the spec's object and takes all of it away again; numbers stay numbers.
+    void resilience_settings_write_the_breaker_and_follow_the_policy() {
+        ConfigDocument doc;
+        doc.addSite(":8080");
+        const QString handler = "apps.http.servers.site0.routes[0].handle[0]";
+        ResilienceSettings settings;
+        settings.setDocument(&doc);
+        settings.setHandlerPath(handler);
+        QSignalSpy changed(&settings, &ResilienceSettings::changed);
+        QVERIFY(!settings.circuitBreaker());
+        settings.setCircuitBreaker(true);
+        QVERIFY(settings.circuitBreaker());
+        QVERIFY(changed.count() > 0);
+        QCOMPARE(QString::fromStdString(JsonPath(settings.breakerPath()).find(doc.root())->dump()), QStringLiteral(R"({"type":"intelligent"})"));
+        doc.setNumber(settings.breakerPath() + ".failure_threshold", "0.5");
+        doc.setNumber(settings.breakerPath() + ".half_open_max_requests", "3");
+        doc.setNumber(settings.breakerPath() + ".min_requests", "x1");
+        const json& breaker = *JsonPath(settings.breakerPath()).find(doc.root());
+        QVERIFY(breaker["failure_threshold"].is_number_float());
+        QCOMPARE(breaker["failure_threshold"].get<double>(), 0.5);
+        QVERIFY(breaker["half_open_max_requests"].is_number_integer());
+        QVERIFY(breaker["min_requests"].is_string()); // not a number: the engine names it at its path
+        settings.setCircuitBreaker(false);
+        QVERIFY(!doc.value(settings.breakerPath()).isValid());
+        doc.undo();
+        QVERIFY(settings.circuitBreaker());
+
+        QVERIFY(!settings.adaptive());
+        doc.setValue(settings.policyPath(), QVariantMap{{"policy", "adaptive"}});
+        QVERIFY(settings.adaptive());
+        QCOMPARE(settings.defaults().value("alpha").toString(), QStringLiteral("0.3"));
+        QCOMPARE(settings.defaults().value("min_requests").toString(), QStringLiteral("10"));
+    }
+
+    // Circuit transitions become the latency chart's markers, on the charts' x (seconds before the
+    // snapshot), older than the charts' five minutes left out.
+    void circuit_events_are_placed_on_the_charts_time_axis() {
+        TrafficStats traffic;
+        Snapshot snap;
+        snap.taken_unix_ms = 1'000'000'000;
+        snap.circuit_events = {{.unix_ms = 1'000'000'000 - 400'000, .upstream = "a:1", .from = "closed", .to = "open", .reason = "old"},
+                               {.unix_ms = 1'000'000'000 - 12'500, .upstream = "127.0.0.1:9002", .from = "closed", .to = "open",
+                                .reason = "failure rate 0.62 >= 0.5 over 13 attempts"},
+                               {.unix_ms = 1'000'000'000 - 2'000, .upstream = "127.0.0.1:9002", .from = "half_open", .to = "ramp_up", .reason = ""}};
+        traffic.update(snap);
+        const QVariantList events = traffic.circuitEvents();
+        QCOMPARE(events.size(), 2);
+        const QVariantMap first = events[0].toMap();
+        QCOMPARE(first.value("x").toDouble(), -12.5);
+        QCOMPARE(first.value("upstream").toString(), QStringLiteral("127.0.0.1:9002"));
+        QCOMPARE(first.value("to").toString(), QStringLiteral("open"));
+        QCOMPARE(first.value("reason").toString(), QStringLiteral("failure rate 0.62 >= 0.5 over 13 attempts"));
+        QCOMPARE(events[1].toMap().value("from").toString(), QStringLiteral("half_open"));
+        QCOMPARE(events[1].toMap().value("x").toDouble(), -2.0);
     }
 
     // Every rate_limit of the config, however deep, named as the engine names it: a written zone as

@@ -1,6 +1,8 @@
 // The Servers view's model against a real `proxflow run` started by the test on 127.0.0.1: connect,
-// load its config, push an edited one (POST /load) and watch its /metrics turn into request totals.
+// load its config, push an edited one (POST /load) and watch its /metrics turn into request totals;
+// the Policies and Upstreams views' live state read from its admin API.
 #include "console_session.hpp"
+#include "upstream_list_model.hpp"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -231,6 +233,46 @@ private slots:
         session.remote()->setAddress(QStringLiteral("127.0.0.1:%1").arg(ConsoleSession::freePort()));
         QTRY_VERIFY_WITH_TIMEOUT(!policies->liveProblem().isEmpty(), 10000);
         QCOMPARE(policies->value(0, "live").toBool(), false);
+    }
+
+    // The Upstreams view's live state from a remote server: its GET /reverse_proxy/upstreams, whose
+    // circuit_state and failure_rate say that an upstream refusing connections has been cut off.
+    void upstream_circuit_state_comes_from_the_remote_admin_api() {
+        ConsoleSession session({.engineThreads = 1, .pollMs = 200, .persist = false, .applyOnStart = false});
+        session.remote()->setAddress(admin_);
+        session.pullFromServer();
+        QTRY_VERIFY_WITH_TIMEOUT(session.document()->serverNames().contains("remote"), 5000);
+        const QString dead = QStringLiteral("127.0.0.1:%1").arg(ConsoleSession::freePort()); // nothing listens
+        const QString handler = "apps.http.servers.remote.routes[0].handle[0]";
+        session.document()->setValue(
+            "apps.http.servers.remote.routes",
+            QVariantList{QVariantMap{{"handle", QVariantList{QVariantMap{
+                                                    {"handler", "reverse_proxy"},
+                                                    {"upstreams", QVariantList{QVariantMap{{"dial", dead}}}},
+                                                    {"circuit_breaker", QVariantMap{{"type", "intelligent"}, {"min_requests", 3},
+                                                                                    {"recovery_timeout", "5m"}}}}}}}});
+        QSignalSpy pushed(session.remote(), &RemoteAdmin::pushed);
+        session.pushToServer();
+        QVERIFY(pushed.wait(5000));
+        QVERIFY2(session.remote()->ok(), qPrintable(session.remote()->status()));
+        for (int i = 0; i < 4; ++i) get(network_, site()); // 502s, then 503 once the circuit is open
+
+        UpstreamListModel upstreams;
+        upstreams.setDocument(session.document());
+        upstreams.setHandlerPath(handler);
+        upstreams.setTraffic(session.traffic());
+        upstreams.setRemote(session.remote());
+        upstreams.setFromRemote(true);
+        QTRY_COMPARE_WITH_TIMEOUT(upstreams.value(0, "circuitState").toString(), QStringLiteral("open"), 10000);
+        QVERIFY(upstreams.anyCircuit());
+        QCOMPARE(upstreams.value(0, "failureRate").toDouble(), 1.0);
+        QVERIFY(upstreams.value(0, "windowRequests").toLongLong() >= 3);
+        QVERIFY(!upstreams.value(0, "hasTotals").toBool());
+        QCOMPARE(upstreams.liveProblem(), QString());
+
+        session.remote()->setAddress(QStringLiteral("127.0.0.1:%1").arg(ConsoleSession::freePort()));
+        QTRY_VERIFY_WITH_TIMEOUT(!upstreams.liveProblem().isEmpty(), 10000);
+        QCOMPARE(upstreams.value(0, "circuitState").toString(), QString());
     }
 };
 

@@ -245,6 +245,91 @@ TestCase {
         wait(0)
     }
 
+    function typeInto(editor, path, text) {
+        const field = findChild(editor, "field:" + path)
+        verify(field, path)
+        verify(field.visible, path)
+        field.forceActiveFocus()
+        field.selectAll()
+        keyClick(Qt.Key_Backspace)
+        for (const c of text)
+            keyClick(c)
+    }
+
+    // The reverse_proxy editor's breaker switch and fields, and the adaptive policy's options, write
+    // exactly the JSON of the spec (typed durations stay as typed; thresholds and alpha are numbers);
+    // switching the breaker off takes the whole object away, and a new policy drops the old one's options.
+    function test_reverse_proxy_editor_writes_the_breaker_and_the_adaptive_policy() {
+        const doc = createTemporaryObject(documentComponent, test)
+        doc.addSite(":8080", "")
+        const route = "apps.http.servers.site0.routes[0]"
+        const handler = route + ".handle[0]"
+        const breaker = handler + ".circuit_breaker"
+        const policy = handler + ".load_balancing.selection_policy"
+        const editor = createTemporaryObject(routeEditorComponent, test, { document: doc, routePath: route })
+        tryCompare(findChild(editor, "handlerEditor"), "status", Loader.Ready)
+        compare(editorFile(editor), "ReverseProxyEditor.qml")
+
+        const onOff = findChild(editor, "circuitBreaker")
+        verify(!onOff.checked)
+        verify(!findChild(editor, "field:" + breaker + ".failure_threshold").visible)
+        onOff.toggle() // below the editor's fold: as a click would
+        onOff.toggled()
+        compare(JSON.parse(doc.jsonAt(breaker)), { type: "intelligent" })
+        compare(findChild(editor, "field:" + breaker + ".min_requests").placeholderText, "10")
+        typeInto(editor, breaker + ".failure_threshold", "0.5")
+        typeInto(editor, breaker + ".recovery_timeout", "60s")
+        typeInto(editor, breaker + ".half_open_max_requests", "3")
+        typeInto(editor, breaker + ".latency_threshold", "5s")
+        typeInto(editor, breaker + ".min_requests", "10")
+        typeInto(editor, breaker + ".evaluation_window", "60s")
+        typeInto(editor, breaker + ".ramp_up_duration", "30s")
+        typeInto(editor, breaker + ".failure_status", "5, 503")
+        compare(JSON.parse(doc.jsonAt(breaker)), {
+            type: "intelligent", failure_threshold: 0.5, recovery_timeout: "60s", half_open_max_requests: 3,
+            latency_threshold: "5s", min_requests: 10, evaluation_window: "60s", ramp_up_duration: "30s",
+            failure_status: [5, 503] })
+        verify(doc.jsonAt(breaker).indexOf("0.5") >= 0) // a number, not "0.5"
+        verify(doc.jsonAt(breaker).indexOf("\"0.5\"") < 0)
+
+        // The engine's error for a field shows under that field only; one about the type under the switch.
+        doc.setError(breaker + ".failure_threshold", "must be above 0 and at most 1")
+        verify(findChild(editor, "error:" + breaker + ".failure_threshold").visible)
+        compare(findChild(editor, "error:" + breaker + ".failure_threshold").text, "must be above 0 and at most 1")
+        verify(!findChild(editor, "error:" + breaker + ".recovery_timeout").visible)
+        doc.setError(breaker + ".type", "unknown circuit breaker type \"simple\"")
+        verify(findChild(editor, "error:" + breaker).visible)
+        doc.setError("", "")
+
+        // The adaptive options show while the policy is adaptive.
+        const choice = findChild(editor, "choice:" + policy + ".policy")
+        verify(!findChild(editor, "field:" + policy + ".alpha").visible)
+        const policies = HandlerCatalogue.choices("reverse_proxy", "selection_policy")
+        verify(policies.indexOf("adaptive") >= 0)
+        choice.activated(policies.indexOf("adaptive"))
+        compare(doc.textAt(policy + ".policy"), "adaptive")
+        verify(findChild(editor, "field:" + policy + ".alpha").visible)
+        compare(findChild(editor, "field:" + policy + ".alpha").placeholderText, "0.3")
+        typeInto(editor, policy + ".history_length", "10")
+        typeInto(editor, policy + ".update_interval", "1m")
+        typeInto(editor, policy + ".alpha", "0.3")
+        compare(JSON.parse(doc.jsonAt(handler + ".load_balancing")),
+                { selection_policy: { policy: "adaptive", history_length: 10, update_interval: "1m", alpha: 0.3 } })
+        choice.activated(policies.indexOf("round_robin"))
+        compare(JSON.parse(doc.jsonAt(policy)), { policy: "round_robin" })
+        verify(!findChild(editor, "field:" + policy + ".alpha").visible)
+
+        onOff.toggle()
+        onOff.toggled()
+        compare(doc.jsonAt(breaker), "")
+        verify(!findChild(editor, "field:" + breaker + ".failure_threshold").visible)
+        doc.undo() // the switch follows the document
+        verify(onOff.checked)
+        compare(JSON.parse(doc.jsonAt(breaker)).failure_threshold, 0.5)
+        editor.destroy()
+        wait(0)
+    }
+
     // The kinds are the engine's catalogue; picking one writes that module's default.
     function test_route_editor_kinds_are_the_catalogue() {
         const doc = createTemporaryObject(documentComponent, test)
