@@ -19,8 +19,9 @@
 
 namespace {
 constexpr int settle_ms = 900;
-const QStringList views = {"sites", "upstreams", "policies", "dashboard", "caddyfile", "history", "servers", "traffic"};
-constexpr int editor_steps = 4;
+// Upstreams is shot with the editors, once its circuits show an open and a ramping breaker.
+const QStringList views = {"sites", "policies", "dashboard", "caddyfile", "history", "servers", "traffic"};
+constexpr int editor_steps = 5;
 
 QQuickItem* findItem(QQuickItem* at, const QString& name) {
     if (at->objectName() == name) return at;
@@ -118,15 +119,17 @@ void ScreenshotTour::prepareTraffic() {
                           QVariantMap{{QStringLiteral("type"), QStringLiteral("intelligent")},
                                       {QStringLiteral("min_requests"), 5},
                                       {QStringLiteral("evaluation_window"), QStringLiteral("10s")},
-                                      {QStringLiteral("recovery_timeout"), QStringLiteral("4s")},
+                                      {QStringLiteral("recovery_timeout"), QStringLiteral("6s")},
                                       {QStringLiteral("half_open_max_requests"), 2},
                                       {QStringLiteral("ramp_up_duration"), QStringLiteral("2m")}});
             proxyHandler_ = proxy;
+            recoveringDial_ = QStringLiteral("127.0.0.1:%1").arg(recovering);
+            downDial_ = QStringLiteral("127.0.0.1:%1").arg(down);
             session_->apply(QStringLiteral("circuit breaker, adaptive balancing"));
             QTimer::singleShot(3000, this, [this, recovering] { (new DemoBackend(12, this))->listen(quint16(recovering)); });
             // Before the breakers open, the refused connections answer 502: the error chart has something to show.
             auto* api = new proxflow::ui::TrafficGenerator(this);
-            api->start(url + QStringLiteral("/api/items"), 3000, 2, QStringLiteral("GET"), 25);
+            api->start(url + QStringLiteral("/api/items"), 30000, 4, QStringLiteral("GET"), 150);
         });
         QTimer::singleShot(9000, this, [this, url] {
             // Steady traffic past /hello's limit while the Policies view and the Dashboard are shot.
@@ -164,7 +167,25 @@ void ScreenshotTour::showInRouteEditor(const QString& handlerPath) {
         QMetaObject::invokeMethod(editor, "show", Q_ARG(QVariant, handlerPath));
 }
 
-void ScreenshotTour::stageEditor(int step) {
+void ScreenshotTour::waitForCircuits(int pollsLeft) {
+    QString recovering, down;
+    for (const auto& upstream : session_->traffic()->snapshot().upstreams) {
+        if (QString::fromStdString(upstream.address) == recoveringDial_) recovering = QString::fromStdString(upstream.circuit_state);
+        if (QString::fromStdString(upstream.address) == downDial_) down = QString::fromStdString(upstream.circuit_state);
+    }
+    // Open upstreams go half-open lazily, when a selection considers them again, and the adaptive
+    // policy gives them little weight: the recovering one can take a while to ramp up.
+    const bool ready = recovering == QLatin1String("ramp_up") && down == QLatin1String("open");
+    if (!ready && pollsLeft > 0) {
+        QTimer::singleShot(100, this, [this, pollsLeft] { waitForCircuits(pollsLeft - 1); });
+        return;
+    }
+    if (!ready) qWarning().noquote() << "circuits not in the wanted states:" << recovering << down;
+    for (const char* theme : {"light", "dark"}) queue_ << QStringLiteral("upstreams/") + QLatin1String(theme);
+    next();
+}
+
+bool ScreenshotTour::stageEditor(int step) {
     auto* doc = session_->document();
     const QString route = QStringLiteral("apps.http.servers.") + session_->ui()->currentSite() + QStringLiteral(".routes[0]");
     const QString policy = route + QStringLiteral(".handle[0]");
@@ -196,6 +217,11 @@ void ScreenshotTour::stageEditor(int step) {
         break;
     }
     case 1:
+        // The Upstreams view once the breakers show an open and a ramping upstream (then the
+        // proxy route's editor); next() goes on when they do.
+        waitForCircuits(900);
+        return false;
+    case 2:
         // The proxy route's editor scrolled to its load balancing and circuit breaker (as applied:
         // the breaker section open, the adaptive policy's options shown).
         showInRouteEditor(proxyHandler_);
@@ -203,7 +229,7 @@ void ScreenshotTour::stageEditor(int step) {
             QTimer::singleShot(300, editor, [editor] { QMetaObject::invokeMethod(editor, "scrollToEnd"); });
         queue("circuit-breaker");
         break;
-    case 2:
+    case 3:
         // A module's own editor: the route's handler turned into a file_server, which the route
         // editor loads by the handler's name (qml/editors/FileServerEditor.qml).
         doc->setHandlerType(handler, QStringLiteral("file_server"));
@@ -222,10 +248,11 @@ void ScreenshotTour::stageEditor(int step) {
         queue("generic-editor");
         break;
     }
+    return true;
 }
 
 void ScreenshotTour::next() {
-    if (queue_.isEmpty() && editorSteps_ < editor_steps) stageEditor(editorSteps_++);
+    if (queue_.isEmpty() && editorSteps_ < editor_steps && !stageEditor(editorSteps_++)) return; // it calls next() itself
     if (queue_.isEmpty()) {
         QCoreApplication::exit(failures_ ? 3 : 0);
         return;
