@@ -40,6 +40,9 @@ public:
         double total = 0;
         for (const auto& up : pool) {
             if (!up.available()) continue;
+            // A half-open circuit's trials go at once: they decide whether it comes back, and
+            // there are at most half_open_max_requests of them.
+            if (up.breaker && up.host->circuit.phase.load(std::memory_order_relaxed) == CircuitPhase::half_open) return &up;
             double w = up.host->load.weight.load(std::memory_order_relaxed);
             if (w <= 0) w = 1.0 / static_cast<double>(pool.size()); // before the first update: equal
             total += w;

@@ -66,6 +66,7 @@ CircuitBreaker::CircuitBreaker(const CircuitBreakerConfig& config, std::shared_p
 void CircuitBreaker::watch(UpstreamHost& host) const {
     host.circuit.window.set_length(config_.evaluation_window);
     host.circuit.ramp_ns.store(config_.ramp_up_duration.count(), std::memory_order_relaxed);
+    host.circuit.recovery_ns.store(config_.recovery_timeout.count(), std::memory_order_relaxed);
 }
 
 
@@ -148,6 +149,13 @@ bool CircuitBreaker::enter(UpstreamHost& host, CircuitPhase from, CircuitPhase t
         c.since_ns.store(now.time_since_epoch().count(), std::memory_order_relaxed);
         c.phase.store(to, std::memory_order_release);
         c.transitions_to[static_cast<std::size_t>(to)].fetch_add(1, std::memory_order_relaxed);
+    }
+    // Recovered: the adaptive policy's history of it (failures weigh a second each) is of the
+    // upstream that failed; it starts again with the average weight and the ramp governs its return.
+    if (from == CircuitPhase::half_open && to != CircuitPhase::open) {
+        std::lock_guard lock(host.load.mutex);
+        host.load.means_ms.clear();
+        host.load.predicted_ms.store(-1, std::memory_order_relaxed);
     }
     metrics::CircuitEvent event{unix_ms_now(), host.dial, std::string(phase_name(from)), std::string(phase_name(to)), reason};
     log_line(to == CircuitPhase::open ? "warn" : "info", "http.handlers.reverse_proxy.circuit_breaker",

@@ -24,7 +24,8 @@ struct CircuitState {
     std::atomic<int> watchers{0}; // upstreams of running configs whose breaker watches this circuit
     std::atomic<CircuitPhase> phase{CircuitPhase::closed};
     std::atomic<std::int64_t> since_ns{0}; // steady clock, when the phase began
-    std::atomic<std::int64_t> ramp_ns{0};  // the watching breaker's ramp_up_duration, for status reports
+    std::atomic<std::int64_t> ramp_ns{0};     // the watching breaker's ramp_up_duration, for status reports
+    std::atomic<std::int64_t> recovery_ns{0}; // and its recovery_timeout
     std::atomic<int> trials_in_flight{0};  // half_open
     std::atomic<int> trials_passed{0};     // half_open
     OutcomeWindow window;

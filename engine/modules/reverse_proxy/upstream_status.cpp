@@ -19,14 +19,18 @@ void read_resilience(const UpstreamHost& host, metrics::UpstreamStats& stats) {
     const CircuitState& c = host.circuit;
     if (c.watchers.load(std::memory_order_relaxed) > 0) {
         const auto now = Clock::now();
-        const auto phase = c.phase.load(std::memory_order_acquire);
+        auto phase = c.phase.load(std::memory_order_acquire);
+        const auto since = Clock::time_point(Clock::duration(c.since_ns.load(std::memory_order_relaxed)));
+        // An open circuit turns half-open on the next request that considers it; without traffic
+        // the report says what that request will find.
+        if (phase == CircuitPhase::open && now - since >= std::chrono::nanoseconds(c.recovery_ns.load(std::memory_order_relaxed)))
+            phase = CircuitPhase::half_open;
         const auto totals = c.window.totals(now);
         stats.circuit_state = std::string(phase_name(phase));
         stats.failure_rate = totals.failure_rate();
         stats.window_requests = totals.attempts;
         stats.ramp_share = 1;
         if (phase == CircuitPhase::ramp_up) {
-            const auto since = Clock::time_point(Clock::duration(c.since_ns.load(std::memory_order_relaxed)));
             const auto ramp = std::chrono::nanoseconds(c.ramp_ns.load(std::memory_order_relaxed));
             stats.ramp_share = ramp_share(now - since, ramp);
         } else if (phase != CircuitPhase::closed) {

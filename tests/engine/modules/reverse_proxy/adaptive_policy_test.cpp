@@ -115,6 +115,19 @@ private slots:
         QCOMPARE(spread(*p, pool, 1)["none"], 1);
     }
 
+    void a_half_open_upstream_gets_its_trials_at_once() {
+        Pool pool(3);
+        auto p = adaptive(60s);
+        auto breaker = std::make_shared<CircuitBreaker>(
+            CircuitBreakerConfig::from_json(json::parse(q("{'type': 'intelligent', 'recovery_timeout': '20ms'}")), "cb"), nullptr);
+        for (auto& up : pool.upstreams) up.breaker = breaker;
+        for (int i = 0; i < 10; ++i) breaker->finish(pool.host(2), breaker->begin(pool.host(2)), true);
+        QCOMPARE(spread(*p, pool, 100)["127.0.0.1:9003"], 0); // open
+        std::this_thread::sleep_for(30ms);
+        RequestFixture f("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        QCOMPARE(p->select(pool.upstreams, *f.ctx), &pool.upstreams[2]); // half-open: its trial first
+    }
+
     void bad_settings_name_their_path() {
         const auto error = [](const std::string& text) {
             try {

@@ -170,6 +170,21 @@ private slots:
         QCOMPARE(f.phase(), CircuitPhase::open);
     }
 
+    void recovering_forgets_the_adaptive_history() {
+        Fixture f("'recovery_timeout': '20ms', 'half_open_max_requests': 1");
+        {
+            std::lock_guard lock(f.up.host->load.mutex);
+            f.up.host->load.means_ms = {1000, 1000};
+            f.up.host->load.predicted_ms = 1000;
+        }
+        open_and_wait(f, 20ms);
+        QVERIFY(f.up.available());
+        f.outcomes(1, false);
+        QCOMPARE(f.phase(), CircuitPhase::ramp_up);
+        QVERIFY(f.up.host->load.means_ms.empty());
+        QCOMPARE(f.up.host->load.predicted_ms.load(), -1.0);
+    }
+
     void retry_after_counts_down_to_the_first_half_open() {
         Fixture f("'recovery_timeout': '30s'");
         f.outcomes(10, true);
