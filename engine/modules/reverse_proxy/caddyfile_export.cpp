@@ -312,7 +312,17 @@ void write_reverse_proxy(Writer& w, const std::string& m, const json& h, const s
     // In the order of the handler's keys, as the lines always came.
     if (c.buffer_requests) body.push_back("buffer_requests");
     if (c.buffer_responses) body.push_back("buffer_responses");
+    // ProxFlow's own: for a stock Caddy, left out (its slot has no module there, and no policy is adaptive).
+    if (c.circuit_breaker && w.stock()) {
+        w.warnings.push_back(path + ".circuit_breaker: ProxFlow's own; stock Caddy has no circuit breaker module (left out)");
+        c.circuit_breaker.reset();
+    }
     if (c.circuit_breaker) circuit_breaker_lines(*c.circuit_breaker, body);
+    if (w.stock() && c.load_balancing && c.load_balancing->selection_policy && c.load_balancing->selection_policy->policy == "adaptive") {
+        w.warnings.push_back(path + ".load_balancing.selection_policy: ProxFlow's own adaptive policy; stock Caddy has none "
+                                    "(left out: Caddy balances at random)");
+        c.load_balancing->selection_policy.reset();
+    }
     if (c.dynamic_upstreams) dynamic_upstream_lines(*c.dynamic_upstreams, body);
     if (c.flush_interval.count())
         body.push_back("flush_interval " + (c.flush_interval.count() < 0 ? std::to_string(c.flush_interval.count())

@@ -58,6 +58,10 @@ private slots:
         QVERIFY2(exported.find("circuit_breaker intelligent {") != std::string::npos, exported.c_str());
         QVERIFY2(exported.find("lb_policy adaptive {") != std::string::npos, exported.c_str());
         QCOMPARE(cf::adapt(exported, "Caddyfile"), config);
+        const cf::ExportResult stock = cf::export_caddyfile(config, true);
+        QVERIFY2(stock.caddyfile.find("circuit_breaker") == std::string::npos, stock.caddyfile.c_str());
+        QVERIFY2(stock.caddyfile.find("adaptive") == std::string::npos, stock.caddyfile.c_str());
+        QCOMPARE(stock.warnings.size(), std::size_t(2));
         const std::string bare = cf::export_caddyfile(cf::adapt(":8080 {\n\treverse_proxy a:1 {\n\t\tcircuit_breaker intelligent\n\t}\n}\n", "Caddyfile")).caddyfile;
         QVERIFY2(bare.find("circuit_breaker intelligent\n") != std::string::npos, bare.c_str());
     }
