@@ -142,6 +142,11 @@ json parse_transport(Dispenser& d) {
     return t.to_json();
 }
 
+// "503" is that status; "5xx" is the class, written as its digit.
+int status_or_class(const Dispenser& d, const std::string& v) {
+    return to_int(d, v.size() == 3 && v.ends_with("xx") ? v.substr(0, 1) : v, "status value");
+}
+
 // Checks the JSON a block has written so far with the config's own validation, so an error names the
 // line (and the block's directive) that made it.
 template <class Config>
@@ -163,22 +168,21 @@ double to_number(const Dispenser& d, const std::string& text, const char* what) 
     d.fail(std::string("bad ") + what + " '" + text + "'");
 }
 
-// `lb_policy adaptive { history_length; update_interval; alpha }`.
-void parse_adaptive_options(Dispenser& d, SelectionPolicyConfig& policy) {
+// `lb_policy adaptive { history_length; update_interval; alpha }`, each line checked as it is read.
+SelectionPolicyConfig parse_adaptive_policy(Dispenser& d) {
+    json policy = {{"policy", "adaptive"}};
     for (int nesting = d.nesting(); d.next_block(nesting);) {
         const std::string option = d.val();
         if (!d.next_arg()) d.wrong_args();
         const std::string value = d.val();
         if (d.next_arg()) d.wrong_args();
-        if (option == "history_length") policy.history_length = to_int(d, value, "history_length");
-        else if (option == "update_interval") policy.update_interval = std::chrono::nanoseconds(parse_caddy_duration(d, value));
-        else if (option == "alpha") policy.alpha = to_number(d, value, "alpha");
+        if (option == "history_length") policy[option] = to_int(d, value, "history_length");
+        else if (option == "update_interval") policy[option] = parse_caddy_duration(d, value);
+        else if (option == "alpha") policy[option] = to_number(d, value, "alpha");
         else d.fail("unrecognized adaptive option '" + option + "'");
-        json written = policy.to_json();
-        written[option] = option == "alpha" ? json(policy.alpha) : option == "history_length" ? json(policy.history_length)
-                                                                                              : json(policy.update_interval.count());
-        checked<SelectionPolicyConfig>(d, written, "lb_policy adaptive");
+        checked<SelectionPolicyConfig>(d, policy, "lb_policy adaptive");
     }
+    return checked<SelectionPolicyConfig>(d, policy, "lb_policy adaptive");
 }
 
 // `circuit_breaker intelligent { failure_threshold; recovery_timeout; half_open_max_requests;
@@ -200,8 +204,7 @@ json parse_circuit_breaker(Dispenser& d) {
             breaker[option] = parse_caddy_duration(d, args[0]);
         else if (option == "failure_status") {
             json& statuses = breaker[option] = json::array();
-            for (const auto& v : args)
-                statuses.push_back(to_int(d, v.size() == 3 && v.ends_with("xx") ? v.substr(0, 1) : v, "status value"));
+            for (const auto& v : args) statuses.push_back(status_or_class(d, v));
         } else d.fail("unrecognized circuit_breaker option '" + option + "'");
         checked<CircuitBreakerConfig>(d, breaker, "circuit_breaker");
     }
@@ -230,7 +233,7 @@ SelectionPolicyConfig parse_selection_policy(Dispenser& d) {
         d.fail("unknown load-balancing policy '" + name + "'");
     }
     if (d.next_arg()) d.wrong_args();
-    if (name == "adaptive") parse_adaptive_options(d, policy);
+    if (name == "adaptive") return parse_adaptive_policy(d);
     return policy;
 }
 
@@ -326,8 +329,6 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
         if (!d.next_arg()) d.wrong_args();
         return d.val();
     };
-    // "503" is that status; "5xx" is the class, written as its digit.
-    auto status_or_class = [&](std::string v) { return to_int(d, v.size() == 3 && v.ends_with("xx") ? v.substr(0, 1) : v, "status value"); };
     while (d.next_block(0)) {
         const std::string sub = d.val();
         if (responses.take(d, handler)) continue;
@@ -371,7 +372,7 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
             }
         } else if (sub == "health_interval") active().interval = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
         else if (sub == "health_timeout") active().timeout = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
-        else if (sub == "health_status") active().expect_status = status_or_class(arg());
+        else if (sub == "health_status") active().expect_status = status_or_class(d, arg());
         else if (sub == "health_body") active().expect_body = arg();
         else if (sub == "max_fails") passive().max_fails = to_int(d, arg(), "maximum fail count");
         else if (sub == "fail_duration") passive().fail_duration = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
@@ -380,7 +381,7 @@ json parse_reverse_proxy_segment(Helper& h, json handler) {
         else if (sub == "unhealthy_status") {
             auto args = d.remaining_args();
             if (args.empty()) d.wrong_args();
-            for (const auto& v : args) passive().unhealthy_status.push_back(status_or_class(v));
+            for (const auto& v : args) passive().unhealthy_status.push_back(status_or_class(d, v));
         } else if (sub == "unhealthy_latency")
             passive().unhealthy_latency = std::chrono::nanoseconds(parse_caddy_duration(d, arg()));
         else if (sub == "flush_interval") {

@@ -216,7 +216,7 @@ public:
                 Answer answer;
                 const auto attempt_began = records_load_ ? Clock::now() : Clock::time_point{}; // failures' load
                 outcome = co_await proxy_to(target, ctx, send_body, asked_gzip, original, answer, circuit);
-                judge(target, outcome, answer, Clock::now() - attempt_began, circuit);
+                judge(target, outcome, answer, attempt_began, circuit);
                 if (outcome == Outcome::done) co_return true;
                 if (outcome == Outcome::continue_chain) co_return false;
                 count_failure(target, ctx);
@@ -329,12 +329,12 @@ private:
     // One sample for the adaptive policy, and the circuit's verdict on an attempt that got no answer
     // (proxy_to judged those that did on their header): no connection, a timeout, no response.
     static constexpr std::chrono::seconds failure_load{1};
-    void judge(const Upstream& up, Outcome outcome, const Answer& answer, std::chrono::nanoseconds elapsed,
+    void judge(const Upstream& up, Outcome outcome, const Answer& answer, Clock::time_point attempt_began,
                CircuitAttempt& circuit) const {
         const bool answered = outcome == Outcome::done || outcome == Outcome::continue_chain;
         if (records_load_ && (answer.status || !answered)) {
             // A failure weighs at least a second: a backend that fails fast must not look fastest.
-            const auto time = answer.status ? answer.time_to_header : elapsed;
+            const auto time = answer.status ? answer.time_to_header : Clock::now() - attempt_began;
             const bool failed = !answer.status || answer.status >= 500;
             up.host->load.record(failed ? std::max<std::chrono::nanoseconds>(time, failure_load) : time);
         }

@@ -74,7 +74,7 @@ json upstreams_status(const UsagePool& state) {
             entry["window_requests"] = stats.window_requests;
             entry["ramp_share"] = stats.ramp_share;
         }
-        if (stats.weight >= 0 || stats.predicted_load_ms >= 0 || host->load.watchers.load(std::memory_order_relaxed) > 0) {
+        if (host->load.watchers.load(std::memory_order_relaxed) > 0) {
             entry["predicted_load_ms"] = stats.predicted_load_ms < 0 ? json(nullptr) : json(stats.predicted_load_ms);
             entry["weight"] = stats.weight < 0 ? json(nullptr) : json(stats.weight);
         }
